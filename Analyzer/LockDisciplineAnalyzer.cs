@@ -5,6 +5,10 @@ using Microsoft.CodeAnalysis.Diagnostics;
 
 namespace LockDiscipline.Analyzer
 {
+    /// <summary>
+    /// The one analyzer of the package. It drives the pipeline resolve → flow → summarise → graph →
+    /// rules; the rules themselves live one per file under Rules/.
+    /// </summary>
     [DiagnosticAnalyzer(LanguageNames.CSharp)]
     public sealed class LockDisciplineAnalyzer : DiagnosticAnalyzer
     {
@@ -19,6 +23,13 @@ namespace LockDiscipline.Analyzer
         {
             context.EnableConcurrentExecution();
             context.ConfigureGeneratedCodeAnalysis(GeneratedCodeAnalysisFlags.None);
+            context.RegisterCompilationStartAction(start =>
+            {
+                var analysis = new CompilationAnalysis(start.Compilation);
+                start.RegisterOperationBlockAction(analysis.AnalyzeOperationBlock);
+                start.RegisterSymbolAction(analysis.AnalyzeSymbol, SymbolKind.Method, SymbolKind.Property, SymbolKind.Field);
+                start.RegisterCompilationEndAction(analysis.AnalyzeProgram);
+            });
         }
     }
 }

@@ -1,0 +1,144 @@
+using System.Collections.Concurrent;
+using System.Collections.Immutable;
+using LockDiscipline.Analyzer.Flow;
+using LockDiscipline.Analyzer.Graph;
+using LockDiscipline.Analyzer.Resolve;
+using LockDiscipline.Analyzer.Rules;
+using LockDiscipline.Analyzer.Summaries;
+using Microsoft.CodeAnalysis;
+using Microsoft.CodeAnalysis.Diagnostics;
+using Microsoft.CodeAnalysis.FlowAnalysis;
+using Microsoft.CodeAnalysis.Operations;
+
+namespace LockDiscipline.Analyzer
+{
+    /// <summary>
+    /// One compilation's run of the pipeline. Bodies arrive concurrently: each is resolved, flowed,
+    /// checked by the per-body rules (so the IDE shows them as you type) and summarised. At
+    /// compilation end the summaries become the whole-program graph that the remaining rules read.
+    /// </summary>
+    internal sealed class CompilationAnalysis
+    {
+        private readonly Compilation _compilation;
+        private readonly KnownSymbols _known;
+        private readonly LockNameResolver _names;
+        private readonly LockOperationResolver _resolver;
+        private readonly ConcurrentBag<MethodSummary> _summaries = new ConcurrentBag<MethodSummary>();
+        private readonly ConcurrentBag<DelegateBinding> _initializerBindings = new ConcurrentBag<DelegateBinding>();
+
+        public CompilationAnalysis(Compilation compilation)
+        {
+            _compilation = compilation;
+            _known = new KnownSymbols(compilation);
+            var registry = new LockClassRegistry(_known);
+            _names = new LockNameResolver(compilation, _known, registry);
+            _resolver = new LockOperationResolver(_known, registry, _names);
+        }
+
+        public void AnalyzeOperationBlock(OperationBlockAnalysisContext context)
+        {
+            var roots = new System.Collections.Generic.HashSet<IOperation>();
+            foreach (var block in context.OperationBlocks)
+            {
+                // The blocks handed to analyzers hang under their body operation; the graph is built from that root.
+                var root = block;
+                while (root.Parent is not null)
+                {
+                    root = root.Parent;
+                }
+
+                switch (root.Kind)
+                {
+                    case OperationKind.MethodBody:
+                    case OperationKind.ConstructorBody:
+                    case OperationKind.FieldInitializer:
+                    case OperationKind.PropertyInitializer:
+                        break;
+                    default:
+                        continue;
+                }
+
+                if (!roots.Add(root))
+                {
+                    continue;
+                }
+
+                var graph = context.GetControlFlowGraph(block);
+                AnalyzeGraph(graph, context.OwningSymbol as IMethodSymbol, enclosing: null, context.ReportDiagnostic);
+            }
+        }
+
+        public void AnalyzeSymbol(SymbolAnalysisContext context)
+            => UnresolvedLockNameRule.AnalyzeAttributes(context.Symbol, context.Symbol.GetAttributes(), _known, _names, context.ReportDiagnostic);
+
+        public void AnalyzeProgram(CompilationAnalysisContext context)
+        {
+            UnresolvedLockNameRule.AnalyzeAttributes(_compilation.Assembly, _compilation.Assembly.GetAttributes(), _known, _names, context.ReportDiagnostic);
+
+            var summaries = _summaries.ToArray();
+            System.Array.Sort(summaries, CompareByLocation);
+            var graph = new ProgramGraph(summaries, _initializerBindings);
+            CircularLockDependencyRule.Analyze(graph, context.ReportDiagnostic);
+            RecursiveLockingRule.AnalyzeProgram(graph, context.ReportDiagnostic);
+        }
+
+        /// <summary>
+        /// Analyses one graph and the local functions and lambdas nested in it, each as a body of its own.
+        /// Initializers have no owning method: only their lambdas and delegate bindings matter.
+        /// </summary>
+        private void AnalyzeGraph(ControlFlowGraph graph, IMethodSymbol? owner, ValueOrigins? enclosing, System.Action<Diagnostic> report)
+        {
+            var origins = ValueOrigins.Collect(graph, enclosing);
+            var bindings = DelegateBindingCollector.Collect(graph, origins, _compilation.Assembly);
+            if (owner is null)
+            {
+                foreach (var binding in bindings)
+                {
+                    _initializerBindings.Add(binding);
+                }
+            }
+            else
+            {
+                var contract = MethodContract.For(owner, _known, _names);
+                var flow = LocksetAnalysis.Analyze(graph, origins, owner, contract, _resolver, _compilation.Assembly);
+                if (flow.Completed)
+                {
+                    RecursiveLockingRule.AnalyzeBody(flow, report);
+                    UnbalancedLockRule.AnalyzeBody(flow, report);
+                    ThreadAffineLockAcrossAwaitRule.AnalyzeBody(flow, report);
+                }
+
+                _summaries.Add(SummaryBuilder.Build(flow, bindings));
+            }
+
+            foreach (var localFunction in graph.LocalFunctions)
+            {
+                AnalyzeGraph(graph.GetLocalFunctionControlFlowGraph(localFunction), localFunction, origins, report);
+            }
+
+            foreach (var block in graph.Blocks)
+            {
+                foreach (var root in block.Operations)
+                {
+                    foreach (var operation in root.DescendantsAndSelf())
+                    {
+                        if (operation is IFlowAnonymousFunctionOperation lambda)
+                        {
+                            AnalyzeGraph(graph.GetAnonymousFunctionControlFlowGraph(lambda), lambda.Symbol, origins, report);
+                        }
+                    }
+                }
+            }
+        }
+
+        private static int CompareByLocation(MethodSummary a, MethodSummary b)
+        {
+            if (a.Location is null || b.Location is null)
+            {
+                return (a.Location is null).CompareTo(b.Location is null);
+            }
+
+            return ReportText.Compare(a.Location, b.Location);
+        }
+    }
+}

@@ -1,0 +1,85 @@
+using System;
+using LockDiscipline.Analyzer.Resolve;
+using Microsoft.CodeAnalysis;
+
+namespace LockDiscipline.Analyzer.Flow
+{
+    /// <summary>
+    /// A lock in the held set at some program point. A hold is certain when every path to the point
+    /// acquired it, and conditional when it exists only while a flag (the <c>lockTaken</c> local, a
+    /// <c>TryEnter</c> result) has a particular value.
+    /// </summary>
+    internal readonly struct HeldLock : IEquatable<HeldLock>
+    {
+        public HeldLock(LockClass lockClass, LockMode mode, InstancePath instance, IOperation? site, int depth, bool certain, object? condition, bool whenValue)
+        {
+            Class = lockClass;
+            Mode = mode;
+            Instance = instance;
+            Site = site;
+            Depth = depth;
+            Certain = certain;
+            Condition = condition;
+            WhenValue = whenValue;
+        }
+
+        public LockClass Class { get; }
+
+        public LockMode Mode { get; }
+
+        public InstancePath Instance { get; }
+
+        /// <summary>The acquisition; null for a lock the method's contract says is held on entry.</summary>
+        public IOperation? Site { get; }
+
+        /// <summary>Reentrant acquisitions of the same instance (Monitor, Lock), capped so loops converge.</summary>
+        public int Depth { get; }
+
+        /// <summary>False when some path reaching this point did not acquire the lock.</summary>
+        public bool Certain { get; }
+
+        /// <summary>The local or try-acquire operation whose value says whether the lock was taken.</summary>
+        public object? Condition { get; }
+
+        public bool WhenValue { get; }
+
+        public bool SameLock(HeldLock other) => Class.Equals(other.Class) && Mode == other.Mode && Instance.Equals(other.Instance);
+
+        public HeldLock With(int? depth = null, bool? certain = null, object? condition = null, bool clearCondition = false, LockMode? mode = null, bool? whenValue = null)
+            => new HeldLock(
+                Class,
+                mode ?? Mode,
+                Instance,
+                Site,
+                depth ?? Depth,
+                certain ?? Certain,
+                clearCondition ? null : condition ?? Condition,
+                whenValue ?? WhenValue);
+
+        public bool Equals(HeldLock other)
+            => SameLock(other)
+               && ReferenceEquals(Site, other.Site)
+               && Depth == other.Depth
+               && Certain == other.Certain
+               && ConditionKey.AreEqual(Condition, other.Condition)
+               && WhenValue == other.WhenValue;
+
+        public override bool Equals(object? obj) => obj is HeldLock other && Equals(other);
+
+        public override int GetHashCode() => Class.GetHashCode() ^ (Depth * 397) ^ (Certain ? 1 : 0) ^ ((int)Mode << 4);
+    }
+
+    /// <summary>Conditions are locals (compared as symbols) or try-acquire operations (compared by identity).</summary>
+    internal static class ConditionKey
+    {
+        public static bool AreEqual(object? a, object? b)
+        {
+            if (a is ISymbol symbolA && b is ISymbol symbolB)
+            {
+                return SymbolEqualityComparer.Default.Equals(symbolA, symbolB);
+            }
+
+            return ReferenceEquals(a, b);
+        }
+    }
+}

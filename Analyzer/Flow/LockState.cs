@@ -1,0 +1,301 @@
+using System;
+using System.Collections.Immutable;
+using LockDiscipline.Analyzer.Resolve;
+using Microsoft.CodeAnalysis;
+
+namespace LockDiscipline.Analyzer.Flow
+{
+    /// <summary>How a release relates to the held set.</summary>
+    internal enum ReleaseBalance
+    {
+        Held,
+        MaybeNotHeld,
+        NotHeld,
+    }
+
+    /// <summary>
+    /// The lockset at a program point: the held locks in acquisition order, and what is known of the
+    /// boolean flags that acquisitions are tied to. Immutable; joins make uncertain what the paths
+    /// disagree on.
+    /// </summary>
+    internal sealed class LockState : IEquatable<LockState>
+    {
+        private const int MaxDepth = 3;
+
+        public static readonly LockState Empty = new LockState(ImmutableArray<HeldLock>.Empty, ImmutableArray<Fact>.Empty);
+
+        private LockState(ImmutableArray<HeldLock> holds, ImmutableArray<Fact> facts)
+        {
+            Holds = holds;
+            Facts = facts;
+        }
+
+        public ImmutableArray<HeldLock> Holds { get; }
+
+        private ImmutableArray<Fact> Facts { get; }
+
+        public static LockState Join(LockState? a, LockState? b)
+        {
+            if (a is null) return b ?? Empty;
+            if (b is null || a.Equals(b)) return a;
+
+            var holds = ImmutableArray.CreateBuilder<HeldLock>(a.Holds.Length + b.Holds.Length);
+            foreach (var hold in a.Holds)
+            {
+                var match = Find(b.Holds, hold);
+                if (match < 0)
+                {
+                    holds.Add(hold.With(certain: false));
+                    continue;
+                }
+
+                var other = b.Holds[match];
+                var sameCondition = ConditionKey.AreEqual(hold.Condition, other.Condition) && hold.WhenValue == other.WhenValue;
+                holds.Add(hold.With(
+                    depth: Math.Max(hold.Depth, other.Depth),
+                    certain: hold.Certain && other.Certain && hold.Depth == other.Depth,
+                    clearCondition: !sameCondition));
+            }
+
+            foreach (var hold in b.Holds)
+            {
+                if (Find(a.Holds, hold) < 0)
+                {
+                    holds.Add(hold.With(certain: false));
+                }
+            }
+
+            var facts = ImmutableArray.CreateBuilder<Fact>();
+            foreach (var fact in a.Facts)
+            {
+                if (b.Facts.Contains(fact))
+                {
+                    facts.Add(fact);
+                }
+            }
+
+            return new LockState(holds.ToImmutable(), facts.ToImmutable());
+        }
+
+        /// <param name="certain">False for a try-acquire: the hold is real only on the edge where its condition is confirmed.</param>
+        public LockState Acquire(LockOperation operation, object? condition, bool whenValue, bool certain)
+        {
+            var index = IndexOf(operation.Class, operation.Mode, operation.Instance);
+            if (index >= 0 && condition is null)
+            {
+                var existing = Holds[index];
+                return new LockState(Holds.SetItem(index, existing.With(depth: Math.Min(existing.Depth + 1, MaxDepth))), Facts);
+            }
+
+            var hold = new HeldLock(operation.Class, operation.Mode, operation.Instance, operation.Site, 1, certain, condition, whenValue);
+            return new LockState(Holds.Add(hold), condition is null ? Facts : WithoutFacts(condition));
+        }
+
+        public LockState Release(LockOperation operation, out ReleaseBalance balance, out HeldLock released)
+        {
+            var index = FindRelease(operation);
+            if (index < 0)
+            {
+                balance = ReleaseBalance.NotHeld;
+                released = default;
+                return this;
+            }
+
+            released = Holds[index];
+            balance = released.Certain ? ReleaseBalance.Held : ReleaseBalance.MaybeNotHeld;
+            var holds = released.Depth > 1
+                ? Holds.SetItem(index, released.With(depth: released.Depth - 1))
+                : Holds.RemoveAt(index);
+            return new LockState(holds, Facts);
+        }
+
+        public LockState Downgrade(LockOperation operation)
+        {
+            var index = IndexOf(operation.Class, LockMode.Exclusive, operation.Instance);
+            return index < 0 ? this : new LockState(Holds.SetItem(index, Holds[index].With(mode: LockMode.Shared)), Facts);
+        }
+
+        /// <summary>The state on the edge where <paramref name="key"/> has <paramref name="value"/>; null when that edge cannot be taken.</summary>
+        public LockState? Refine(object key, bool value)
+        {
+            foreach (var fact in Facts)
+            {
+                if (ConditionKey.AreEqual(fact.Key, key) && fact.Value != value)
+                {
+                    return null;
+                }
+            }
+
+            var holds = ImmutableArray.CreateBuilder<HeldLock>(Holds.Length);
+            foreach (var hold in Holds)
+            {
+                if (hold.Condition is null || !ConditionKey.AreEqual(hold.Condition, key))
+                {
+                    holds.Add(hold);
+                }
+                else if (hold.WhenValue == value)
+                {
+                    holds.Add(hold.With(certain: true));
+                }
+            }
+
+            var facts = key is ILocalSymbol ? WithoutFacts(key).Add(new Fact(key, value)) : Facts;
+            return new LockState(holds.ToImmutable(), facts);
+        }
+
+        /// <summary>Ties a try-acquire's hold to the local its result is stored in.</summary>
+        public LockState Rebind(object from, ILocalSymbol to)
+        {
+            var holds = Holds;
+            for (var i = 0; i < holds.Length; i++)
+            {
+                if (holds[i].Condition is { } condition && ConditionKey.AreEqual(condition, from))
+                {
+                    holds = holds.SetItem(i, holds[i].With(condition: to));
+                }
+            }
+
+            return new LockState(holds, WithoutFacts(to));
+        }
+
+        /// <summary>A write to a flag local ends what was known about it; a constant write is a new fact.</summary>
+        public LockState Assign(ILocalSymbol local, bool? constant)
+        {
+            var holds = Holds;
+            for (var i = 0; i < holds.Length; i++)
+            {
+                if (holds[i].Condition is { } condition && ConditionKey.AreEqual(condition, local))
+                {
+                    holds = holds.SetItem(i, holds[i].With(clearCondition: true, certain: false));
+                }
+            }
+
+            var facts = WithoutFacts(local);
+            if (constant is { } value)
+            {
+                facts = facts.Add(new Fact(local, value));
+            }
+
+            return holds == Holds && facts == Facts ? this : new LockState(holds, facts);
+        }
+
+        /// <summary>A state in which the flag is known to have a value (a <c>lockTaken</c> flag is false until Enter sets it).</summary>
+        public LockState WithFact(ILocalSymbol local, bool value) => new LockState(Holds, WithoutFacts(local).Add(new Fact(local, value)));
+
+        public bool Equals(LockState? other)
+        {
+            if (ReferenceEquals(this, other)) return true;
+            if (other is null || other.Holds.Length != Holds.Length || other.Facts.Length != Facts.Length) return false;
+            for (var i = 0; i < Holds.Length; i++)
+            {
+                if (!Holds[i].Equals(other.Holds[i])) return false;
+            }
+
+            for (var i = 0; i < Facts.Length; i++)
+            {
+                if (!other.Facts.Contains(Facts[i])) return false;
+            }
+
+            return true;
+        }
+
+        public override bool Equals(object? obj) => Equals(obj as LockState);
+
+        public override int GetHashCode()
+        {
+            var hash = Holds.Length * 31 + Facts.Length;
+            foreach (var hold in Holds)
+            {
+                hash = (hash * 31) + hold.GetHashCode();
+            }
+
+            return hash;
+        }
+
+        private int IndexOf(LockClass lockClass, LockMode mode, InstancePath instance)
+        {
+            for (var i = 0; i < Holds.Length; i++)
+            {
+                var hold = Holds[i];
+                if (hold.Class.Equals(lockClass) && hold.Mode == mode && hold.Instance.Equals(instance))
+                {
+                    return i;
+                }
+            }
+
+            return -1;
+        }
+
+        /// <summary>The newest hold a release matches: same class and mode, and the same instance when both are known.</summary>
+        private int FindRelease(LockOperation operation)
+        {
+            var fallback = -1;
+            for (var i = Holds.Length - 1; i >= 0; i--)
+            {
+                var hold = Holds[i];
+                if (!hold.Class.Equals(operation.Class) || (hold.Mode != operation.Mode && operation.Class.Primitive != LockPrimitive.KLockMap))
+                {
+                    continue;
+                }
+
+                if (hold.Instance.Equals(operation.Instance))
+                {
+                    return i;
+                }
+
+                if (fallback < 0 && (!hold.Instance.IsKnown || !operation.Instance.IsKnown))
+                {
+                    fallback = i;
+                }
+            }
+
+            return fallback;
+        }
+
+        private static int Find(ImmutableArray<HeldLock> holds, HeldLock hold)
+        {
+            for (var i = 0; i < holds.Length; i++)
+            {
+                if (holds[i].SameLock(hold))
+                {
+                    return i;
+                }
+            }
+
+            return -1;
+        }
+
+        private ImmutableArray<Fact> WithoutFacts(object key)
+        {
+            var facts = Facts;
+            for (var i = facts.Length - 1; i >= 0; i--)
+            {
+                if (ConditionKey.AreEqual(facts[i].Key, key))
+                {
+                    facts = facts.RemoveAt(i);
+                }
+            }
+
+            return facts;
+        }
+
+        private readonly struct Fact : IEquatable<Fact>
+        {
+            public Fact(object key, bool value)
+            {
+                Key = key;
+                Value = value;
+            }
+
+            public object Key { get; }
+
+            public bool Value { get; }
+
+            public bool Equals(Fact other) => Value == other.Value && ConditionKey.AreEqual(Key, other.Key);
+
+            public override bool Equals(object? obj) => obj is Fact other && Equals(other);
+
+            public override int GetHashCode() => Value ? 1 : 0;
+        }
+    }
+}

@@ -1,0 +1,559 @@
+using System.Collections.Generic;
+using System.Collections.Immutable;
+using LockDiscipline.Analyzer.Resolve;
+using Microsoft.CodeAnalysis;
+using Microsoft.CodeAnalysis.CSharp.Syntax;
+using Microsoft.CodeAnalysis.FlowAnalysis;
+using Microsoft.CodeAnalysis.Operations;
+
+namespace LockDiscipline.Analyzer.Flow
+{
+    /// <summary>
+    /// Forward lockset analysis over one body's <see cref="ControlFlowGraph"/>.
+    /// <para>
+    /// The graph gives finally regions no predecessors: a branch lists the finally regions it runs
+    /// through. So a finally region is analysed as a transfer function, once per distinct entry state,
+    /// which keeps "return inside lock" and "exception inside lock" apart. Exceptions are modelled at
+    /// throwing points (calls, object creations, awaits, cancellable waits, throw): the state there
+    /// runs through the enclosing finally regions into the catch handlers, or out of the body.
+    /// </para>
+    /// <para>
+    /// The analysis first iterates to a fixed point without recording anything, then makes one
+    /// recording pass over the converged states, so every event describes a converged state.
+    /// </para>
+    /// </summary>
+    internal sealed class LocksetAnalysis
+    {
+        private const int MaxVisitsPerBlock = 64;
+
+        private readonly ControlFlowGraph _graph;
+        private readonly ValueOrigins _origins;
+        private readonly LockOperationResolver _resolver;
+        private readonly IAssemblySymbol _assembly;
+        private readonly BodyFlow _flow;
+        private readonly Dictionary<FinallyEntry, LockState?> _finallyResults = new Dictionary<FinallyEntry, LockState?>();
+        private readonly HashSet<FinallyEntry> _finallyRecorded = new HashSet<FinallyEntry>();
+        private bool _recording;
+
+        private LocksetAnalysis(ControlFlowGraph graph, ValueOrigins origins, LockOperationResolver resolver, IAssemblySymbol assembly, BodyFlow flow)
+        {
+            _graph = graph;
+            _origins = origins;
+            _resolver = resolver;
+            _assembly = assembly;
+            _flow = flow;
+        }
+
+        public static BodyFlow Analyze(
+            ControlFlowGraph graph,
+            ValueOrigins origins,
+            IMethodSymbol owner,
+            MethodContract contract,
+            LockOperationResolver resolver,
+            IAssemblySymbol assembly)
+        {
+            var flow = new BodyFlow(owner, contract);
+            var analysis = new LocksetAnalysis(graph, origins, resolver, assembly, flow);
+            var body = new Frame(analysis, region: null, exceptionCause: null);
+            body.Seed(0, EntryState(contract));
+            if (!body.Solve())
+            {
+                flow.Completed = false;
+                return flow;
+            }
+
+            analysis._recording = true;
+            body.Record();
+            return flow;
+        }
+
+        private static LockState EntryState(MethodContract contract)
+        {
+            var state = LockState.Empty;
+            foreach (var held in contract.EntersHeld)
+            {
+                var operation = new LockOperation(LockOperationKind.Acquire, held.Class!, LockMode.Exclusive, held.Path, site: null!);
+                state = state.Acquire(operation, condition: null, whenValue: true, certain: true);
+            }
+
+            return state;
+        }
+
+        private LockState Transfer(IOperation root, LockState state, Frame frame)
+        {
+            // Post-order: operands are evaluated before the operation that uses them.
+            var pending = new Stack<(IOperation Operation, bool ChildrenDone)>();
+            pending.Push((root, false));
+            while (pending.Count > 0)
+            {
+                var (operation, childrenDone) = pending.Pop();
+                if (!childrenDone)
+                {
+                    pending.Push((operation, true));
+                    var children = new List<IOperation>(operation.ChildOperations);
+                    for (var i = children.Count - 1; i >= 0; i--)
+                    {
+                        pending.Push((children[i], false));
+                    }
+
+                    continue;
+                }
+
+                state = Apply(operation, state, frame);
+            }
+
+            return state;
+        }
+
+        private LockState Apply(IOperation operation, LockState state, Frame frame)
+        {
+            switch (operation)
+            {
+                case IInvocationOperation invocation:
+                    return ApplyInvocation(invocation, state, frame);
+
+                case IObjectCreationOperation { Constructor: { } constructor } creation:
+                    RecordCall(creation, constructor, delegateSlot: null, isVirtual: false, InstancePath.Unknown, state);
+                    Throw(state, creation, frame);
+                    return state;
+
+                case IPropertyReferenceOperation property:
+                    var accessor = IsAssignmentTarget(property) ? property.Property.SetMethod : property.Property.GetMethod;
+                    if (accessor is not null)
+                    {
+                        RecordCall(property, accessor, null, IsVirtualCall(accessor, property.Instance), LockOperationResolver.InstanceOf(property.Instance, _origins), state);
+                    }
+
+                    return state;
+
+                case IAwaitOperation awaitOperation:
+                    if (_recording)
+                    {
+                        _flow.Awaits.Add(new AwaitEvent(awaitOperation, state.Holds));
+                    }
+
+                    if (!(_origins.Unwrap(awaitOperation.Operation) is IInvocationOperation awaited && _resolver.Resolve(awaited, _origins).Count > 0))
+                    {
+                        Throw(state, awaitOperation, frame);
+                    }
+
+                    return state;
+
+                case ISimpleAssignmentOperation { Target: ILocalReferenceOperation local } assignment when local.Local.Type.SpecialType == SpecialType.System_Boolean:
+                    var value = _origins.Unwrap(assignment.Value);
+                    if (value is IAwaitOperation awaitedValue)
+                    {
+                        value = _origins.Unwrap(awaitedValue.Operation);
+                    }
+
+                    foreach (var hold in state.Holds)
+                    {
+                        if (hold.Condition is IOperation condition && ReferenceEquals(condition, value))
+                        {
+                            return state.Rebind(value, local.Local);
+                        }
+                    }
+
+                    return state.Assign(local.Local, value.ConstantValue is { HasValue: true, Value: bool constant } ? constant : (bool?)null);
+
+                default:
+                    return state;
+            }
+        }
+
+        private LockState ApplyInvocation(IInvocationOperation invocation, LockState state, Frame frame)
+        {
+            var operations = _resolver.Resolve(invocation, _origins);
+            if (operations.Count == 0 || operations[0].IsContract)
+            {
+                var method = invocation.TargetMethod;
+                var slot = method.MethodKind == MethodKind.DelegateInvoke ? DelegateSlot(invocation.Instance) : null;
+                RecordCall(invocation, method, slot, IsVirtualCall(method, invocation.Instance), LockOperationResolver.InstanceOf(invocation.Instance, _origins), state);
+                Throw(state, invocation, frame);
+            }
+
+            foreach (var operation in operations)
+            {
+                switch (operation.Kind)
+                {
+                    case LockOperationKind.Acquire:
+                        if (operation.CanThrowBeforeAcquiring)
+                        {
+                            Throw(state, invocation, frame);
+                        }
+
+                        if (_recording)
+                        {
+                            _flow.Acquisitions.Add(new AcquisitionEvent(operation, state.Holds));
+                        }
+
+                        state = state.Acquire(operation, operation.TakenFlag, whenValue: true, certain: true);
+                        break;
+
+                    case LockOperationKind.TryAcquire:
+                        if (operation.CanThrowBeforeAcquiring)
+                        {
+                            Throw(state, invocation, frame);
+                        }
+
+                        state = state.Acquire(operation, (object?)operation.TakenFlag ?? invocation, operation.SuccessValue, certain: false);
+                        break;
+
+                    case LockOperationKind.Release:
+                        state = state.Release(operation, out var balance, out _);
+                        if (_recording)
+                        {
+                            _flow.Releases.Add(new ReleaseEvent(operation, balance, frame.ExceptionCause));
+                        }
+
+                        break;
+
+                    case LockOperationKind.Downgrade:
+                        state = state.Downgrade(operation);
+                        break;
+                }
+            }
+
+            return state;
+        }
+
+        private void RecordCall(IOperation site, IMethodSymbol method, ISymbol? delegateSlot, bool isVirtual, InstancePath receiver, LockState state)
+        {
+            if (!_recording)
+            {
+                return;
+            }
+
+            if (delegateSlot is null && !SymbolEqualityComparer.Default.Equals(method.ContainingAssembly, _assembly))
+            {
+                return;
+            }
+
+            _flow.Calls.Add(new CallEvent(site, method, delegateSlot, isVirtual, receiver, state.Holds));
+        }
+
+        private ISymbol? DelegateSlot(IOperation? instance)
+        {
+            var source = instance is null ? null : _origins.Unwrap(instance);
+            return source switch
+            {
+                IFieldReferenceOperation field => field.Field.AssociatedSymbol as IEventSymbol ?? (ISymbol)field.Field.OriginalDefinition,
+                IPropertyReferenceOperation property => property.Property.OriginalDefinition,
+                IEventReferenceOperation eventReference => eventReference.Event.OriginalDefinition,
+                IParameterReferenceOperation parameter => parameter.Parameter,
+                ILocalReferenceOperation local => local.Local,
+                _ => null,
+            };
+        }
+
+        private static bool IsVirtualCall(IMethodSymbol method, IOperation? instance)
+        {
+            if (instance?.Syntax is BaseExpressionSyntax)
+            {
+                return false;
+            }
+
+            return method.IsVirtual || method.IsAbstract || method.IsOverride || method.ContainingType?.TypeKind == TypeKind.Interface;
+        }
+
+        private static bool IsAssignmentTarget(IOperation operation)
+            => operation.Parent is IAssignmentOperation assignment && ReferenceEquals(assignment.Target, operation);
+
+        /// <summary>
+        /// An exception at <paramref name="cause"/>: the state runs through each enclosing finally and
+        /// into the catch handlers, and leaves the body unless a catch-all stops it.
+        /// </summary>
+        private void Throw(LockState? state, IOperation cause, Frame frame)
+        {
+            var block = frame.CurrentBlock;
+            if (block is null)
+            {
+                return;
+            }
+
+            for (var region = block.EnclosingRegion; region is not null && state is not null; region = region.EnclosingRegion)
+            {
+                if (ReferenceEquals(region, frame.Region))
+                {
+                    // An exception out of a finally region: rare, and not followed further.
+                    return;
+                }
+
+                if (region.Kind != ControlFlowRegionKind.Try)
+                {
+                    continue;
+                }
+
+                var parent = region.EnclosingRegion!;
+                if (parent.Kind == ControlFlowRegionKind.TryAndFinally)
+                {
+                    state = RunFinally(parent.NestedRegions[1], state, cause);
+                }
+                else if (parent.Kind == ControlFlowRegionKind.TryAndCatch)
+                {
+                    for (var i = 1; i < parent.NestedRegions.Length; i++)
+                    {
+                        var handler = parent.NestedRegions[i];
+                        frame.Seed(handler.FirstBlockOrdinal, state);
+                        if (IsCatchAll(handler))
+                        {
+                            return;
+                        }
+                    }
+                }
+
+                region = parent;
+            }
+
+            if (state is not null && _recording)
+            {
+                _flow.Exits.Add(new ExitEvent(state.Holds, cause));
+            }
+        }
+
+        private static bool IsCatchAll(ControlFlowRegion handler)
+            => handler.Kind == ControlFlowRegionKind.Catch
+               && (handler.ExceptionType is null
+                   || handler.ExceptionType.SpecialType == SpecialType.System_Object
+                   || handler.ExceptionType.ToDisplayString() == "System.Exception");
+
+        private LockState? RunFinally(ControlFlowRegion region, LockState state, IOperation? exceptionCause)
+        {
+            var key = new FinallyEntry(region.FirstBlockOrdinal, state);
+            if (_finallyResults.TryGetValue(key, out var known) && (!_recording || _finallyRecorded.Contains(key)))
+            {
+                return known;
+            }
+
+            var frame = new Frame(this, region, exceptionCause);
+            var recording = _recording;
+            _recording = false;
+            frame.Seed(region.FirstBlockOrdinal, state);
+            var solved = frame.Solve();
+            _recording = recording;
+            if (!solved)
+            {
+                _flow.Completed = false;
+                return null;
+            }
+
+            if (_recording)
+            {
+                _finallyRecorded.Add(key);
+                frame.Record();
+            }
+
+            _finallyResults[key] = frame.End;
+            return frame.End;
+        }
+
+        private static object? ConditionOf(IOperation? value, ValueOrigins origins, out bool negated)
+        {
+            negated = false;
+            for (var depth = 0; value is not null && depth < 8; depth++)
+            {
+                value = origins.Unwrap(value);
+                switch (value)
+                {
+                    case IUnaryOperation { OperatorKind: UnaryOperatorKind.Not } not:
+                        negated = !negated;
+                        value = not.Operand;
+                        continue;
+                    case IBinaryOperation { OperatorKind: BinaryOperatorKind.Equals or BinaryOperatorKind.NotEquals } comparison
+                        when comparison.RightOperand.ConstantValue is { HasValue: true, Value: bool expected }:
+                        negated ^= expected == (comparison.OperatorKind == BinaryOperatorKind.NotEquals);
+                        value = comparison.LeftOperand;
+                        continue;
+                    case IAwaitOperation awaitOperation:
+                        value = awaitOperation.Operation;
+                        continue;
+                    case ILocalReferenceOperation local:
+                        return local.Local;
+                    case IInvocationOperation invocation:
+                        return invocation;
+                    default:
+                        return null;
+                }
+            }
+
+            return null;
+        }
+
+        private readonly struct FinallyEntry : System.IEquatable<FinallyEntry>
+        {
+            public FinallyEntry(int ordinal, LockState state)
+            {
+                Ordinal = ordinal;
+                State = state;
+            }
+
+            public int Ordinal { get; }
+
+            public LockState State { get; }
+
+            public bool Equals(FinallyEntry other) => Ordinal == other.Ordinal && State.Equals(other.State);
+
+            public override bool Equals(object? obj) => obj is FinallyEntry other && Equals(other);
+
+            public override int GetHashCode() => (Ordinal * 397) ^ State.GetHashCode();
+        }
+
+        /// <summary>
+        /// One worklist over a set of blocks: the whole body, or one finally region entered with one state.
+        /// </summary>
+        private sealed class Frame
+        {
+            private readonly LocksetAnalysis _analysis;
+            private readonly LockState?[] _input;
+            private readonly int[] _visits;
+            private readonly SortedSet<int> _worklist = new SortedSet<int>();
+
+            public Frame(LocksetAnalysis analysis, ControlFlowRegion? region, IOperation? exceptionCause)
+            {
+                _analysis = analysis;
+                Region = region;
+                ExceptionCause = exceptionCause;
+                _input = new LockState?[analysis._graph.Blocks.Length];
+                _visits = new int[_input.Length];
+            }
+
+            /// <summary>The finally region this frame runs, or null for the body.</summary>
+            public ControlFlowRegion? Region { get; }
+
+            public IOperation? ExceptionCause { get; }
+
+            public BasicBlock? CurrentBlock { get; private set; }
+
+            /// <summary>For a finally frame: the join of the states that leave the region.</summary>
+            public LockState? End { get; private set; }
+
+            public void Seed(int ordinal, LockState state)
+            {
+                if (_analysis._recording)
+                {
+                    return;
+                }
+
+                var joined = LockState.Join(_input[ordinal], state);
+                if (_input[ordinal] is null || !joined.Equals(_input[ordinal]))
+                {
+                    _input[ordinal] = joined;
+                    _worklist.Add(ordinal);
+                }
+            }
+
+            public bool Solve()
+            {
+                while (_worklist.Count > 0)
+                {
+                    var ordinal = _worklist.Min;
+                    _worklist.Remove(ordinal);
+                    if (++_visits[ordinal] > MaxVisitsPerBlock)
+                    {
+                        return false;
+                    }
+
+                    Process(_analysis._graph.Blocks[ordinal], _input[ordinal]!);
+                }
+
+                return true;
+            }
+
+            public void Record()
+            {
+                for (var ordinal = 0; ordinal < _input.Length; ordinal++)
+                {
+                    if (_input[ordinal] is { } state)
+                    {
+                        Process(_analysis._graph.Blocks[ordinal], state);
+                    }
+                }
+            }
+
+            private void Process(BasicBlock block, LockState state)
+            {
+                var previous = CurrentBlock;
+                CurrentBlock = block;
+                foreach (var operation in block.Operations)
+                {
+                    state = _analysis.Transfer(operation, state, this);
+                }
+
+                if (block.BranchValue is { } branchValue)
+                {
+                    state = _analysis.Transfer(branchValue, state, this);
+                }
+
+                if (block.ConditionalSuccessor is { } conditional && block.BranchValue is not null)
+                {
+                    var condition = ConditionOf(block.BranchValue, _analysis._origins, out var negated);
+                    var whenConditional = block.ConditionKind == ControlFlowConditionKind.WhenTrue;
+                    Deliver(conditional, Refine(state, condition, whenConditional ^ negated), block);
+                    Deliver(block.FallThroughSuccessor, Refine(state, condition, !whenConditional ^ negated), block);
+                }
+                else
+                {
+                    Deliver(block.FallThroughSuccessor, state, block);
+                }
+
+                CurrentBlock = previous;
+            }
+
+            private static LockState? Refine(LockState state, object? condition, bool value)
+                => condition is null ? state : state.Refine(condition, value);
+
+            private void Deliver(ControlFlowBranch? branch, LockState? state, BasicBlock source)
+            {
+                if (branch is null || state is null)
+                {
+                    return;
+                }
+
+                switch (branch.Semantics)
+                {
+                    case ControlFlowBranchSemantics.Regular:
+                    case ControlFlowBranchSemantics.Return:
+                        foreach (var finallyRegion in branch.FinallyRegions)
+                        {
+                            state = _analysis.RunFinally(finallyRegion, state, exceptionCause: null);
+                            if (state is null)
+                            {
+                                return;
+                            }
+                        }
+
+                        if (branch.Destination is not { } destination)
+                        {
+                            return;
+                        }
+
+                        if (destination.Kind == BasicBlockKind.Exit)
+                        {
+                            if (_analysis._recording)
+                            {
+                                _analysis._flow.Exits.Add(new ExitEvent(state.Holds, exceptionCause: null));
+                            }
+                        }
+                        else
+                        {
+                            Seed(destination.Ordinal, state);
+                        }
+
+                        break;
+
+                    case ControlFlowBranchSemantics.Throw:
+                    case ControlFlowBranchSemantics.Rethrow:
+                        _analysis.Throw(state, source.BranchValue ?? (IOperation?)LastOperation(source) ?? _analysis._graph.OriginalOperation, this);
+                        break;
+
+                    case ControlFlowBranchSemantics.StructuredExceptionHandling:
+                        End = LockState.Join(End, state);
+                        break;
+                }
+            }
+
+            private static IOperation? LastOperation(BasicBlock block)
+                => block.Operations.IsEmpty ? null : block.Operations[block.Operations.Length - 1];
+        }
+    }
+}

@@ -1,0 +1,219 @@
+using System.Collections.Generic;
+using LockDiscipline.Analyzer.Summaries;
+using Microsoft.CodeAnalysis;
+
+namespace LockDiscipline.Analyzer.Graph
+{
+    /// <summary>
+    /// Who calls whom, over the bodies of this compilation: static targets, overrides and interface
+    /// implementations of virtual targets declared here, and every method or lambda bound to an
+    /// invoked delegate slot (events, fields, properties, parameters, locals).
+    /// </summary>
+    internal sealed class CallGraph
+    {
+        private readonly Dictionary<IMethodSymbol, int> _indexOf = new Dictionary<IMethodSymbol, int>(SymbolEqualityComparer.Default);
+        private readonly Dictionary<IMethodSymbol, List<int>> _implementations = new Dictionary<IMethodSymbol, List<int>>(SymbolEqualityComparer.Default);
+        private readonly Dictionary<ISymbol, List<int>> _delegateTargets = new Dictionary<ISymbol, List<int>>(SymbolEqualityComparer.Default);
+        private readonly List<int>[] _callees;
+        private readonly List<int>[][] _callTargets;
+
+        public CallGraph(IReadOnlyList<MethodSummary> summaries, IEnumerable<Resolve.DelegateBinding> extraBindings)
+        {
+            Summaries = summaries;
+            for (var i = 0; i < summaries.Count; i++)
+            {
+                _indexOf[summaries[i].Method.OriginalDefinition] = i;
+            }
+
+            IndexImplementations();
+            IndexDelegateTargets(extraBindings);
+
+            _callees = new List<int>[summaries.Count];
+            _callTargets = new List<int>[summaries.Count][];
+            for (var i = 0; i < summaries.Count; i++)
+            {
+                var calls = summaries[i].Calls;
+                var callees = new List<int>();
+                var targets = new List<int>[calls.Length];
+                for (var c = 0; c < calls.Length; c++)
+                {
+                    targets[c] = ResolveTargets(calls[c]);
+                    foreach (var target in targets[c])
+                    {
+                        if (!callees.Contains(target))
+                        {
+                            callees.Add(target);
+                        }
+                    }
+                }
+
+                _callees[i] = callees;
+                _callTargets[i] = targets;
+            }
+        }
+
+        public IReadOnlyList<MethodSummary> Summaries { get; }
+
+        /// <summary>Every body that a method may call, by summary index.</summary>
+        public IReadOnlyList<int> Callees(int method) => _callees[method];
+
+        /// <summary>The bodies one call site may reach.</summary>
+        public IReadOnlyList<int> Targets(int method, int call) => _callTargets[method][call];
+
+        private List<int> ResolveTargets(CallSite call)
+        {
+            var targets = new List<int>();
+            if (call.DelegateSlot is not null)
+            {
+                if (_delegateTargets.TryGetValue(call.DelegateSlot, out var bound))
+                {
+                    targets.AddRange(bound);
+                }
+
+                return targets;
+            }
+
+            var method = call.Target.OriginalDefinition;
+            if (!method.IsAbstract && _indexOf.TryGetValue(method, out var direct))
+            {
+                targets.Add(direct);
+            }
+
+            if (call.IsVirtual && _implementations.TryGetValue(method, out var implementations))
+            {
+                foreach (var implementation in implementations)
+                {
+                    if (!targets.Contains(implementation))
+                    {
+                        targets.Add(implementation);
+                    }
+                }
+            }
+
+            return targets;
+        }
+
+        private void IndexImplementations()
+        {
+            var typesSeen = new HashSet<INamedTypeSymbol>(SymbolEqualityComparer.Default);
+            for (var i = 0; i < Summaries.Count; i++)
+            {
+                var method = Summaries[i].Method.OriginalDefinition;
+                for (var overridden = method.OverriddenMethod; overridden is not null; overridden = overridden.OverriddenMethod)
+                {
+                    AddImplementation(overridden.OriginalDefinition, i);
+                }
+
+                var type = method.ContainingType;
+                if (type is null || !typesSeen.Add(type))
+                {
+                    continue;
+                }
+
+                foreach (var contract in type.AllInterfaces)
+                {
+                    foreach (var member in contract.GetMembers())
+                    {
+                        if (member is IMethodSymbol interfaceMethod
+                            && type.FindImplementationForInterfaceMember(interfaceMethod) is IMethodSymbol implementation
+                            && _indexOf.TryGetValue(implementation.OriginalDefinition, out var index))
+                        {
+                            AddImplementation(interfaceMethod.OriginalDefinition, index);
+                        }
+                    }
+                }
+            }
+        }
+
+        private void AddImplementation(IMethodSymbol method, int implementation)
+        {
+            if (!_implementations.TryGetValue(method, out var list))
+            {
+                list = new List<int>();
+                _implementations.Add(method, list);
+            }
+
+            if (!list.Contains(implementation))
+            {
+                list.Add(implementation);
+            }
+        }
+
+        /// <summary>Targets of a slot: methods bound to it, plus the targets of slots copied into it (to a fixed point).</summary>
+        private void IndexDelegateTargets(IEnumerable<Resolve.DelegateBinding> extraBindings)
+        {
+            var aliases = new Dictionary<ISymbol, List<ISymbol>>(SymbolEqualityComparer.Default);
+            void Bind(Resolve.DelegateBinding binding)
+            {
+                if (binding.Target is not null && _indexOf.TryGetValue(binding.Target.OriginalDefinition, out var index))
+                {
+                    AddTarget(binding.Slot, index);
+                }
+                else if (binding.SourceSlot is not null)
+                {
+                    if (!aliases.TryGetValue(binding.SourceSlot, out var dependents))
+                    {
+                        dependents = new List<ISymbol>();
+                        aliases.Add(binding.SourceSlot, dependents);
+                    }
+
+                    dependents.Add(binding.Slot);
+                }
+            }
+
+            foreach (var summary in Summaries)
+            {
+                foreach (var binding in summary.Bindings)
+                {
+                    Bind(binding);
+                }
+            }
+
+            foreach (var binding in extraBindings)
+            {
+                Bind(binding);
+            }
+
+            var pending = new Queue<ISymbol>(_delegateTargets.Keys);
+            while (pending.Count > 0)
+            {
+                var source = pending.Dequeue();
+                if (!aliases.TryGetValue(source, out var dependents) || !_delegateTargets.TryGetValue(source, out var sourceTargets))
+                {
+                    continue;
+                }
+
+                foreach (var dependent in dependents)
+                {
+                    var changed = false;
+                    foreach (var target in sourceTargets.ToArray())
+                    {
+                        changed |= AddTarget(dependent, target);
+                    }
+
+                    if (changed)
+                    {
+                        pending.Enqueue(dependent);
+                    }
+                }
+            }
+        }
+
+        private bool AddTarget(ISymbol slot, int target)
+        {
+            if (!_delegateTargets.TryGetValue(slot, out var targets))
+            {
+                targets = new List<int>();
+                _delegateTargets.Add(slot, targets);
+            }
+
+            if (targets.Contains(target))
+            {
+                return false;
+            }
+
+            targets.Add(target);
+            return true;
+        }
+    }
+}

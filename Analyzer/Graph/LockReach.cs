@@ -1,0 +1,153 @@
+using System.Collections.Generic;
+using LockDiscipline.Analyzer.Resolve;
+using LockDiscipline.Analyzer.Summaries;
+using Microsoft.CodeAnalysis;
+
+namespace LockDiscipline.Analyzer.Graph
+{
+    /// <summary>How a method comes to take a lock class: directly, or by a call whose target does (the next hop).</summary>
+    internal sealed class ReachStep
+    {
+        public ReachStep(int depth, AcquisitionSite acquisition, int callIndex, int callee, InstancePath instance)
+        {
+            Depth = depth;
+            Acquisition = acquisition;
+            CallIndex = callIndex;
+            Callee = callee;
+            Instance = instance;
+        }
+
+        /// <summary>Calls between the method and the acquisition; 0 for its own acquisitions.</summary>
+        public int Depth { get; }
+
+        public AcquisitionSite Acquisition { get; }
+
+        /// <summary>The call site in the method that leads on; -1 when the method acquires itself.</summary>
+        public int CallIndex { get; }
+
+        public int Callee { get; }
+
+        /// <summary>The instance acquired, in the method's own terms (through <c>this</c> where provable).</summary>
+        public InstancePath Instance { get; }
+    }
+
+    /// <summary>One hop of a witness chain: a method and the call it makes (or its acquisition, for the last hop).</summary>
+    internal readonly struct ChainHop
+    {
+        public ChainHop(IMethodSymbol method, Location location)
+        {
+            Method = method;
+            Location = location;
+        }
+
+        public IMethodSymbol Method { get; }
+
+        public Location Location { get; }
+    }
+
+    /// <summary>
+    /// For every method, every lock class it may acquire through any chain of calls, with the shortest
+    /// chain. Computed callees-first over the call graph's strongly connected components, so recursion
+    /// converges and each method is summarised from its callees' results.
+    /// </summary>
+    internal sealed class LockReach
+    {
+        private const int MaxChainLength = 64;
+
+        private readonly CallGraph _calls;
+        private readonly Dictionary<LockClass, ReachStep>[] _reach;
+
+        public LockReach(CallGraph calls)
+        {
+            _calls = calls;
+            var count = calls.Summaries.Count;
+            _reach = new Dictionary<LockClass, ReachStep>[count];
+            for (var i = 0; i < count; i++)
+            {
+                _reach[i] = new Dictionary<LockClass, ReachStep>();
+            }
+
+            foreach (var component in StronglyConnectedComponents.Find(count, calls.Callees))
+            {
+                bool changed;
+                do
+                {
+                    changed = false;
+                    foreach (var method in component)
+                    {
+                        changed |= Update(method);
+                    }
+                }
+                while (changed && component.Count > 1);
+
+                if (component.Count == 1)
+                {
+                    // A directly recursive method needs a second pass to see its own results.
+                    Update(component[0]);
+                }
+            }
+        }
+
+        public IReadOnlyDictionary<LockClass, ReachStep> Of(int method) => _reach[method];
+
+        /// <summary>The calls from <paramref name="method"/> down to its acquisition of <paramref name="lockClass"/>.</summary>
+        public List<ChainHop> Chain(int method, LockClass lockClass)
+        {
+            var hops = new List<ChainHop>();
+            var current = method;
+            for (var i = 0; i < MaxChainLength && _reach[current].TryGetValue(lockClass, out var step); i++)
+            {
+                var summary = _calls.Summaries[current];
+                if (step.CallIndex < 0)
+                {
+                    hops.Add(new ChainHop(summary.Method, step.Acquisition.Location));
+                    break;
+                }
+
+                hops.Add(new ChainHop(summary.Method, summary.Calls[step.CallIndex].Location));
+                current = step.Callee;
+            }
+
+            return hops;
+        }
+
+        private bool Update(int method)
+        {
+            var changed = false;
+            var summary = _calls.Summaries[method];
+            var reach = _reach[method];
+            foreach (var acquisition in summary.Acquisitions)
+            {
+                changed |= Offer(reach, acquisition.Class, new ReachStep(0, acquisition, -1, -1, acquisition.Instance));
+            }
+
+            for (var call = 0; call < summary.Calls.Length; call++)
+            {
+                var receiver = summary.Calls[call].Receiver;
+                foreach (var target in _calls.Targets(method, call))
+                {
+                    var source = _reach[target];
+                    var steps = target == method ? new List<KeyValuePair<LockClass, ReachStep>>(source) : (IEnumerable<KeyValuePair<LockClass, ReachStep>>)source;
+                    foreach (var entry in steps)
+                    {
+                        var step = entry.Value;
+                        changed |= Offer(reach, entry.Key, new ReachStep(step.Depth + 1, step.Acquisition, call, target, step.Instance.ThroughCall(receiver)));
+                    }
+                }
+            }
+
+            return changed;
+        }
+
+        private static bool Offer(Dictionary<LockClass, ReachStep> reach, LockClass lockClass, ReachStep step)
+        {
+            if (reach.TryGetValue(lockClass, out var existing) && existing.Depth <= step.Depth)
+            {
+                return false;
+            }
+
+            reach[lockClass] = step;
+            return true;
+        }
+    }
+}

@@ -1,0 +1,26 @@
+using System.Collections.Generic;
+using LockDiscipline.Analyzer.Resolve;
+using LockDiscipline.Analyzer.Summaries;
+
+namespace LockDiscipline.Analyzer.Graph
+{
+    /// <summary>The whole-program view the compilation-end rules read: calls, lock reach, dependencies and cycles.</summary>
+    internal sealed class ProgramGraph
+    {
+        public ProgramGraph(IReadOnlyList<MethodSummary> summaries, IEnumerable<DelegateBinding> initializerBindings)
+        {
+            Calls = new CallGraph(summaries, initializerBindings);
+            Reach = new LockReach(Calls);
+            Dependencies = new DependencyGraph(Calls, Reach);
+            Cycles = CycleFinder.Find(Dependencies);
+        }
+
+        public CallGraph Calls { get; }
+
+        public LockReach Reach { get; }
+
+        public DependencyGraph Dependencies { get; }
+
+        public List<List<DependencyEdge>> Cycles { get; }
+    }
+}

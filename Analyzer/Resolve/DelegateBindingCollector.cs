@@ -1,0 +1,105 @@
+using System.Collections.Immutable;
+using Microsoft.CodeAnalysis;
+using Microsoft.CodeAnalysis.FlowAnalysis;
+using Microsoft.CodeAnalysis.Operations;
+
+namespace LockDiscipline.Analyzer.Resolve
+{
+    /// <summary>
+    /// A delegate value flowing into a slot (field, property, event, parameter or local): either a
+    /// method or lambda, or whatever another slot holds. Invoking the slot calls every target that
+    /// any binding in the compilation gives it.
+    /// </summary>
+    internal sealed class DelegateBinding
+    {
+        public DelegateBinding(ISymbol slot, IMethodSymbol? target, ISymbol? sourceSlot)
+        {
+            Slot = slot;
+            Target = target;
+            SourceSlot = sourceSlot;
+        }
+
+        public ISymbol Slot { get; }
+
+        public IMethodSymbol? Target { get; }
+
+        public ISymbol? SourceSlot { get; }
+    }
+
+    /// <summary>
+    /// Finds where a body stores delegates: <c>E += handler</c>, <c>_callback = M</c>, and delegate
+    /// arguments to methods of this compilation (whose parameters then alias the value). Delegates
+    /// passed to methods outside the compilation (<c>Task.Run</c>, <c>new Thread</c>, timers) bind
+    /// nothing: the graph never sees them invoked, so they add no dependency on held locks.
+    /// </summary>
+    internal static class DelegateBindingCollector
+    {
+        public static ImmutableArray<DelegateBinding> Collect(ControlFlowGraph graph, ValueOrigins origins, IAssemblySymbol assembly)
+        {
+            var bindings = ImmutableArray.CreateBuilder<DelegateBinding>();
+            foreach (var block in graph.Blocks)
+            {
+                foreach (var root in block.Operations)
+                {
+                    foreach (var operation in root.DescendantsAndSelf())
+                    {
+                        switch (operation)
+                        {
+                            case IEventAssignmentOperation { Adds: true, EventReference: IEventReferenceOperation eventReference } eventAssignment:
+                                Add(bindings, eventReference.Event.OriginalDefinition, eventAssignment.HandlerValue, origins);
+                                break;
+                            case ISimpleAssignmentOperation assignment when assignment.Type?.TypeKind == TypeKind.Delegate && SlotOf(assignment.Target, origins) is { } slot:
+                                Add(bindings, slot, assignment.Value, origins);
+                                break;
+                            case IArgumentOperation { Parameter: { } parameter } argument
+                                when parameter.Type.TypeKind == TypeKind.Delegate && SymbolEqualityComparer.Default.Equals(parameter.ContainingAssembly, assembly):
+                                Add(bindings, parameter.OriginalDefinition, argument.Value, origins);
+                                break;
+                        }
+                    }
+                }
+            }
+
+            return bindings.ToImmutable();
+        }
+
+        public static ISymbol? SlotOf(IOperation operation, ValueOrigins origins) => origins.Unwrap(operation) switch
+        {
+            IFieldReferenceOperation field => field.Field.AssociatedSymbol as IEventSymbol ?? (ISymbol)field.Field.OriginalDefinition,
+            IPropertyReferenceOperation property => property.Property.OriginalDefinition,
+            IEventReferenceOperation eventReference => eventReference.Event.OriginalDefinition,
+            IParameterReferenceOperation parameter => parameter.Parameter.OriginalDefinition,
+            ILocalReferenceOperation local => local.Local,
+            _ => null,
+        };
+
+        private static void Add(ImmutableArray<DelegateBinding>.Builder bindings, ISymbol slot, IOperation value, ValueOrigins origins)
+        {
+            var source = origins.Unwrap(value);
+            if (source is IDelegateCreationOperation creation)
+            {
+                source = origins.Unwrap(creation.Target);
+            }
+
+            switch (source)
+            {
+                case IMethodReferenceOperation method:
+                    bindings.Add(new DelegateBinding(slot, method.Method.OriginalDefinition, null));
+                    break;
+                case IFlowAnonymousFunctionOperation lambda:
+                    bindings.Add(new DelegateBinding(slot, lambda.Symbol, null));
+                    break;
+                case IAnonymousFunctionOperation lambda:
+                    bindings.Add(new DelegateBinding(slot, lambda.Symbol, null));
+                    break;
+                default:
+                    if (SlotOf(source, origins) is { } sourceSlot)
+                    {
+                        bindings.Add(new DelegateBinding(slot, null, sourceSlot));
+                    }
+
+                    break;
+            }
+        }
+    }
+}

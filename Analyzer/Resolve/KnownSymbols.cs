@@ -1,0 +1,103 @@
+using System.Collections.Immutable;
+using Microsoft.CodeAnalysis;
+
+namespace LockDiscipline.Analyzer.Resolve
+{
+    /// <summary>The types the analysis recognises, looked up once per compilation.</summary>
+    internal sealed class KnownSymbols
+    {
+        public KnownSymbols(Compilation compilation)
+        {
+            Monitor = compilation.GetTypeByMetadataName("System.Threading.Monitor");
+            ThreadingLock = compilation.GetTypeByMetadataName("System.Threading.Lock");
+            LockScope = compilation.GetTypeByMetadataName("System.Threading.Lock+Scope");
+            SemaphoreSlim = compilation.GetTypeByMetadataName("System.Threading.SemaphoreSlim");
+            ReaderWriterLockSlim = compilation.GetTypeByMetadataName("System.Threading.ReaderWriterLockSlim");
+            SpinLock = compilation.GetTypeByMetadataName("System.Threading.SpinLock");
+            Mutex = compilation.GetTypeByMetadataName("System.Threading.Mutex");
+            KMutex = compilation.GetTypeByMetadataName("LockDiscipline.KMutex");
+            KSpinLock = compilation.GetTypeByMetadataName("LockDiscipline.KSpinLock");
+            KRwSem = compilation.GetTypeByMetadataName("LockDiscipline.KRwSem");
+            KLockMap = compilation.GetTypeByMetadataName("LockDiscipline.KLockMap");
+            CancellationToken = compilation.GetTypeByMetadataName("System.Threading.CancellationToken");
+
+            LockClassAttribute = compilation.GetTypeByMetadataName("LockDiscipline.LockClassAttribute");
+            AcquiresLockAttribute = compilation.GetTypeByMetadataName("LockDiscipline.AcquiresLockAttribute");
+            ReleasesLockAttribute = compilation.GetTypeByMetadataName("LockDiscipline.ReleasesLockAttribute");
+            TryAcquiresLockAttribute = compilation.GetTypeByMetadataName("LockDiscipline.TryAcquiresLockAttribute");
+
+            var naming = ImmutableArray.CreateBuilder<INamedTypeSymbol>();
+            foreach (var name in LockNamingAttributeNames)
+            {
+                if (compilation.GetTypeByMetadataName("LockDiscipline." + name) is { } attribute)
+                {
+                    naming.Add(attribute);
+                }
+            }
+
+            LockNamingAttributes = naming.ToImmutable();
+        }
+
+        /// <summary>Every attribute whose arguments name locks, and so must resolve (LD0012).</summary>
+        private static readonly string[] LockNamingAttributeNames =
+        {
+            "AcquiresLockAttribute", "ReleasesLockAttribute", "TryAcquiresLockAttribute",
+            "RequiresLockAttribute", "RequiresSharedLockAttribute", "ExcludesLockAttribute",
+            "GuardedByAttribute", "AcquiredBeforeAttribute", "AcquiredAfterAttribute", "LockOrderAttribute",
+        };
+
+        public ImmutableArray<INamedTypeSymbol> LockNamingAttributes { get; }
+
+        public INamedTypeSymbol? Monitor { get; }
+
+        public INamedTypeSymbol? ThreadingLock { get; }
+
+        public INamedTypeSymbol? LockScope { get; }
+
+        public INamedTypeSymbol? SemaphoreSlim { get; }
+
+        public INamedTypeSymbol? ReaderWriterLockSlim { get; }
+
+        public INamedTypeSymbol? SpinLock { get; }
+
+        public INamedTypeSymbol? Mutex { get; }
+
+        public INamedTypeSymbol? KMutex { get; }
+
+        public INamedTypeSymbol? KSpinLock { get; }
+
+        public INamedTypeSymbol? KRwSem { get; }
+
+        public INamedTypeSymbol? KLockMap { get; }
+
+        public INamedTypeSymbol? CancellationToken { get; }
+
+        public INamedTypeSymbol? LockClassAttribute { get; }
+
+        public INamedTypeSymbol? AcquiresLockAttribute { get; }
+
+        public INamedTypeSymbol? ReleasesLockAttribute { get; }
+
+        public INamedTypeSymbol? TryAcquiresLockAttribute { get; }
+
+        /// <summary>Whether a compilation can contain any lock operation at all; lets the analyzer skip bodies cheaply.</summary>
+        public bool AnyLockType =>
+            Monitor is not null || ThreadingLock is not null || SemaphoreSlim is not null || KMutex is not null;
+
+        public static bool Is(ITypeSymbol? type, INamedTypeSymbol? known)
+            => known is not null && type is not null && SymbolEqualityComparer.Default.Equals(type.OriginalDefinition, known);
+
+        public static bool IsOrDerives(ITypeSymbol? type, INamedTypeSymbol? known)
+        {
+            for (var t = type; t is not null; t = t.BaseType)
+            {
+                if (Is(t, known))
+                {
+                    return true;
+                }
+            }
+
+            return false;
+        }
+    }
+}

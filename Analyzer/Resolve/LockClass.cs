@@ -1,0 +1,75 @@
+using System;
+using Microsoft.CodeAnalysis;
+
+namespace LockDiscipline.Analyzer.Resolve
+{
+    /// <summary>The API family a lock is used through; it decides reentrancy and thread affinity.</summary>
+    internal enum LockPrimitive
+    {
+        Monitor,
+        ThreadingLock,
+        SemaphoreSlim,
+        ReaderWriterLockSlim,
+        SpinLock,
+        Mutex,
+        KMutex,
+        KSpinLock,
+        KRwSem,
+        KLockMap,
+    }
+
+    /// <summary>Shared (read), exclusive (write) or upgradeable-read acquisition.</summary>
+    internal enum LockMode
+    {
+        Exclusive,
+        Shared,
+        Upgradeable,
+    }
+
+    /// <summary>
+    /// All locks declared at one place: lockdep's <c>lock_class_key</c>. The key is the declaring member,
+    /// a <c>[LockClass]</c> name, or, for locks the flow cannot trace to a member, the static type.
+    /// Two instances are the same class exactly when their keys are equal.
+    /// </summary>
+    internal sealed class LockClass : IEquatable<LockClass>
+    {
+        public LockClass(string key, string displayName, LockPrimitive primitive, bool reentrant, Location? declaration)
+        {
+            Key = key;
+            DisplayName = displayName;
+            Primitive = primitive;
+            Reentrant = reentrant;
+            Declaration = declaration;
+        }
+
+        /// <summary>Stable identity: "member:&lt;doc id&gt;", "name:&lt;LockClass name&gt;", "type:&lt;doc id&gt;" or "element:&lt;doc id&gt;".</summary>
+        public string Key { get; }
+
+        /// <summary>What reports call the class: <c>Cache._items</c>, a <c>[LockClass]</c> name, or a type name.</summary>
+        public string DisplayName { get; }
+
+        public LockPrimitive Primitive { get; }
+
+        /// <summary>Whether the owner may take the same instance again (Monitor, Lock, Mutex, recursive RW locks).</summary>
+        public bool Reentrant { get; }
+
+        public Location? Declaration { get; }
+
+        /// <summary>A thread-affine lock must be released by the thread that took it, so it cannot span an await.</summary>
+        public bool ThreadAffine => Primitive switch
+        {
+            LockPrimitive.SemaphoreSlim => false,
+            LockPrimitive.KRwSem => false,
+            LockPrimitive.KLockMap => false,
+            _ => true,
+        };
+
+        public bool Equals(LockClass? other) => other is not null && string.Equals(Key, other.Key, StringComparison.Ordinal);
+
+        public override bool Equals(object? obj) => Equals(obj as LockClass);
+
+        public override int GetHashCode() => StringComparer.Ordinal.GetHashCode(Key);
+
+        public override string ToString() => DisplayName;
+    }
+}

@@ -1,0 +1,54 @@
+using Microsoft.CodeAnalysis;
+
+namespace LockDiscipline.Analyzer.Resolve
+{
+    internal enum LockOperationKind
+    {
+        /// <summary>Takes the lock when it returns normally.</summary>
+        Acquire,
+
+        /// <summary>Takes the lock only when it returns <see cref="LockOperation.SuccessValue"/> (TryEnter, Wait(timeout)).</summary>
+        TryAcquire,
+
+        Release,
+
+        /// <summary>Turns a held write lock into a read lock without releasing it (<c>downgrade_write</c>).</summary>
+        Downgrade,
+    }
+
+    /// <summary>One lock operation an invocation performs, resolved to its class and instance.</summary>
+    internal sealed class LockOperation
+    {
+        public LockOperation(LockOperationKind kind, LockClass lockClass, LockMode mode, InstancePath instance, IOperation site)
+        {
+            Kind = kind;
+            Class = lockClass;
+            Mode = mode;
+            Instance = instance;
+            Site = site;
+        }
+
+        public LockOperationKind Kind { get; }
+
+        public LockClass Class { get; }
+
+        public LockMode Mode { get; }
+
+        public InstancePath Instance { get; }
+
+        /// <summary>The operation the diagnostics point at.</summary>
+        public IOperation Site { get; }
+
+        /// <summary>For <c>Enter(ref bool lockTaken)</c> forms: the lock is held exactly when this local is true.</summary>
+        public ILocalSymbol? TakenFlag { get; set; }
+
+        /// <summary>For <see cref="LockOperationKind.TryAcquire"/>: the returned value that means "acquired".</summary>
+        public bool SuccessValue { get; set; } = true;
+
+        /// <summary>Cancellable waits can throw before acquiring; a release in the enclosing finally is then unbalanced.</summary>
+        public bool CanThrowBeforeAcquiring { get; set; }
+
+        /// <summary>The invocation of an annotated method stands for the lock operation (<c>[AcquiresLock]</c> etc.).</summary>
+        public bool IsContract { get; set; }
+    }
+}

@@ -1,0 +1,546 @@
+using System.Collections.Generic;
+using Microsoft.CodeAnalysis;
+using Microsoft.CodeAnalysis.Operations;
+
+namespace LockDiscipline.Analyzer.Resolve
+{
+    /// <summary>
+    /// Turns an invocation into the lock operations it performs: the BCL lock APIs, the kernel-style
+    /// primitives, the lowered <c>lock</c> statement (<c>Monitor.Enter(o, ref taken)</c> or
+    /// <c>Lock.EnterScope()</c>), scope disposal, and calls to methods whose attributes make them
+    /// lock operations (<c>[AcquiresLock]</c>, <c>[ReleasesLock]</c>, <c>[TryAcquiresLock]</c>).
+    /// </summary>
+    internal sealed class LockOperationResolver
+    {
+        private const int MaxTraceDepth = 6;
+        private static readonly IReadOnlyList<LockOperation> None = System.Array.Empty<LockOperation>();
+
+        private readonly KnownSymbols _known;
+        private readonly LockClassRegistry _registry;
+        private readonly LockNameResolver _names;
+
+        public LockOperationResolver(KnownSymbols known, LockClassRegistry registry, LockNameResolver names)
+        {
+            _known = known;
+            _registry = registry;
+            _names = names;
+        }
+
+        public LockNameResolver Names => _names;
+
+        public IReadOnlyList<LockOperation> Resolve(IInvocationOperation invocation, ValueOrigins origins)
+        {
+            var method = invocation.TargetMethod;
+            var type = method.ContainingType;
+            if (type is null)
+            {
+                return None;
+            }
+
+            if (KnownSymbols.Is(type, _known.Monitor)) return Single(ResolveMonitor(invocation, origins));
+            if (KnownSymbols.Is(type, _known.ThreadingLock)) return Single(ResolveThreadingLock(invocation, origins));
+            if (KnownSymbols.Is(type, _known.SemaphoreSlim)) return Single(ResolveSemaphore(invocation, origins));
+            if (KnownSymbols.Is(type, _known.ReaderWriterLockSlim)) return Single(ResolveReaderWriter(invocation, origins));
+            if (KnownSymbols.Is(type, _known.SpinLock)) return Single(ResolveSpinLock(invocation, origins));
+            if (KnownSymbols.Is(type, _known.KMutex)) return Single(ResolveKernel(invocation, origins, LockPrimitive.KMutex));
+            if (KnownSymbols.Is(type, _known.KSpinLock)) return Single(ResolveKernel(invocation, origins, LockPrimitive.KSpinLock));
+            if (KnownSymbols.Is(type, _known.KRwSem)) return Single(ResolveKernel(invocation, origins, LockPrimitive.KRwSem));
+            if (KnownSymbols.Is(type, _known.KLockMap)) return Single(ResolveKernel(invocation, origins, LockPrimitive.KLockMap));
+            if (method.Name == "Dispose" && method.Parameters.Length == 0) return Single(ResolveScopeDisposal(invocation, origins));
+            if (method.Name is "WaitOne" or "ReleaseMutex" && invocation.Instance is { } handle && KnownSymbols.IsOrDerives(origins.Unwrap(handle).Type, _known.Mutex))
+            {
+                return Single(ResolveMutex(invocation, origins));
+            }
+
+            return ResolveContract(invocation, origins);
+        }
+
+        /// <summary>The lock class and instance of the object an operation locks.</summary>
+        public (LockClass Class, InstancePath Path)? ResolveLockObject(IOperation lockObject, LockPrimitive primitive, ValueOrigins origins)
+            => ResolveLockObject(lockObject, primitive, origins, 0);
+
+        private (LockClass Class, InstancePath Path)? ResolveLockObject(IOperation lockObject, LockPrimitive primitive, ValueOrigins origins, int depth)
+        {
+            var operation = origins.Unwrap(lockObject);
+            switch (operation)
+            {
+                case IFieldReferenceOperation field:
+                    return MemberLock(field.Field, field.Instance, primitive, origins);
+                case IPropertyReferenceOperation { Arguments.Length: 0 } property:
+                    return MemberLock(property.Property, property.Instance, primitive, origins);
+                case IPropertyReferenceOperation { Instance: { } collection }:
+                    return ElementLock(collection, primitive, origins);
+                case IArrayElementReferenceOperation element:
+                    return ElementLock(element.ArrayReference, primitive, origins);
+                case IInstanceReferenceOperation instance when instance.Type is not null:
+                    return (_registry.ForType(instance.Type, primitive), InstancePath.This);
+                case ILocalReferenceOperation local:
+                    if (depth < MaxTraceDepth && TraceLocal(local.Local, primitive, origins, depth) is { } traced)
+                    {
+                        return traced;
+                    }
+
+                    return IsUntracedLockUsable(primitive, local.Local, origins)
+                        ? (_registry.ForType(local.Local.Type, primitive), InstancePath.Local(local.Local.Name))
+                        : ((LockClass, InstancePath)?)null;
+                case IParameterReferenceOperation parameter:
+                    return primitive == LockPrimitive.SemaphoreSlim
+                        ? ((LockClass, InstancePath)?)null
+                        : (_registry.ForType(parameter.Parameter.Type, primitive), InstancePath.Parameter(parameter.Parameter.Name));
+                default:
+                    return operation.Type is null || primitive == LockPrimitive.SemaphoreSlim
+                        ? ((LockClass, InstancePath)?)null
+                        : (_registry.ForType(operation.Type, primitive), InstancePath.Unknown);
+            }
+        }
+
+        private (LockClass, InstancePath)? MemberLock(ISymbol member, IOperation? instance, LockPrimitive primitive, ValueOrigins origins)
+        {
+            if (primitive == LockPrimitive.SemaphoreSlim && !_registry.IsMutexSemaphore(member))
+            {
+                return null;
+            }
+
+            return (_registry.ForMember(member, primitive), MemberPath(member, instance, origins));
+        }
+
+        private (LockClass, InstancePath)? ElementLock(IOperation collection, LockPrimitive primitive, ValueOrigins origins)
+        {
+            var owner = origins.Unwrap(collection) switch
+            {
+                IFieldReferenceOperation field => (ISymbol)field.Field,
+                IPropertyReferenceOperation property => property.Property,
+                _ => null,
+            };
+            if (owner is null || primitive == LockPrimitive.SemaphoreSlim)
+            {
+                return null;
+            }
+
+            return (_registry.ForElement(owner, primitive), InstancePath.Unknown);
+        }
+
+        private (LockClass, InstancePath)? TraceLocal(ILocalSymbol local, LockPrimitive primitive, ValueOrigins origins, int depth)
+        {
+            (LockClass Class, InstancePath Path)? agreed = null;
+            foreach (var value in origins.AssignmentsOf(local))
+            {
+                var unwrapped = origins.Unwrap(value);
+                if (unwrapped is IObjectCreationOperation or ILiteralOperation or IDefaultValueOperation)
+                {
+                    return null;
+                }
+
+                var resolved = ResolveLockObject(value, primitive, origins, depth + 1);
+                if (resolved is null || (agreed is not null && !agreed.Value.Class.Equals(resolved.Value.Class)))
+                {
+                    return null;
+                }
+
+                agreed = agreed is null || agreed.Value.Path.Equals(resolved.Value.Path) ? resolved : (agreed.Value.Class, InstancePath.Unknown);
+            }
+
+            return agreed;
+        }
+
+        /// <summary>A semaphore in an untraced local is a lock only when the local was created as <c>new SemaphoreSlim(1, ...)</c>.</summary>
+        private static bool IsUntracedLockUsable(LockPrimitive primitive, ILocalSymbol local, ValueOrigins origins)
+        {
+            if (primitive != LockPrimitive.SemaphoreSlim)
+            {
+                return true;
+            }
+
+            foreach (var value in origins.AssignmentsOf(local))
+            {
+                if (origins.Unwrap(value) is IObjectCreationOperation { Arguments.Length: > 0 } creation
+                    && creation.Arguments[0].Value.ConstantValue is { HasValue: true, Value: 1 })
+                {
+                    return true;
+                }
+            }
+
+            return false;
+        }
+
+        private static InstancePath MemberPath(ISymbol member, IOperation? instance, ValueOrigins origins)
+        {
+            if (member.IsStatic)
+            {
+                return InstancePath.Static(member.ContainingType.OriginalDefinition.ToDisplayString()).Member(member.Name);
+            }
+
+            return InstanceOf(instance, origins).Member(member.Name);
+        }
+
+        /// <summary>The path of an object reference: <c>this</c>, a parameter, a local, or members of those.</summary>
+        public static InstancePath InstanceOf(IOperation? instance, ValueOrigins origins)
+        {
+            if (instance is null)
+            {
+                return InstancePath.This;
+            }
+
+            switch (origins.Unwrap(instance))
+            {
+                case IInstanceReferenceOperation:
+                    return InstancePath.This;
+                case IParameterReferenceOperation parameter:
+                    return InstancePath.Parameter(parameter.Parameter.Name);
+                case ILocalReferenceOperation local:
+                    return InstancePath.Local(local.Local.Name);
+                case IFieldReferenceOperation field:
+                    return MemberPath(field.Field, field.Instance, origins);
+                case IPropertyReferenceOperation { Arguments.Length: 0 } property:
+                    return MemberPath(property.Property, property.Instance, origins);
+                default:
+                    return InstancePath.Unknown;
+            }
+        }
+
+        private LockOperation? ResolveMonitor(IInvocationOperation invocation, ValueOrigins origins)
+        {
+            if (invocation.Arguments.Length == 0)
+            {
+                return null;
+            }
+
+            var kind = invocation.TargetMethod.Name switch
+            {
+                "Enter" => LockOperationKind.Acquire,
+                "TryEnter" => LockOperationKind.TryAcquire,
+                "Exit" => LockOperationKind.Release,
+                _ => (LockOperationKind?)null,
+            };
+            if (kind is null)
+            {
+                return null;
+            }
+
+            var operation = Create(kind.Value, invocation.Arguments[0].Value, LockPrimitive.Monitor, LockMode.Exclusive, invocation, origins);
+            if (operation is not null)
+            {
+                operation.TakenFlag = RefFlag(invocation);
+            }
+
+            return operation;
+        }
+
+        private LockOperation? ResolveThreadingLock(IInvocationOperation invocation, ValueOrigins origins)
+        {
+            var kind = invocation.TargetMethod.Name switch
+            {
+                "Enter" => LockOperationKind.Acquire,
+                "EnterScope" => LockOperationKind.Acquire,
+                "TryEnter" => LockOperationKind.TryAcquire,
+                "Exit" => LockOperationKind.Release,
+                _ => (LockOperationKind?)null,
+            };
+            return kind is null || invocation.Instance is null
+                ? null
+                : Create(kind.Value, invocation.Instance, LockPrimitive.ThreadingLock, LockMode.Exclusive, invocation, origins);
+        }
+
+        private LockOperation? ResolveSemaphore(IInvocationOperation invocation, ValueOrigins origins)
+        {
+            var method = invocation.TargetMethod;
+            LockOperationKind kind;
+            switch (method.Name)
+            {
+                case "Wait":
+                case "WaitAsync":
+                    kind = HasTimeout(method) ? LockOperationKind.TryAcquire : LockOperationKind.Acquire;
+                    break;
+                case "Release":
+                    kind = LockOperationKind.Release;
+                    break;
+                default:
+                    return null;
+            }
+
+            var operation = invocation.Instance is null
+                ? null
+                : Create(kind, invocation.Instance, LockPrimitive.SemaphoreSlim, LockMode.Exclusive, invocation, origins);
+            if (operation is not null)
+            {
+                operation.CanThrowBeforeAcquiring = TakesCancellationToken(method);
+            }
+
+            return operation;
+        }
+
+        private LockOperation? ResolveReaderWriter(IInvocationOperation invocation, ValueOrigins origins)
+        {
+            var name = invocation.TargetMethod.Name;
+            var mode = name.Contains("Upgradeable") ? LockMode.Upgradeable : name.Contains("Read") ? LockMode.Shared : LockMode.Exclusive;
+            LockOperationKind kind;
+            if (name.StartsWith("TryEnter", System.StringComparison.Ordinal))
+            {
+                kind = LockOperationKind.TryAcquire;
+            }
+            else if (name.StartsWith("Enter", System.StringComparison.Ordinal))
+            {
+                kind = LockOperationKind.Acquire;
+            }
+            else if (name.StartsWith("Exit", System.StringComparison.Ordinal))
+            {
+                kind = LockOperationKind.Release;
+            }
+            else
+            {
+                return null;
+            }
+
+            return invocation.Instance is null ? null : Create(kind, invocation.Instance, LockPrimitive.ReaderWriterLockSlim, mode, invocation, origins);
+        }
+
+        private LockOperation? ResolveSpinLock(IInvocationOperation invocation, ValueOrigins origins)
+        {
+            var kind = invocation.TargetMethod.Name switch
+            {
+                "Enter" => LockOperationKind.Acquire,
+                "TryEnter" => LockOperationKind.TryAcquire,
+                "Exit" => LockOperationKind.Release,
+                _ => (LockOperationKind?)null,
+            };
+            if (kind is null || invocation.Instance is null)
+            {
+                return null;
+            }
+
+            var operation = Create(kind.Value, invocation.Instance, LockPrimitive.SpinLock, LockMode.Exclusive, invocation, origins);
+            if (operation is not null)
+            {
+                operation.TakenFlag = RefFlag(invocation);
+            }
+
+            return operation;
+        }
+
+        private LockOperation? ResolveMutex(IInvocationOperation invocation, ValueOrigins origins)
+        {
+            var method = invocation.TargetMethod;
+            var kind = method.Name == "ReleaseMutex"
+                ? LockOperationKind.Release
+                : method.Parameters.Length == 0 ? LockOperationKind.Acquire : LockOperationKind.TryAcquire;
+            return Create(kind, invocation.Instance!, LockPrimitive.Mutex, LockMode.Exclusive, invocation, origins);
+        }
+
+        private LockOperation? ResolveKernel(IInvocationOperation invocation, ValueOrigins origins, LockPrimitive primitive)
+        {
+            if (invocation.Instance is null)
+            {
+                return null;
+            }
+
+            LockOperationKind kind;
+            var mode = LockMode.Exclusive;
+            switch (invocation.TargetMethod.Name)
+            {
+                case "Lock":
+                case "LockNested":
+                case "LockIrq":
+                case "LockIrqSave":
+                case "LockBh":
+                case "DownWrite":
+                case "Acquire":
+                case "Guard":
+                case "GuardIrqSave":
+                case "WriteGuard":
+                    kind = LockOperationKind.Acquire;
+                    break;
+                case "DownRead":
+                case "AcquireRead":
+                case "ReadGuard":
+                    kind = LockOperationKind.Acquire;
+                    mode = LockMode.Shared;
+                    break;
+                case "TryLock":
+                case "TryDownWrite":
+                    kind = LockOperationKind.TryAcquire;
+                    break;
+                case "TryDownRead":
+                    kind = LockOperationKind.TryAcquire;
+                    mode = LockMode.Shared;
+                    break;
+                case "Unlock":
+                case "UnlockIrq":
+                case "UnlockIrqRestore":
+                case "UnlockBh":
+                case "UpWrite":
+                case "Release":
+                    kind = LockOperationKind.Release;
+                    break;
+                case "UpRead":
+                    kind = LockOperationKind.Release;
+                    mode = LockMode.Shared;
+                    break;
+                case "DowngradeWrite":
+                    kind = LockOperationKind.Downgrade;
+                    break;
+                default:
+                    return null;
+            }
+
+            return Create(kind, invocation.Instance, primitive, mode, invocation, origins);
+        }
+
+        /// <summary>
+        /// <c>scope.Dispose()</c> on a value that a scope-returning acquisition produced
+        /// (<c>Lock.EnterScope()</c>, <c>KMutex.Guard()</c>, …) releases that acquisition's lock.
+        /// </summary>
+        private LockOperation? ResolveScopeDisposal(IInvocationOperation invocation, ValueOrigins origins)
+        {
+            if (invocation.Instance is null)
+            {
+                return null;
+            }
+
+            var source = origins.Unwrap(invocation.Instance);
+            if (source is ILocalReferenceOperation local)
+            {
+                var assignments = origins.AssignmentsOf(local.Local);
+                source = assignments.Count == 1 ? origins.Unwrap(assignments[0]) : source;
+            }
+
+            if (source is not IInvocationOperation acquisition || !ReturnsScope(acquisition))
+            {
+                return null;
+            }
+
+            var acquired = Resolve(acquisition, origins);
+            if (acquired.Count != 1)
+            {
+                return null;
+            }
+
+            var scoped = acquired[0];
+            return new LockOperation(LockOperationKind.Release, scoped.Class, scoped.Mode, scoped.Instance, invocation);
+        }
+
+        private bool ReturnsScope(IInvocationOperation invocation)
+        {
+            var name = invocation.TargetMethod.Name;
+            var type = invocation.TargetMethod.ContainingType;
+            if (KnownSymbols.Is(type, _known.ThreadingLock))
+            {
+                return name == "EnterScope";
+            }
+
+            var isKernelLock = KnownSymbols.Is(type, _known.KMutex) || KnownSymbols.Is(type, _known.KSpinLock)
+                || KnownSymbols.Is(type, _known.KRwSem) || KnownSymbols.Is(type, _known.KLockMap);
+            return isKernelLock && (name.EndsWith("Guard", System.StringComparison.Ordinal) || name == "GuardIrqSave");
+        }
+
+        private IReadOnlyList<LockOperation> ResolveContract(IInvocationOperation invocation, ValueOrigins origins)
+        {
+            var method = invocation.TargetMethod.OriginalDefinition;
+            if (_known.AcquiresLockAttribute is null || method.MethodKind == MethodKind.DelegateInvoke)
+            {
+                return None;
+            }
+
+            List<LockOperation>? operations = null;
+            foreach (var attribute in method.GetAttributes())
+            {
+                var attributeClass = attribute.AttributeClass;
+                LockOperationKind kind;
+                var successValue = true;
+                var names = attribute.ConstructorArguments;
+                if (SymbolEqualityComparer.Default.Equals(attributeClass, _known.AcquiresLockAttribute))
+                {
+                    kind = LockOperationKind.Acquire;
+                }
+                else if (SymbolEqualityComparer.Default.Equals(attributeClass, _known.ReleasesLockAttribute))
+                {
+                    kind = LockOperationKind.Release;
+                }
+                else if (SymbolEqualityComparer.Default.Equals(attributeClass, _known.TryAcquiresLockAttribute) && names.Length == 2)
+                {
+                    if (names[0].Value is not bool success)
+                    {
+                        continue;
+                    }
+
+                    kind = LockOperationKind.TryAcquire;
+                    successValue = success;
+                }
+                else
+                {
+                    continue;
+                }
+
+                var lockNames = names.Length == 0 ? default : names[names.Length - 1];
+                if (lockNames.Kind != TypedConstantKind.Array)
+                {
+                    continue;
+                }
+
+                foreach (var name in lockNames.Values)
+                {
+                    if (name.Value is not string text || _names.Resolve(text, method) is not { Class: { } lockClass } resolution)
+                    {
+                        continue;
+                    }
+
+                    var receiver = invocation.Instance is null && method.IsStatic ? InstancePath.Unknown : InstanceOf(invocation.Instance, origins);
+                    operations ??= new List<LockOperation>();
+                    operations.Add(new LockOperation(kind, lockClass, LockMode.Exclusive, resolution.Path.ThroughCall(receiver), invocation)
+                    {
+                        SuccessValue = successValue,
+                        IsContract = true,
+                    });
+                }
+            }
+
+            return operations ?? None;
+        }
+
+        private LockOperation? Create(LockOperationKind kind, IOperation lockObject, LockPrimitive primitive, LockMode mode, IInvocationOperation invocation, ValueOrigins origins)
+        {
+            var resolved = ResolveLockObject(lockObject, primitive, origins);
+            return resolved is null ? null : new LockOperation(kind, resolved.Value.Class, mode, resolved.Value.Path, invocation);
+        }
+
+        private static ILocalSymbol? RefFlag(IInvocationOperation invocation)
+        {
+            foreach (var argument in invocation.Arguments)
+            {
+                if (argument.Parameter?.RefKind == RefKind.Ref && argument.Value is ILocalReferenceOperation local && local.Local.Type.SpecialType == SpecialType.System_Boolean)
+                {
+                    return local.Local;
+                }
+            }
+
+            return null;
+        }
+
+        private static bool HasTimeout(IMethodSymbol method)
+        {
+            foreach (var parameter in method.Parameters)
+            {
+                if (parameter.Type.SpecialType == SpecialType.System_Int32 || parameter.Type.Name == "TimeSpan")
+                {
+                    return true;
+                }
+            }
+
+            return false;
+        }
+
+        private bool TakesCancellationToken(IMethodSymbol method)
+        {
+            foreach (var parameter in method.Parameters)
+            {
+                if (KnownSymbols.Is(parameter.Type, _known.CancellationToken))
+                {
+                    return true;
+                }
+            }
+
+            return false;
+        }
+
+        private static IReadOnlyList<LockOperation> Single(LockOperation? operation) => operation is null ? None : new[] { operation };
+    }
+}

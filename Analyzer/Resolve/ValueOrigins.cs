@@ -1,0 +1,119 @@
+using System.Collections.Generic;
+using Microsoft.CodeAnalysis;
+using Microsoft.CodeAnalysis.FlowAnalysis;
+using Microsoft.CodeAnalysis.Operations;
+
+namespace LockDiscipline.Analyzer.Resolve
+{
+    /// <summary>
+    /// Where the values of one body's flow captures and locals come from. The control flow graph
+    /// spills sub-expressions into captures (<c>lock (_o)</c> locks a capture of <c>_o</c>), and
+    /// locals carry locks and lock scopes around, so resolution looks through both.
+    /// Flow-insensitive on purpose: a local counts as traced only when every assignment agrees.
+    /// </summary>
+    internal sealed class ValueOrigins
+    {
+        private const int MaxDepth = 8;
+
+        private readonly Dictionary<CaptureId, IOperation> _captures = new Dictionary<CaptureId, IOperation>();
+        private readonly Dictionary<ILocalSymbol, List<IOperation>> _locals = new Dictionary<ILocalSymbol, List<IOperation>>(SymbolEqualityComparer.Default);
+        private readonly ValueOrigins? _enclosing;
+
+        private ValueOrigins(ValueOrigins? enclosing) => _enclosing = enclosing;
+
+        /// <summary>Collects the origins in a graph; a lambda's graph sees its enclosing body's locals too.</summary>
+        public static ValueOrigins Collect(ControlFlowGraph graph, ValueOrigins? enclosing)
+        {
+            var origins = new ValueOrigins(enclosing);
+            foreach (var block in graph.Blocks)
+            {
+                foreach (var operation in block.Operations)
+                {
+                    origins.Visit(operation);
+                }
+
+                if (block.BranchValue is not null)
+                {
+                    origins.Visit(block.BranchValue);
+                }
+            }
+
+            return origins;
+        }
+
+        /// <summary>Strips conversions and captures to the operation that produced the value.</summary>
+        public IOperation Unwrap(IOperation operation)
+        {
+            for (var depth = 0; depth < MaxDepth; depth++)
+            {
+                switch (operation)
+                {
+                    case IConversionOperation conversion:
+                        operation = conversion.Operand;
+                        continue;
+                    case IParenthesizedOperation parenthesized:
+                        operation = parenthesized.Operand;
+                        continue;
+                    case IFlowCaptureReferenceOperation reference when TryGetCapture(reference.Id, out var value):
+                        operation = value;
+                        continue;
+                }
+
+                return operation;
+            }
+
+            return operation;
+        }
+
+        /// <summary>The values assigned to a local in this body (or the enclosing one, for captured locals).</summary>
+        public IReadOnlyList<IOperation> AssignmentsOf(ILocalSymbol local)
+        {
+            if (_locals.TryGetValue(local, out var values))
+            {
+                return values;
+            }
+
+            return _enclosing?.AssignmentsOf(local) ?? (IReadOnlyList<IOperation>)System.Array.Empty<IOperation>();
+        }
+
+        private bool TryGetCapture(CaptureId id, out IOperation value)
+        {
+            if (_captures.TryGetValue(id, out value!))
+            {
+                return true;
+            }
+
+            return _enclosing is not null && _enclosing.TryGetCapture(id, out value);
+        }
+
+        private void Visit(IOperation root)
+        {
+            foreach (var operation in root.DescendantsAndSelf())
+            {
+                switch (operation)
+                {
+                    case IFlowCaptureOperation capture:
+                        _captures[capture.Id] = capture.Value;
+                        break;
+                    case ISimpleAssignmentOperation { Target: ILocalReferenceOperation local } assignment:
+                        Add(local.Local, assignment.Value);
+                        break;
+                    case IVariableDeclaratorOperation { Initializer: not null } declarator:
+                        Add(declarator.Symbol, declarator.Initializer.Value);
+                        break;
+                }
+            }
+        }
+
+        private void Add(ILocalSymbol local, IOperation value)
+        {
+            if (!_locals.TryGetValue(local, out var values))
+            {
+                values = new List<IOperation>(1);
+                _locals.Add(local, values);
+            }
+
+            values.Add(value);
+        }
+    }
+}

@@ -1,0 +1,92 @@
+using System.Collections.Generic;
+using System.Text;
+using LockDiscipline.Analyzer.Graph;
+using Microsoft.CodeAnalysis;
+
+namespace LockDiscipline.Analyzer.Rules
+{
+    /// <summary>
+    /// LD0001: a cycle in the lock-class dependency graph. Reported at the acquisition that closes the
+    /// cycle (the inner acquisition of the cycle's last link in source order), with every other site
+    /// of the chain as an additional location; the message gives the new link and the existing chain,
+    /// as lockdep's "possible circular locking dependency detected" report does.
+    /// </summary>
+    internal static class CircularLockDependencyRule
+    {
+        public static void Analyze(ProgramGraph graph, System.Action<Diagnostic> report)
+        {
+            foreach (var cycle in graph.Cycles)
+            {
+                var closing = 0;
+                for (var i = 1; i < cycle.Count; i++)
+                {
+                    if (ReportText.Compare(cycle[i].Inner, cycle[closing].Inner) > 0)
+                    {
+                        closing = i;
+                    }
+                }
+
+                var link = cycle[closing];
+                var message = new StringBuilder();
+                message.Append("acquiring '").Append(link.To).Append("' while holding '").Append(link.From).Append("' (")
+                    .Append(Describe(graph, link)).Append("), but the existing dependency chain is ");
+                for (var i = 1; i < cycle.Count; i++)
+                {
+                    var edge = cycle[(closing + i) % cycle.Count];
+                    message.Append(i == 1 ? string.Empty : ", then ")
+                        .Append('\'').Append(edge.From).Append("' -> '").Append(edge.To).Append("' (")
+                        .Append(Describe(graph, edge)).Append(')');
+                }
+
+                var additional = new List<Location>();
+                foreach (var edge in cycle)
+                {
+                    AddDistinct(additional, edge.Outer.Location, link.Inner);
+                    AddDistinct(additional, edge.Link, link.Inner);
+                    AddDistinct(additional, edge.Inner, link.Inner);
+                }
+
+                report(Diagnostic.Create(RuleCatalog.CircularLockDependency, link.Inner, additional, message.ToString()));
+            }
+        }
+
+        /// <summary>"Cache.Add at Cache.cs:4" or "Boot.Init at Boot.cs:9 -> Core.Register -> Core.AddDevice at Core.cs:30".</summary>
+        private static string Describe(ProgramGraph graph, DependencyEdge edge)
+        {
+            var holder = graph.Calls.Summaries[edge.Holder];
+            var text = new StringBuilder(ReportText.Method(holder.Method));
+            if (edge.CallIndex < 0)
+            {
+                return text.Append(" at ").Append(ReportText.Place(edge.Inner)).ToString();
+            }
+
+            text.Append(" at ").Append(ReportText.Place(edge.Link));
+            foreach (var target in graph.Calls.Targets(edge.Holder, edge.CallIndex))
+            {
+                var chain = graph.Reach.Chain(target, edge.To);
+                if (chain.Count == 0 || !chain[chain.Count - 1].Location.Equals(edge.Inner))
+                {
+                    continue;
+                }
+
+                foreach (var hop in chain)
+                {
+                    text.Append(" -> ").Append(ReportText.Method(hop.Method));
+                }
+
+                text.Append(" at ").Append(ReportText.Place(edge.Inner));
+                break;
+            }
+
+            return text.ToString();
+        }
+
+        private static void AddDistinct(List<Location> locations, Location? location, Location primary)
+        {
+            if (location is not null && !location.Equals(primary) && !locations.Contains(location))
+            {
+                locations.Add(location);
+            }
+        }
+    }
+}

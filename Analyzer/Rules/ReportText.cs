@@ -1,0 +1,49 @@
+using Microsoft.CodeAnalysis;
+
+namespace LockDiscipline.Analyzer.Rules
+{
+    /// <summary>How reports name methods and places: short, stable, and close to lockdep's style.</summary>
+    internal static class ReportText
+    {
+        public static string Method(IMethodSymbol method)
+        {
+            switch (method.MethodKind)
+            {
+                case MethodKind.AnonymousFunction:
+                    return method.ContainingSymbol is IMethodSymbol container ? "lambda in " + Method(container) : "lambda";
+                case MethodKind.LocalFunction:
+                    return method.ContainingSymbol is IMethodSymbol outer ? Method(outer) + "." + method.Name : method.Name;
+                case MethodKind.PropertyGet:
+                case MethodKind.PropertySet:
+                    return TypeName(method) + "." + method.AssociatedSymbol?.Name + (method.MethodKind == MethodKind.PropertyGet ? ".get" : ".set");
+                case MethodKind.Constructor:
+                    return TypeName(method) + ".ctor";
+                default:
+                    return TypeName(method) + "." + method.Name;
+            }
+        }
+
+        /// <summary><c>File.cs:12</c>: the file name and the one-based line.</summary>
+        public static string Place(Location? location)
+        {
+            if (location is null || !location.IsInSource)
+            {
+                return "?";
+            }
+
+            var span = location.GetLineSpan();
+            var path = span.Path ?? string.Empty;
+            var slash = path.LastIndexOfAny(new[] { '/', '\\' });
+            return path.Substring(slash + 1) + ":" + (span.StartLinePosition.Line + 1);
+        }
+
+        /// <summary>Orders locations by file then position; used to pick a stable report site.</summary>
+        public static int Compare(Location a, Location b)
+        {
+            var byFile = string.CompareOrdinal(a.SourceTree?.FilePath, b.SourceTree?.FilePath);
+            return byFile != 0 ? byFile : a.SourceSpan.Start.CompareTo(b.SourceSpan.Start);
+        }
+
+        private static string TypeName(IMethodSymbol method) => method.ContainingType?.Name ?? "?";
+    }
+}

@@ -1,0 +1,103 @@
+using System.Collections.Immutable;
+using LockDiscipline.Analyzer.Resolve;
+using Microsoft.CodeAnalysis;
+
+namespace LockDiscipline.Analyzer.Summaries
+{
+    /// <summary>A lock held at some point, as summaries record it.</summary>
+    internal readonly struct HeldLockSite
+    {
+        public HeldLockSite(LockClass lockClass, LockMode mode, InstancePath instance, Location? location)
+        {
+            Class = lockClass;
+            Mode = mode;
+            Instance = instance;
+            Location = location;
+        }
+
+        public LockClass Class { get; }
+
+        public LockMode Mode { get; }
+
+        public InstancePath Instance { get; }
+
+        /// <summary>Where it was acquired; null when the method's contract says it is held on entry.</summary>
+        public Location? Location { get; }
+    }
+
+    /// <summary>A blocking acquisition and the locks held when it was made.</summary>
+    internal sealed class AcquisitionSite
+    {
+        public AcquisitionSite(LockClass lockClass, LockMode mode, InstancePath instance, Location location, ImmutableArray<HeldLockSite> held)
+        {
+            Class = lockClass;
+            Mode = mode;
+            Instance = instance;
+            Location = location;
+            Held = held;
+        }
+
+        public LockClass Class { get; }
+
+        public LockMode Mode { get; }
+
+        public InstancePath Instance { get; }
+
+        public Location Location { get; }
+
+        public ImmutableArray<HeldLockSite> Held { get; }
+    }
+
+    /// <summary>A call and the locks held across it.</summary>
+    internal sealed class CallSite
+    {
+        public CallSite(Location location, IMethodSymbol target, ISymbol? delegateSlot, bool isVirtual, InstancePath receiver, ImmutableArray<HeldLockSite> held)
+        {
+            Location = location;
+            Target = target;
+            DelegateSlot = delegateSlot;
+            IsVirtual = isVirtual;
+            Receiver = receiver;
+            Held = held;
+        }
+
+        public Location Location { get; }
+
+        public IMethodSymbol Target { get; }
+
+        public ISymbol? DelegateSlot { get; }
+
+        public bool IsVirtual { get; }
+
+        public InstancePath Receiver { get; }
+
+        public ImmutableArray<HeldLockSite> Held { get; }
+    }
+
+    /// <summary>
+    /// What one body does with locks, independent of every other body: the acquisitions with their
+    /// held sets, the calls with theirs, and the delegates it stores. Immutable; the whole-program
+    /// graph is built from these alone.
+    /// </summary>
+    internal sealed class MethodSummary
+    {
+        public MethodSummary(IMethodSymbol method, ImmutableArray<AcquisitionSite> acquisitions, ImmutableArray<CallSite> calls, ImmutableArray<DelegateBinding> bindings)
+        {
+            Method = method;
+            Acquisitions = acquisitions;
+            Calls = calls;
+            Bindings = bindings;
+        }
+
+        public IMethodSymbol Method { get; }
+
+        public ImmutableArray<AcquisitionSite> Acquisitions { get; }
+
+        public ImmutableArray<CallSite> Calls { get; }
+
+        public ImmutableArray<DelegateBinding> Bindings { get; }
+
+        /// <summary>Orders summaries by source position so that whole-program reports do not depend on analysis order.</summary>
+        public Location? Location => Method.Locations.IsDefaultOrEmpty ? null : Method.Locations[0];
+    }
+}

@@ -1,0 +1,70 @@
+using System.Collections.Generic;
+using System.Collections.Immutable;
+using LockDiscipline.Analyzer.Flow;
+using LockDiscipline.Analyzer.Resolve;
+using Microsoft.CodeAnalysis;
+
+namespace LockDiscipline.Analyzer.Summaries
+{
+    /// <summary>
+    /// Distils a body's flow events into its summary. The recording pass can see the same operation
+    /// more than once (a finally region entered from several paths), so sites are de-duplicated.
+    /// </summary>
+    internal static class SummaryBuilder
+    {
+        public static MethodSummary Build(BodyFlow flow, ImmutableArray<DelegateBinding> bindings)
+        {
+            var acquisitions = ImmutableArray.CreateBuilder<AcquisitionSite>(flow.Acquisitions.Count);
+            var seenAcquisitions = new HashSet<string>();
+            foreach (var acquisition in flow.Acquisitions)
+            {
+                var operation = acquisition.Operation;
+                var held = Convert(acquisition.HeldBefore);
+                if (seenAcquisitions.Add(Signature(operation.Site.Syntax.SpanStart, operation.Class, held)))
+                {
+                    acquisitions.Add(new AcquisitionSite(operation.Class, operation.Mode, operation.Instance, operation.Site.Syntax.GetLocation(), held));
+                }
+            }
+
+            var calls = ImmutableArray.CreateBuilder<CallSite>(flow.Calls.Count);
+            var seenCalls = new HashSet<string>();
+            foreach (var call in flow.Calls)
+            {
+                var held = Convert(call.Held);
+                if (seenCalls.Add(Signature(call.Site.Syntax.SpanStart, null, held) + call.Method.Name))
+                {
+                    calls.Add(new CallSite(call.Site.Syntax.GetLocation(), call.Method, call.DelegateSlot, call.IsVirtual, call.Receiver, held));
+                }
+            }
+
+            return new MethodSummary(flow.Owner, acquisitions.ToImmutable(), calls.ToImmutable(), bindings);
+        }
+
+        public static ImmutableArray<HeldLockSite> Convert(ImmutableArray<HeldLock> holds)
+        {
+            if (holds.IsEmpty)
+            {
+                return ImmutableArray<HeldLockSite>.Empty;
+            }
+
+            var result = ImmutableArray.CreateBuilder<HeldLockSite>(holds.Length);
+            foreach (var hold in holds)
+            {
+                result.Add(new HeldLockSite(hold.Class, hold.Mode, hold.Instance, hold.Site?.Syntax.GetLocation()));
+            }
+
+            return result.MoveToImmutable();
+        }
+
+        private static string Signature(int position, LockClass? lockClass, ImmutableArray<HeldLockSite> held)
+        {
+            var text = position + "|" + lockClass?.Key;
+            foreach (var hold in held)
+            {
+                text += "|" + hold.Class.Key + "@" + hold.Instance;
+            }
+
+            return text;
+        }
+    }
+}

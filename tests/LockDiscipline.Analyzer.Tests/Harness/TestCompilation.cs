@@ -1,0 +1,35 @@
+using System.Collections.Immutable;
+using Microsoft.CodeAnalysis;
+using Microsoft.CodeAnalysis.CSharp;
+
+namespace LockDiscipline.Analyzer.Tests.Harness;
+
+/// <summary>
+/// Compiles test sources against the reference set of the running .NET (which has
+/// <c>System.Threading.Lock</c>) plus the LockDiscipline runtime library, as a user's project would.
+/// </summary>
+public static class TestCompilation
+{
+    private static readonly Lazy<ImmutableArray<MetadataReference>> References = new(LoadReferences);
+
+    public static CSharpCompilation Create(IEnumerable<(string Path, string Source)> files, OutputKind kind = OutputKind.DynamicallyLinkedLibrary)
+    {
+        var parseOptions = new CSharpParseOptions(LanguageVersion.Preview);
+        var trees = files.Select(f => CSharpSyntaxTree.ParseText(f.Source, parseOptions, f.Path)).ToArray();
+        return CSharpCompilation.Create(
+            "TestProject",
+            trees,
+            References.Value,
+            new CSharpCompilationOptions(kind, nullableContextOptions: NullableContextOptions.Enable, allowUnsafe: true));
+    }
+
+    private static ImmutableArray<MetadataReference> LoadReferences()
+    {
+        var platform = ((string)AppContext.GetData("TRUSTED_PLATFORM_ASSEMBLIES")!)
+            .Split(Path.PathSeparator)
+            .Where(path => Path.GetFileName(path).StartsWith("System.", StringComparison.Ordinal)
+                || Path.GetFileName(path) is "mscorlib.dll" or "netstandard.dll");
+        var runtime = Path.Combine(AppContext.BaseDirectory, "LockDiscipline.dll");
+        return platform.Append(runtime).Select(path => (MetadataReference)MetadataReference.CreateFromFile(path)).ToImmutableArray();
+    }
+}
