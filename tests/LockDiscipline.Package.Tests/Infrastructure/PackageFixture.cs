@@ -1,0 +1,233 @@
+using System.Collections.Concurrent;
+using System.IO.Compression;
+using System.Xml.Linq;
+
+namespace LockDiscipline.Package.Tests.Infrastructure;
+
+/// <summary>A consumer build: the process result and the diagnostics it printed.</summary>
+public sealed record ConsumerBuild(string Name, string ProjectDirectory, ProcessResult Process, IReadOnlyList<BuildDiagnostic> Diagnostics, string DetailedLog)
+{
+    public IReadOnlyList<BuildDiagnostic> LockDisciplineDiagnostics =>
+        Diagnostics.Where(d => d.Id.StartsWith("LD", StringComparison.Ordinal)).ToArray();
+
+    /// <summary>For assertion messages: the LD diagnostics, then the command and its output.</summary>
+    public string Describe()
+    {
+        string ld = LockDisciplineDiagnostics.Count == 0
+            ? "(no LD diagnostics)"
+            : string.Join("\n", LockDisciplineDiagnostics.Select(d => "  " + d));
+        return $"consumer '{Name}' in {ProjectDirectory}\nLD diagnostics:\n{ld}\n{Process.Describe()}";
+    }
+}
+
+/// <summary>
+/// Packs the real LockDiscipline nupkg once per test run into a temporary folder, and builds consumer
+/// projects against it exactly as a user's project would consume it: a PackageReference restored
+/// from a nuget.config whose sources are that folder (for LockDiscipline only) and nuget.org, into a
+/// package folder of its own, so no copy of a previously packed same-version package is ever used.
+/// </summary>
+/// <remarks>
+/// `dotnet test LockDiscipline.sln` has built everything in Debug before this runs, and other test
+/// assemblies run alongside. The pack builds Release with the default bin/obj layout, so it writes
+/// only Release outputs; its restore of the product projects is a no-op (same inputs as the Debug
+/// restore), so the Debug build's obj/ and bin/ are never touched.
+/// </remarks>
+public sealed class PackageFixture : IDisposable
+{
+    private readonly ConcurrentDictionary<string, Lazy<ConsumerBuild>> _builds = new();
+
+    public PackageFixture()
+    {
+        TempRoot = Path.Combine(Path.GetTempPath(), "LockDiscipline.Package.Tests", DateTime.UtcNow.ToString("yyyyMMdd-HHmmss") + "-" + Guid.NewGuid().ToString("N")[..8]);
+        PackageDirectory = Path.Combine(TempRoot, "pack");
+        PackagesFolder = Path.Combine(TempRoot, "packages");
+        Directory.CreateDirectory(PackageDirectory);
+
+        PackResult = ProcessRunner.RunDotnet(
+            RepositoryLayout.Root,
+            "pack", RepositoryLayout.PackageProject,
+            "-c", "Release",
+            "-o", PackageDirectory,
+            "-p:UseArtifactsOutput=false",
+            "-nologo", "-v:q", "-tl:off", "-nodeReuse:false");
+        if (PackResult.ExitCode != 0)
+        {
+            throw new InvalidOperationException("Packing LockDiscipline failed.\n" + PackResult.Describe());
+        }
+
+        string[] packages = Directory.GetFiles(PackageDirectory, "LockDiscipline.*.nupkg")
+            .Where(p => !p.EndsWith(".snupkg", StringComparison.OrdinalIgnoreCase))
+            .ToArray();
+        if (packages.Length != 1)
+        {
+            throw new InvalidOperationException($"Expected one LockDiscipline.*.nupkg in {PackageDirectory}, found {packages.Length}.\n{PackResult.Describe()}");
+        }
+
+        PackagePath = packages[0];
+        using (ZipArchive zip = ZipFile.OpenRead(PackagePath))
+        {
+            ZipArchiveEntry nuspecEntry = zip.Entries.Single(e => !e.FullName.Contains('/') && e.FullName.EndsWith(".nuspec", StringComparison.OrdinalIgnoreCase));
+            using Stream stream = nuspecEntry.Open();
+            Nuspec = XDocument.Load(stream);
+            EntryNames = zip.Entries.Select(e => e.FullName).ToArray();
+        }
+
+        PackageVersion = NuspecValue("version") ?? throw new InvalidOperationException("The nuspec has no version.");
+        WriteConsumerScaffolding();
+    }
+
+    /// <summary>Everything of one run lives here: the package, the package folder, the consumers.</summary>
+    public string TempRoot { get; }
+
+    public string PackageDirectory { get; }
+
+    public string PackagesFolder { get; }
+
+    public ProcessResult PackResult { get; }
+
+    public string PackagePath { get; }
+
+    public string PackageVersion { get; }
+
+    public XDocument Nuspec { get; }
+
+    public IReadOnlyList<string> EntryNames { get; }
+
+    /// <summary>The text of a metadata element of the nuspec (any namespace), or null.</summary>
+    public string? NuspecValue(string element) =>
+        Nuspec.Descendants().FirstOrDefault(e => e.Name.LocalName == "metadata")?
+            .Elements().FirstOrDefault(e => e.Name.LocalName == element)?.Value;
+
+    /// <summary>Extracts one entry of the package to a file under the temporary folder.</summary>
+    public string ExtractEntry(string entryName)
+    {
+        string target = Path.Combine(TempRoot, "extracted", entryName.Replace('/', Path.DirectorySeparatorChar));
+        if (!File.Exists(target))
+        {
+            Directory.CreateDirectory(Path.GetDirectoryName(target)!);
+            using ZipArchive zip = ZipFile.OpenRead(PackagePath);
+            zip.GetEntry(entryName)!.ExtractToFile(target);
+        }
+
+        return target;
+    }
+
+    /// <summary>
+    /// Builds (once per run, then cached) a consumer project named <paramref name="name"/> made of
+    /// the given source files and, if given, an .editorconfig next to them.
+    /// </summary>
+    public ConsumerBuild BuildConsumer(string name, IEnumerable<string> sourceFiles, string? editorConfig = null)
+    {
+        string[] files = sourceFiles.ToArray();
+        return _builds.GetOrAdd(name, _ => new Lazy<ConsumerBuild>(() => Build(name, files, editorConfig))).Value;
+    }
+
+    private ConsumerBuild Build(string name, string[] sourceFiles, string? editorConfig)
+    {
+        string projectDirectory = Path.Combine(TempRoot, "consumers", name);
+        Directory.CreateDirectory(projectDirectory);
+        foreach (string source in sourceFiles)
+        {
+            File.Copy(source, Path.Combine(projectDirectory, Path.GetFileName(source)), overwrite: true);
+        }
+
+        if (editorConfig is not null)
+        {
+            File.WriteAllText(Path.Combine(projectDirectory, ".editorconfig"), editorConfig);
+        }
+
+        string project = Path.Combine(projectDirectory, name + ".csproj");
+        File.WriteAllText(project, $"""
+            <Project Sdk="Microsoft.NET.Sdk">
+              <PropertyGroup>
+                <TargetFramework>net10.0</TargetFramework>
+                <OutputType>Library</OutputType>
+                <Nullable>enable</Nullable>
+                <ImplicitUsings>disable</ImplicitUsings>
+                <LangVersion>latest</LangVersion>
+              </PropertyGroup>
+              <ItemGroup>
+                <PackageReference Include="LockDiscipline" Version="{PackageVersion}" />
+              </ItemGroup>
+            </Project>
+            """);
+
+        // The console shows diagnostics; the detailed file log also has the compiler's analyzer
+        // report (-p:ReportAnalyzer=true), which proves the analyzer was loaded and run.
+        string detailedLog = Path.Combine(projectDirectory, "build.log");
+        ProcessResult result = ProcessRunner.RunDotnet(
+            projectDirectory,
+            "build", project,
+            "-nologo", "-v:q", "-tl:off", "-nodeReuse:false",
+            "-p:ReportAnalyzer=true",
+            $"-flp:verbosity=detailed;logfile={detailedLog}");
+
+        return new ConsumerBuild(
+            name,
+            projectDirectory,
+            result,
+            BuildDiagnostic.Parse(result.Output),
+            File.Exists(detailedLog) ? File.ReadAllText(detailedLog) : "");
+    }
+
+    private void WriteConsumerScaffolding()
+    {
+        // Stop MSBuild's search for Directory.Build.* above the temporary folder, and restore into a
+        // package folder of this run.
+        File.WriteAllText(Path.Combine(TempRoot, "Directory.Build.props"), $"""
+            <Project>
+              <PropertyGroup>
+                <RestorePackagesPath>{PackagesFolder}</RestorePackagesPath>
+                <ManagePackageVersionsCentrally>false</ManagePackageVersionsCentrally>
+                <TreatWarningsAsErrors>false</TreatWarningsAsErrors>
+              </PropertyGroup>
+            </Project>
+            """);
+        File.WriteAllText(Path.Combine(TempRoot, "Directory.Build.targets"), "<Project />\n");
+        File.WriteAllText(Path.Combine(TempRoot, "nuget.config"), $"""
+            <?xml version="1.0" encoding="utf-8"?>
+            <configuration>
+              <packageSources>
+                <clear />
+                <add key="lockdiscipline-under-test" value="{PackageDirectory}" />
+                <add key="nuget.org" value="https://api.nuget.org/v3/index.json" protocolVersion="3" />
+              </packageSources>
+              <packageSourceMapping>
+                <packageSource key="lockdiscipline-under-test">
+                  <package pattern="LockDiscipline" />
+                </packageSource>
+                <packageSource key="nuget.org">
+                  <package pattern="*" />
+                </packageSource>
+              </packageSourceMapping>
+            </configuration>
+            """);
+    }
+
+    public void Dispose()
+    {
+        if (Environment.GetEnvironmentVariable("LOCKDISCIPLINE_KEEP_TEST_FILES") == "1")
+        {
+            return;
+        }
+
+        try
+        {
+            Directory.Delete(TempRoot, recursive: true);
+        }
+        catch (IOException)
+        {
+            // Best effort: a lingering compiler server may still hold a file for a moment.
+        }
+        catch (UnauthorizedAccessException)
+        {
+        }
+    }
+}
+
+[CollectionDefinition(Name)]
+public sealed class PackageCollection : ICollectionFixture<PackageFixture>
+{
+    /// <summary>All package tests share one pack, and run one at a time (each build uses both cores).</summary>
+    public const string Name = "LockDiscipline package";
+}

@@ -1,0 +1,32 @@
+namespace LockDiscipline.Package.Tests.Infrastructure;
+
+/// <summary>Where things are: the repository, and the consumer sources copied next to this assembly.</summary>
+public static class RepositoryLayout
+{
+    /// <summary>The folder holding LockDiscipline.sln, found by walking up from this assembly.</summary>
+    public static string Root { get; } = FindRoot();
+
+    public static string PackageProject => Path.Combine(Root, "nuget", "LockDiscipline.Package.csproj");
+
+    /// <summary>The folder of one consumer's sources (Consumers/NAME, copied to the output folder).</summary>
+    public static string ConsumerSources(string consumer) => Path.Combine(AppContext.BaseDirectory, "Consumers", consumer);
+
+    /// <summary>The .cs files of one consumer, in ordinal order.</summary>
+    public static IReadOnlyList<string> ConsumerSourceFiles(string consumer) =>
+        Directory.GetFiles(ConsumerSources(consumer), "*.cs", SearchOption.AllDirectories)
+            .OrderBy(p => p, StringComparer.Ordinal)
+            .ToArray();
+
+    private static string FindRoot()
+    {
+        for (var dir = new DirectoryInfo(AppContext.BaseDirectory); dir is not null; dir = dir.Parent)
+        {
+            if (File.Exists(Path.Combine(dir.FullName, "LockDiscipline.sln")))
+            {
+                return dir.FullName;
+            }
+        }
+
+        throw new InvalidOperationException($"No LockDiscipline.sln above {AppContext.BaseDirectory}.");
+    }
+}
