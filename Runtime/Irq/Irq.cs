@@ -1,0 +1,109 @@
+using System;
+
+namespace LockDiscipline
+{
+    /// <summary>
+    /// The simulated interrupt state of the calling thread, which stands for a CPU: whether hard IRQs are
+    /// disabled, and how deeply soft IRQs (bottom halves) are disabled.
+    /// </summary>
+    /// <remarks>
+    /// <para>
+    /// Nothing interrupts a .NET thread, so disabling IRQs here excludes nothing; it records the state
+    /// the kernel would be in, which is what lockdep validates (a lock taken in an IRQ handler must never
+    /// be taken with IRQs enabled). <see cref="KSpinLock"/>'s IRQ variants change it the way
+    /// <c>spin_lock_irqsave</c> and friends do.
+    /// </para>
+    /// <para>
+    /// The state is per thread (<see cref="ThreadStaticAttribute"/>), as the kernel's is per CPU: it does
+    /// not follow an <see langword="await"/> to another thread, which is fine because atomic context must
+    /// not be held across one.
+    /// </para>
+    /// </remarks>
+    public static class Irq
+    {
+        [ThreadStatic]
+        private static bool t_hardIrqsDisabled;
+
+        // local_bh_disable nests, like the softirq part of the kernel's preempt count.
+        [ThreadStatic]
+        private static int t_bhDisableDepth;
+
+        /// <summary>Whether hard IRQs are disabled on this thread (the kernel's <c>irqs_disabled()</c>).</summary>
+        public static bool HardIrqsDisabled => t_hardIrqsDisabled;
+
+        /// <summary>
+        /// Whether soft IRQs are disabled on this thread by <see cref="LocalBhDisable"/>, at any nesting depth
+        /// (the kernel's <c>softirq_count() != 0</c>). Disabling hard IRQs does not change it.
+        /// </summary>
+        public static bool SoftIrqsDisabled => t_bhDisableDepth != 0;
+
+        /// <summary>
+        /// Saves whether hard IRQs are enabled, then disables them (<c>local_irq_save</c>). Pass the result to
+        /// <see cref="LocalIrqRestore"/> to put the saved state back, which makes save/restore pairs nest.
+        /// </summary>
+        /// <returns>The state before the call.</returns>
+        public static IrqFlags LocalIrqSave()
+        {
+            var flags = new IrqFlags(hardIrqsWereEnabled: !t_hardIrqsDisabled);
+            t_hardIrqsDisabled = true;
+            return flags;
+        }
+
+        /// <summary>
+        /// Puts back the hard-IRQ state saved by <see cref="LocalIrqSave"/> (<c>local_irq_restore</c>):
+        /// enabled only if it was enabled when saved.
+        /// </summary>
+        /// <param name="flags">The state returned by the matching save.</param>
+        /// <exception cref="ArgumentException"><paramref name="flags"/> is <c>default(IrqFlags)</c>, not a saved state.</exception>
+        public static void LocalIrqRestore(IrqFlags flags)
+        {
+            CheckSaved(flags, nameof(flags));
+            t_hardIrqsDisabled = !flags.HardIrqsWereEnabled;
+        }
+
+        /// <summary>Disables hard IRQs on this thread (<c>local_irq_disable</c>); disabling them again is harmless.</summary>
+        public static void LocalIrqDisable()
+        {
+            t_hardIrqsDisabled = true;
+        }
+
+        /// <summary>
+        /// Enables hard IRQs on this thread (<c>local_irq_enable</c>), whatever the state before: unlike
+        /// <see cref="LocalIrqRestore"/> it does not nest.
+        /// </summary>
+        public static void LocalIrqEnable()
+        {
+            t_hardIrqsDisabled = false;
+        }
+
+        /// <summary>Disables soft IRQs on this thread, one level deeper (<c>local_bh_disable</c>).</summary>
+        public static void LocalBhDisable()
+        {
+            t_bhDisableDepth++;
+        }
+
+        /// <summary>
+        /// Undoes one <see cref="LocalBhDisable"/> (<c>local_bh_enable</c>); soft IRQs are enabled again when
+        /// every disable has been undone.
+        /// </summary>
+        /// <exception cref="InvalidOperationException">Soft IRQs are not disabled on this thread (the kernel's preempt count would underflow).</exception>
+        public static void LocalBhEnable()
+        {
+            if (t_bhDisableDepth == 0)
+            {
+                throw new InvalidOperationException("local_bh_enable without a matching local_bh_disable on this thread.");
+            }
+
+            t_bhDisableDepth--;
+        }
+
+        /// <summary>Rejects flags that no save produced, before anything is unlocked or changed.</summary>
+        internal static void CheckSaved(IrqFlags flags, string paramName)
+        {
+            if (!flags.IsSaved)
+            {
+                throw new ArgumentException("These IrqFlags were not returned by LocalIrqSave or LockIrqSave.", paramName);
+            }
+        }
+    }
+}

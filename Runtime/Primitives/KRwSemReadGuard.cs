@@ -1,0 +1,37 @@
+using System;
+
+namespace LockDiscipline
+{
+    /// <summary>
+    /// The scope returned by <see cref="KRwSem.ReadGuard"/>: disposing it releases one reader.
+    /// </summary>
+    /// <remarks>
+    /// Use it in a <see langword="using"/> statement or declaration. Disposing releases exactly once: a
+    /// second <see cref="Dispose"/> of the same variable, or <see cref="Dispose"/> of <c>default</c>, does
+    /// nothing. A release that throws (disposed on the wrong thread) leaves the scope as it was. A copy of
+    /// the struct is a second handle on the same hold, so do not copy it.
+    /// </remarks>
+    public struct KRwSemReadGuard : IDisposable
+    {
+        private KRwSem? _sem;
+
+        internal KRwSemReadGuard(KRwSem sem)
+        {
+            _sem = sem;
+        }
+
+        /// <summary>Releases the reader (<see cref="KRwSem.UpRead"/>), the first time only.</summary>
+        /// <exception cref="System.Threading.SynchronizationLockException">No reader holds the semaphore.</exception>
+        public void Dispose()
+        {
+            KRwSem? sem = _sem;
+            if (sem is null)
+            {
+                return;
+            }
+
+            sem.UpRead();
+            _sem = null;
+        }
+    }
+}
