@@ -11,7 +11,7 @@ public sealed class PackageLayoutTests
 {
     /// <summary>
     /// The newest Roslyn the analyzer may be built against: a newer one does not load in the compilers
-    /// of today's SDKs (CS9057). See DESIGN.md, "Reference Microsoft.CodeAnalysis.CSharp 4.14.0".
+    /// of the .NET 9.0.300+ and .NET 10 SDKs (CS9057), so the analyzer projects pin 4.14.0.
     /// </summary>
     private static readonly Version NewestLoadableRoslyn = new(4, 14, 0, 0);
 
