@@ -20,19 +20,14 @@ namespace LockDiscipline.Analyzer
     internal sealed class CompilationAnalysis
     {
         private readonly Compilation _compilation;
-        private readonly KnownSymbols _known;
-        private readonly LockNameResolver _names;
-        private readonly LockOperationResolver _resolver;
+        private readonly Resolvers _resolvers;
         private readonly ConcurrentBag<MethodSummary> _summaries = new ConcurrentBag<MethodSummary>();
         private readonly ConcurrentBag<DelegateBinding> _initializerBindings = new ConcurrentBag<DelegateBinding>();
 
         public CompilationAnalysis(Compilation compilation)
         {
             _compilation = compilation;
-            _known = new KnownSymbols(compilation);
-            var registry = new LockClassRegistry(_known);
-            _names = new LockNameResolver(compilation, _known, registry);
-            _resolver = new LockOperationResolver(_known, registry, _names);
+            _resolvers = new Resolvers(compilation);
         }
 
         public void AnalyzeOperationBlock(OperationBlockAnalysisContext context)
@@ -69,11 +64,12 @@ namespace LockDiscipline.Analyzer
         }
 
         public void AnalyzeSymbol(SymbolAnalysisContext context)
-            => UnresolvedLockNameRule.AnalyzeAttributes(context.Symbol, context.Symbol.GetAttributes(), _known, _names, context.ReportDiagnostic);
+            => UnresolvedLockNameRule.AnalyzeAttributes(context.Symbol, context.Symbol.GetAttributes(), _resolvers, context.ReportDiagnostic);
 
         public void AnalyzeProgram(CompilationAnalysisContext context)
         {
-            UnresolvedLockNameRule.AnalyzeAttributes(_compilation.Assembly, _compilation.Assembly.GetAttributes(), _known, _names, context.ReportDiagnostic);
+            UnresolvedLockNameRule.AnalyzeAttributes(_compilation.Assembly, _compilation.Assembly.GetAttributes(), _resolvers, context.ReportDiagnostic);
+            UnresolvedLockNameRule.AnalyzeDeclaredOrder(_resolvers.Order, context.ReportDiagnostic);
 
             var summaries = _summaries.ToArray();
             System.Array.Sort(summaries, CompareByLocation);
@@ -89,7 +85,7 @@ namespace LockDiscipline.Analyzer
         private void AnalyzeGraph(ControlFlowGraph graph, IMethodSymbol? owner, ValueOrigins? enclosing, System.Action<Diagnostic> report)
         {
             var origins = ValueOrigins.Collect(graph, enclosing);
-            var bindings = DelegateBindingCollector.Collect(graph, origins, _compilation.Assembly);
+            var bindings = DelegateBindingCollector.Collect(graph, origins, _compilation.Assembly, _resolvers.Known);
             if (owner is null)
             {
                 foreach (var binding in bindings)
@@ -99,8 +95,7 @@ namespace LockDiscipline.Analyzer
             }
             else
             {
-                var contract = MethodContract.For(owner, _known, _names);
-                var flow = LocksetAnalysis.Analyze(graph, origins, owner, contract, _resolver, _compilation.Assembly);
+                var flow = LocksetAnalysis.Analyze(graph, origins, owner, _resolvers);
                 if (flow.Completed)
                 {
                     RecursiveLockingRule.AnalyzeBody(flow, report);
@@ -120,13 +115,23 @@ namespace LockDiscipline.Analyzer
             {
                 foreach (var root in block.Operations)
                 {
-                    foreach (var operation in root.DescendantsAndSelf())
-                    {
-                        if (operation is IFlowAnonymousFunctionOperation lambda)
-                        {
-                            AnalyzeGraph(graph.GetAnonymousFunctionControlFlowGraph(lambda), lambda.Symbol, origins, report);
-                        }
-                    }
+                    AnalyzeLambdas(graph, root, origins, report);
+                }
+
+                if (block.BranchValue is { } branchValue)
+                {
+                    AnalyzeLambdas(graph, branchValue, origins, report);
+                }
+            }
+        }
+
+        private void AnalyzeLambdas(ControlFlowGraph graph, IOperation root, ValueOrigins origins, System.Action<Diagnostic> report)
+        {
+            foreach (var operation in root.DescendantsAndSelf())
+            {
+                if (operation is IFlowAnonymousFunctionOperation lambda)
+                {
+                    AnalyzeGraph(graph.GetAnonymousFunctionControlFlowGraph(lambda), lambda.Symbol, origins, report);
                 }
             }
         }

@@ -6,18 +6,108 @@ using Microsoft.CodeAnalysis.Operations;
 
 namespace LockDiscipline.Analyzer.Flow
 {
-    /// <summary>A blocking acquisition, with what was held when it was made.</summary>
+    /// <summary>A blocking acquisition, with what was held and which interrupts were off when it was made.</summary>
     internal sealed class AcquisitionEvent
     {
-        public AcquisitionEvent(LockOperation operation, ImmutableArray<HeldLock> heldBefore)
+        public AcquisitionEvent(LockOperation operation, ImmutableArray<HeldLock> heldBefore, bool hardIrqsOff, bool softIrqsOff)
         {
             Operation = operation;
             HeldBefore = heldBefore;
+            HardIrqsOff = hardIrqsOff;
+            SoftIrqsOff = softIrqsOff;
         }
 
         public LockOperation Operation { get; }
 
         public ImmutableArray<HeldLock> HeldBefore { get; }
+
+        /// <summary>Whether hard IRQs are off at the acquisition (including those <c>LockIrqSave</c> itself switches off).</summary>
+        public bool HardIrqsOff { get; }
+
+        public bool SoftIrqsOff { get; }
+    }
+
+    /// <summary>An operation that can put the thread to sleep, other than a lock acquisition.</summary>
+    internal sealed class SleepEvent
+    {
+        public SleepEvent(IOperation site, string what, ImmutableArray<HeldLock> held, bool hardIrqsOff)
+        {
+            Site = site;
+            What = what;
+            Held = held;
+            HardIrqsOff = hardIrqsOff;
+        }
+
+        public IOperation Site { get; }
+
+        /// <summary>What sleeps, for the message (<c>Thread.Sleep</c>, a <c>[MightSleep]</c> method).</summary>
+        public string What { get; }
+
+        public ImmutableArray<HeldLock> Held { get; }
+
+        public bool HardIrqsOff { get; }
+    }
+
+    /// <summary>A read or write of a <c>[GuardedBy]</c> member.</summary>
+    internal sealed class AccessEvent
+    {
+        public AccessEvent(IOperation site, ISymbol member, LockNameResolution guard, bool isWrite, ImmutableArray<HeldLock> held)
+        {
+            Site = site;
+            Member = member;
+            Guard = guard;
+            IsWrite = isWrite;
+            Held = held;
+        }
+
+        public IOperation Site { get; }
+
+        public ISymbol Member { get; }
+
+        public LockNameResolution Guard { get; }
+
+        public bool IsWrite { get; }
+
+        public ImmutableArray<HeldLock> Held { get; }
+    }
+
+    /// <summary>A <c>return</c> with a value, and what is held when it leaves the body.</summary>
+    internal sealed class ReturnEvent
+    {
+        public ReturnEvent(IOperation value, ImmutableArray<HeldLock> held)
+        {
+            Value = value;
+            Held = held;
+        }
+
+        public IOperation Value { get; }
+
+        public ImmutableArray<HeldLock> Held { get; }
+    }
+
+    /// <summary>A blocking wait for other work (Task.Wait, .Result, GetResult, Thread.Join).</summary>
+    internal sealed class WaitEvent
+    {
+        public WaitEvent(IOperation site, string how, ISymbol? workSlot, IMethodSymbol? work, ImmutableArray<HeldLock> held)
+        {
+            Site = site;
+            How = how;
+            WorkSlot = workSlot;
+            Work = work;
+            Held = held;
+        }
+
+        public IOperation Site { get; }
+
+        public string How { get; }
+
+        /// <summary>The local or field holding the task or thread waited for.</summary>
+        public ISymbol? WorkSlot { get; }
+
+        /// <summary>The work's body when the wait is on the starting call itself (<c>Task.Run(M).Wait()</c>).</summary>
+        public IMethodSymbol? Work { get; }
+
+        public ImmutableArray<HeldLock> Held { get; }
     }
 
     internal sealed class ReleaseEvent
@@ -40,8 +130,11 @@ namespace LockDiscipline.Analyzer.Flow
     /// <summary>A call made with some locks held: a method, or a delegate whose targets the graph resolves.</summary>
     internal sealed class CallEvent
     {
-        public CallEvent(IOperation site, IMethodSymbol method, ISymbol? delegateSlot, bool isVirtual, InstancePath receiver, ImmutableArray<HeldLock> held)
+        public CallEvent(IOperation site, IMethodSymbol method, ISymbol? delegateSlot, bool isVirtual, InstancePath receiver, ImmutableArray<HeldLock> held, bool hardIrqsOff, bool softIrqsOff, bool atomic)
         {
+            HardIrqsOff = hardIrqsOff;
+            SoftIrqsOff = softIrqsOff;
+            Atomic = atomic;
             Site = site;
             Method = method;
             DelegateSlot = delegateSlot;
@@ -64,6 +157,13 @@ namespace LockDiscipline.Analyzer.Flow
         public InstancePath Receiver { get; }
 
         public ImmutableArray<HeldLock> Held { get; }
+
+        public bool HardIrqsOff { get; }
+
+        public bool SoftIrqsOff { get; }
+
+        /// <summary>A spinning lock is held or hard IRQs are off: the callee must not sleep.</summary>
+        public bool Atomic { get; }
     }
 
     internal sealed class AwaitEvent
@@ -120,5 +220,13 @@ namespace LockDiscipline.Analyzer.Flow
         public List<AwaitEvent> Awaits { get; } = new List<AwaitEvent>();
 
         public List<ExitEvent> Exits { get; } = new List<ExitEvent>();
+
+        public List<SleepEvent> Sleeps { get; } = new List<SleepEvent>();
+
+        public List<AccessEvent> Accesses { get; } = new List<AccessEvent>();
+
+        public List<ReturnEvent> Returns { get; } = new List<ReturnEvent>();
+
+        public List<WaitEvent> Waits { get; } = new List<WaitEvent>();
     }
 }

@@ -11,8 +11,10 @@ namespace LockDiscipline.Analyzer.Flow
     /// </summary>
     internal readonly struct HeldLock : IEquatable<HeldLock>
     {
-        public HeldLock(LockClass lockClass, LockMode mode, InstancePath instance, IOperation? site, int depth, bool certain, object? condition, bool whenValue)
+        public HeldLock(LockClass lockClass, LockMode mode, InstancePath instance, IOperation? site, int depth, bool certain, object? condition, bool whenValue, IrqEffect irqEffect = IrqEffect.None, SyntaxNode? scope = null)
         {
+            IrqEffect = irqEffect;
+            Scope = scope;
             Class = lockClass;
             Mode = mode;
             Instance = instance;
@@ -43,6 +45,12 @@ namespace LockDiscipline.Analyzer.Flow
 
         public bool WhenValue { get; }
 
+        /// <summary>The interrupts this acquisition switched off (<c>LockIrqSave</c>), switched back on by its release.</summary>
+        public IrqEffect IrqEffect { get; }
+
+        /// <summary>For a hold the graph does not release explicitly: the statement whose end releases it.</summary>
+        public SyntaxNode? Scope { get; }
+
         public bool SameLock(HeldLock other) => Class.Equals(other.Class) && Mode == other.Mode && Instance.Equals(other.Instance);
 
         public HeldLock With(int? depth = null, bool? certain = null, object? condition = null, bool clearCondition = false, LockMode? mode = null, bool? whenValue = null)
@@ -54,7 +62,9 @@ namespace LockDiscipline.Analyzer.Flow
                 depth ?? Depth,
                 certain ?? Certain,
                 clearCondition ? null : condition ?? Condition,
-                whenValue ?? WhenValue);
+                whenValue ?? WhenValue,
+                IrqEffect,
+                Scope);
 
         public bool Equals(HeldLock other)
             => SameLock(other)
@@ -62,7 +72,8 @@ namespace LockDiscipline.Analyzer.Flow
                && Depth == other.Depth
                && Certain == other.Certain
                && ConditionKey.AreEqual(Condition, other.Condition)
-               && WhenValue == other.WhenValue;
+               && WhenValue == other.WhenValue
+               && IrqEffect == other.IrqEffect;
 
         public override bool Equals(object? obj) => obj is HeldLock other && Equals(other);
 

@@ -22,15 +22,63 @@ namespace LockDiscipline.Analyzer.Flow
     {
         private const int MaxDepth = 3;
 
-        public static readonly LockState Empty = new LockState(ImmutableArray<HeldLock>.Empty, ImmutableArray<Fact>.Empty);
+        public static readonly LockState Empty = new LockState(ImmutableArray<HeldLock>.Empty, ImmutableArray<Fact>.Empty, 0, 0);
 
-        private LockState(ImmutableArray<HeldLock> holds, ImmutableArray<Fact> facts)
+        private LockState(ImmutableArray<HeldLock> holds, ImmutableArray<Fact> facts, int hardIrqsOff, int softIrqsOff)
         {
             Holds = holds;
             Facts = facts;
+            HardIrqsOffDepth = hardIrqsOff;
+            SoftIrqsOffDepth = softIrqsOff;
         }
 
         public ImmutableArray<HeldLock> Holds { get; }
+
+        /// <summary>How many unmatched "hard IRQs off" switches are in effect (capped); 0 means IRQs are on.</summary>
+        public int HardIrqsOffDepth { get; }
+
+        public int SoftIrqsOffDepth { get; }
+
+        public bool HardIrqsOff => HardIrqsOffDepth > 0;
+
+        public bool SoftIrqsOff => SoftIrqsOffDepth > 0;
+
+        /// <summary>Atomic context: a spinning lock is held or hard IRQs are off, so the thread must not sleep.</summary>
+        public bool IsAtomic
+        {
+            get
+            {
+                if (HardIrqsOff)
+                {
+                    return true;
+                }
+
+                foreach (var hold in Holds)
+                {
+                    if (hold.Class.Spins)
+                    {
+                        return true;
+                    }
+                }
+
+                return false;
+            }
+        }
+
+        /// <summary>The state of a body entered with interrupts off (an IRQ handler).</summary>
+        public LockState WithIrqsOff(bool hard, bool soft)
+            => new LockState(Holds, Facts, hard ? 1 : HardIrqsOffDepth, soft ? 1 : SoftIrqsOffDepth);
+
+        /// <summary><c>Irq.LocalIrqSave</c> and friends: switches that are not tied to a lock.</summary>
+        public LockState SwitchIrqs(IrqEffect effect, bool disable)
+        {
+            var delta = disable ? 1 : -1;
+            return effect == IrqEffect.HardIrqsOff
+                ? new LockState(Holds, Facts, Clamp(HardIrqsOffDepth + delta), SoftIrqsOffDepth)
+                : new LockState(Holds, Facts, HardIrqsOffDepth, Clamp(SoftIrqsOffDepth + delta));
+        }
+
+        private static int Clamp(int depth) => depth < 0 ? 0 : depth > MaxDepth ? MaxDepth : depth;
 
         private ImmutableArray<Fact> Facts { get; }
 
@@ -74,21 +122,24 @@ namespace LockDiscipline.Analyzer.Flow
                 }
             }
 
-            return new LockState(holds.ToImmutable(), facts.ToImmutable());
+            // Interrupts count as off after the join only if they are off on both paths.
+            return new LockState(holds.ToImmutable(), facts.ToImmutable(), Math.Min(a.HardIrqsOffDepth, b.HardIrqsOffDepth), Math.Min(a.SoftIrqsOffDepth, b.SoftIrqsOffDepth));
         }
 
         /// <param name="certain">False for a try-acquire: the hold is real only on the edge where its condition is confirmed.</param>
         public LockState Acquire(LockOperation operation, object? condition, bool whenValue, bool certain)
         {
+            var hard = HardIrqsOffDepth + (operation.IrqEffect == IrqEffect.HardIrqsOff ? 1 : 0);
+            var soft = SoftIrqsOffDepth + (operation.IrqEffect == IrqEffect.SoftIrqsOff ? 1 : 0);
             var index = IndexOf(operation.Class, operation.Mode, operation.Instance);
-            if (index >= 0 && condition is null)
+            if (index >= 0 && condition is null && operation.IrqEffect == IrqEffect.None && operation.Scope is null)
             {
                 var existing = Holds[index];
-                return new LockState(Holds.SetItem(index, existing.With(depth: Math.Min(existing.Depth + 1, MaxDepth))), Facts);
+                return new LockState(Holds.SetItem(index, existing.With(depth: Math.Min(existing.Depth + 1, MaxDepth))), Facts, HardIrqsOffDepth, SoftIrqsOffDepth);
             }
 
-            var hold = new HeldLock(operation.Class, operation.Mode, operation.Instance, operation.Site, 1, certain, condition, whenValue);
-            return new LockState(Holds.Add(hold), condition is null ? Facts : WithoutFacts(condition));
+            var hold = new HeldLock(operation.Class, operation.Mode, operation.Instance, operation.Site, 1, certain, condition, whenValue, operation.IrqEffect, operation.Scope);
+            return new LockState(Holds.Add(hold), condition is null ? Facts : WithoutFacts(condition), Clamp(hard), Clamp(soft));
         }
 
         public LockState Release(LockOperation operation, out ReleaseBalance balance, out HeldLock released)
@@ -106,13 +157,46 @@ namespace LockDiscipline.Analyzer.Flow
             var holds = released.Depth > 1
                 ? Holds.SetItem(index, released.With(depth: released.Depth - 1))
                 : Holds.RemoveAt(index);
-            return new LockState(holds, Facts);
+            return new LockState(
+                holds,
+                Facts,
+                Clamp(HardIrqsOffDepth - (released.IrqEffect == IrqEffect.HardIrqsOff ? 1 : 0)),
+                Clamp(SoftIrqsOffDepth - (released.IrqEffect == IrqEffect.SoftIrqsOff ? 1 : 0)));
         }
 
         public LockState Downgrade(LockOperation operation)
         {
             var index = IndexOf(operation.Class, LockMode.Exclusive, operation.Instance);
-            return index < 0 ? this : new LockState(Holds.SetItem(index, Holds[index].With(mode: LockMode.Shared)), Facts);
+            return index < 0 ? this : new LockState(Holds.SetItem(index, Holds[index].With(mode: LockMode.Shared)), Facts, HardIrqsOffDepth, SoftIrqsOffDepth);
+        }
+
+        /// <summary>
+        /// Releases the scoped holds whose statement does not contain <paramref name="span"/> (all of them
+        /// when it is null): control has left their <c>lock</c> statement.
+        /// </summary>
+        public LockState LeaveScopes(Microsoft.CodeAnalysis.Text.TextSpan? span)
+        {
+            ImmutableArray<HeldLock>.Builder? kept = null;
+            for (var i = 0; i < Holds.Length; i++)
+            {
+                var hold = Holds[i];
+                var leaves = hold.Scope is not null && (span is null || !hold.Scope.Span.Contains(span.Value));
+                if (leaves && kept is null)
+                {
+                    kept = ImmutableArray.CreateBuilder<HeldLock>(Holds.Length);
+                    for (var j = 0; j < i; j++)
+                    {
+                        kept.Add(Holds[j]);
+                    }
+                }
+
+                if (!leaves)
+                {
+                    kept?.Add(hold);
+                }
+            }
+
+            return kept is null ? this : new LockState(kept.ToImmutable(), Facts, HardIrqsOffDepth, SoftIrqsOffDepth);
         }
 
         /// <summary>The state on the edge where <paramref name="key"/> has <paramref name="value"/>; null when that edge cannot be taken.</summary>
@@ -140,7 +224,7 @@ namespace LockDiscipline.Analyzer.Flow
             }
 
             var facts = key is ILocalSymbol ? WithoutFacts(key).Add(new Fact(key, value)) : Facts;
-            return new LockState(holds.ToImmutable(), facts);
+            return new LockState(holds.ToImmutable(), facts, HardIrqsOffDepth, SoftIrqsOffDepth);
         }
 
         /// <summary>Ties a try-acquire's hold to the local its result is stored in.</summary>
@@ -155,7 +239,7 @@ namespace LockDiscipline.Analyzer.Flow
                 }
             }
 
-            return new LockState(holds, WithoutFacts(to));
+            return new LockState(holds, WithoutFacts(to), HardIrqsOffDepth, SoftIrqsOffDepth);
         }
 
         /// <summary>A write to a flag local ends what was known about it; a constant write is a new fact.</summary>
@@ -176,16 +260,14 @@ namespace LockDiscipline.Analyzer.Flow
                 facts = facts.Add(new Fact(local, value));
             }
 
-            return holds == Holds && facts == Facts ? this : new LockState(holds, facts);
+            return holds == Holds && facts == Facts ? this : new LockState(holds, facts, HardIrqsOffDepth, SoftIrqsOffDepth);
         }
-
-        /// <summary>A state in which the flag is known to have a value (a <c>lockTaken</c> flag is false until Enter sets it).</summary>
-        public LockState WithFact(ILocalSymbol local, bool value) => new LockState(Holds, WithoutFacts(local).Add(new Fact(local, value)));
 
         public bool Equals(LockState? other)
         {
             if (ReferenceEquals(this, other)) return true;
             if (other is null || other.Holds.Length != Holds.Length || other.Facts.Length != Facts.Length) return false;
+            if (other.HardIrqsOffDepth != HardIrqsOffDepth || other.SoftIrqsOffDepth != SoftIrqsOffDepth) return false;
             for (var i = 0; i < Holds.Length; i++)
             {
                 if (!Holds[i].Equals(other.Holds[i])) return false;
@@ -203,7 +285,7 @@ namespace LockDiscipline.Analyzer.Flow
 
         public override int GetHashCode()
         {
-            var hash = Holds.Length * 31 + Facts.Length;
+            var hash = (Holds.Length * 31) + Facts.Length + (HardIrqsOffDepth * 7) + (SoftIrqsOffDepth * 13);
             foreach (var hold in Holds)
             {
                 hash = (hash * 31) + hold.GetHashCode();

@@ -28,6 +28,7 @@ namespace LockDiscipline.Analyzer.Flow
 
         private readonly ControlFlowGraph _graph;
         private readonly ValueOrigins _origins;
+        private readonly Resolvers _resolvers;
         private readonly LockOperationResolver _resolver;
         private readonly IAssemblySymbol _assembly;
         private readonly BodyFlow _flow;
@@ -35,25 +36,21 @@ namespace LockDiscipline.Analyzer.Flow
         private readonly HashSet<FinallyEntry> _finallyRecorded = new HashSet<FinallyEntry>();
         private bool _recording;
 
-        private LocksetAnalysis(ControlFlowGraph graph, ValueOrigins origins, LockOperationResolver resolver, IAssemblySymbol assembly, BodyFlow flow)
+        private LocksetAnalysis(ControlFlowGraph graph, ValueOrigins origins, Resolvers resolvers, BodyFlow flow)
         {
             _graph = graph;
             _origins = origins;
-            _resolver = resolver;
-            _assembly = assembly;
+            _resolvers = resolvers;
+            _resolver = resolvers.Operations;
+            _assembly = resolvers.Assembly;
             _flow = flow;
         }
 
-        public static BodyFlow Analyze(
-            ControlFlowGraph graph,
-            ValueOrigins origins,
-            IMethodSymbol owner,
-            MethodContract contract,
-            LockOperationResolver resolver,
-            IAssemblySymbol assembly)
+        public static BodyFlow Analyze(ControlFlowGraph graph, ValueOrigins origins, IMethodSymbol owner, Resolvers resolvers)
         {
+            var contract = resolvers.Contracts.For(owner);
             var flow = new BodyFlow(owner, contract);
-            var analysis = new LocksetAnalysis(graph, origins, resolver, assembly, flow);
+            var analysis = new LocksetAnalysis(graph, origins, resolvers, flow);
             var body = new Frame(analysis, region: null, exceptionCause: null);
             body.Seed(0, EntryState(contract));
             if (!body.Solve())
@@ -67,20 +64,34 @@ namespace LockDiscipline.Analyzer.Flow
             return flow;
         }
 
+        /// <summary>
+        /// What holds on entry: the locks the contract says the caller holds (<c>[RequiresLock]</c>) or
+        /// hands over (<c>[ReleasesLock]</c>), and interrupts off in an IRQ handler.
+        /// </summary>
         private static LockState EntryState(MethodContract contract)
         {
             var state = LockState.Empty;
-            foreach (var held in contract.EntersHeld)
+            foreach (var held in contract.Requires)
             {
-                var operation = new LockOperation(LockOperationKind.Acquire, held.Class!, LockMode.Exclusive, held.Path, site: null!);
-                state = state.Acquire(operation, condition: null, whenValue: true, certain: true);
+                state = state.Acquire(new LockOperation(LockOperationKind.Acquire, held.Class, held.Mode, held.Path, site: null!), condition: null, whenValue: true, certain: true);
             }
 
-            return state;
+            foreach (var held in contract.Releases)
+            {
+                state = state.Acquire(new LockOperation(LockOperationKind.Acquire, held.Class, held.Mode, held.Path, site: null!), condition: null, whenValue: true, certain: true);
+            }
+
+            return contract.Context switch
+            {
+                IrqContextKind.HardIrq => state.WithIrqsOff(hard: true, soft: true),
+                IrqContextKind.SoftIrq => state.WithIrqsOff(hard: false, soft: true),
+                _ => state,
+            };
         }
 
         private LockState Transfer(IOperation root, LockState state, Frame frame)
         {
+            state = state.LeaveScopes(root.Syntax.Span);
             // Post-order: operands are evaluated before the operation that uses them.
             var pending = new Stack<(IOperation Operation, bool ChildrenDone)>();
             pending.Push((root, false));
@@ -112,6 +123,14 @@ namespace LockDiscipline.Analyzer.Flow
                 case IInvocationOperation invocation:
                     return ApplyInvocation(invocation, state, frame);
 
+                case IInvalidOperation invalid when _resolver.ResolveUnloweredLock(invalid, _origins) is { } scoped:
+                    if (_recording)
+                    {
+                        _flow.Acquisitions.Add(new AcquisitionEvent(scoped, state.Holds, state.HardIrqsOff, state.SoftIrqsOff));
+                    }
+
+                    return state.Acquire(scoped, condition: null, whenValue: true, certain: true);
+
                 case IObjectCreationOperation { Constructor: { } constructor } creation:
                     RecordCall(creation, constructor, delegateSlot: null, isVirtual: false, InstancePath.Unknown, state);
                     Throw(state, creation, frame);
@@ -122,8 +141,14 @@ namespace LockDiscipline.Analyzer.Flow
                     if (accessor is not null)
                     {
                         RecordCall(property, accessor, null, IsVirtualCall(accessor, property.Instance), LockOperationResolver.InstanceOf(property.Instance, _origins), state);
+                        RecordBlockingCall(property, accessor, property.Instance, state);
                     }
 
+                    RecordAccess(property, property.Property, state);
+                    return state;
+
+                case IFieldReferenceOperation field:
+                    RecordAccess(field, field.Field, state);
                     return state;
 
                 case IAwaitOperation awaitOperation:
@@ -132,7 +157,7 @@ namespace LockDiscipline.Analyzer.Flow
                         _flow.Awaits.Add(new AwaitEvent(awaitOperation, state.Holds));
                     }
 
-                    if (!(_origins.Unwrap(awaitOperation.Operation) is IInvocationOperation awaited && _resolver.Resolve(awaited, _origins).Count > 0))
+                    if (!(AwaitedCall(awaitOperation) is { } awaited && _resolver.Resolve(awaited, _origins).Count > 0))
                     {
                         Throw(state, awaitOperation, frame);
                     }
@@ -143,7 +168,7 @@ namespace LockDiscipline.Analyzer.Flow
                     var value = _origins.Unwrap(assignment.Value);
                     if (value is IAwaitOperation awaitedValue)
                     {
-                        value = _origins.Unwrap(awaitedValue.Operation);
+                        value = (IOperation?)AwaitedCall(awaitedValue) ?? value;
                     }
 
                     foreach (var hold in state.Holds)
@@ -161,15 +186,37 @@ namespace LockDiscipline.Analyzer.Flow
             }
         }
 
+        /// <summary>The call an await waits for, looking through <c>ConfigureAwait</c>.</summary>
+        private IInvocationOperation? AwaitedCall(IAwaitOperation awaitOperation)
+        {
+            var awaited = _origins.Unwrap(awaitOperation.Operation) as IInvocationOperation;
+            if (awaited is { TargetMethod.Name: "ConfigureAwait", Instance: { } configured })
+            {
+                awaited = _origins.Unwrap(configured) as IInvocationOperation;
+            }
+
+            return awaited;
+        }
+
         private LockState ApplyInvocation(IInvocationOperation invocation, LockState state, Frame frame)
         {
+            if (_resolver.ResolveIrqSwitch(invocation) is { } irqSwitch)
+            {
+                return state.SwitchIrqs(irqSwitch.Effect, irqSwitch.Disables);
+            }
+
             var operations = _resolver.Resolve(invocation, _origins);
             if (operations.Count == 0 || operations[0].IsContract)
             {
                 var method = invocation.TargetMethod;
                 var slot = method.MethodKind == MethodKind.DelegateInvoke ? DelegateSlot(invocation.Instance) : null;
                 RecordCall(invocation, method, slot, IsVirtualCall(method, invocation.Instance), LockOperationResolver.InstanceOf(invocation.Instance, _origins), state);
-                Throw(state, invocation, frame);
+                RecordBlockingCall(invocation, method, invocation.Instance, state);
+                if (method.Name is not ("ConfigureAwait" or "GetAwaiter"))
+                {
+                    // Wrapping a task to await it does not fail; the await itself is the throwing point.
+                    Throw(state, invocation, frame);
+                }
             }
 
             foreach (var operation in operations)
@@ -184,7 +231,11 @@ namespace LockDiscipline.Analyzer.Flow
 
                         if (_recording)
                         {
-                            _flow.Acquisitions.Add(new AcquisitionEvent(operation, state.Holds));
+                            _flow.Acquisitions.Add(new AcquisitionEvent(
+                                operation,
+                                state.Holds,
+                                state.HardIrqsOff || operation.IrqEffect == IrqEffect.HardIrqsOff,
+                                state.SoftIrqsOff || operation.IrqEffect == IrqEffect.SoftIrqsOff));
                         }
 
                         state = state.Acquire(operation, operation.TakenFlag, whenValue: true, certain: true);
@@ -194,6 +245,11 @@ namespace LockDiscipline.Analyzer.Flow
                         if (operation.CanThrowBeforeAcquiring)
                         {
                             Throw(state, invocation, frame);
+                        }
+
+                        if (_recording && operation.HasTimeout && operation.Class.Sleeps)
+                        {
+                            _flow.Sleeps.Add(new SleepEvent(invocation, invocation.TargetMethod.Name + " with a timeout", state.Holds, state.HardIrqsOff));
                         }
 
                         state = state.Acquire(operation, (object?)operation.TakenFlag ?? invocation, operation.SuccessValue, certain: false);
@@ -229,8 +285,80 @@ namespace LockDiscipline.Analyzer.Flow
                 return;
             }
 
-            _flow.Calls.Add(new CallEvent(site, method, delegateSlot, isVirtual, receiver, state.Holds));
+            _flow.Calls.Add(new CallEvent(site, method, delegateSlot, isVirtual, receiver, state.Holds, state.HardIrqsOff, state.SoftIrqsOff, state.IsAtomic));
         }
+
+        /// <summary>Calls that sleep (LD0006) and, among them, waits for other work (LD0013).</summary>
+        private void RecordBlockingCall(IOperation site, IMethodSymbol method, IOperation? instance, LockState state)
+        {
+            if (!_recording || _resolver.SleepingCall(method) is not { } what)
+            {
+                return;
+            }
+
+            _flow.Sleeps.Add(new SleepEvent(site, what, state.Holds, state.HardIrqsOff));
+            if (_resolver.BlockingWaitKind(method) is not { } how)
+            {
+                return;
+            }
+
+            var waited = instance;
+            if (waited is not null && _origins.Unwrap(waited) is IInvocationOperation { TargetMethod.Name: "GetAwaiter" } getAwaiter)
+            {
+                waited = getAwaiter.Instance;
+            }
+
+            if (waited is not null)
+            {
+                RecordWait(site, how, waited, state);
+            }
+            else if (site is IInvocationOperation invocation)
+            {
+                foreach (var argument in invocation.Arguments)
+                {
+                    if (_origins.Unwrap(argument.Value) is IArrayCreationOperation { Initializer: { } tasks })
+                    {
+                        foreach (var task in tasks.ElementValues)
+                        {
+                            RecordWait(site, how, task, state);
+                        }
+                    }
+                    else
+                    {
+                        RecordWait(site, how, argument.Value, state);
+                    }
+                }
+            }
+        }
+
+        private void RecordWait(IOperation site, string how, IOperation waited, LockState state)
+        {
+            var work = WorkStarts.StartedWork(waited, _origins, _resolvers.Known);
+            var slot = work is null ? DelegateBindingCollector.SlotOf(waited, _origins) : null;
+            if (work is not null || slot is not null)
+            {
+                _flow.Waits.Add(new WaitEvent(site, how, slot, work, state.Holds));
+            }
+        }
+
+        private void RecordAccess(IOperation site, ISymbol member, LockState state)
+        {
+            if (!_recording || _resolvers.Guards.GuardOf(member) is not { } guard)
+            {
+                return;
+            }
+
+            _flow.Accesses.Add(new AccessEvent(site, member, guard, IsWrite(site), state.Holds));
+        }
+
+        private static bool IsWrite(IOperation operation)
+            => operation.Parent switch
+            {
+                IAssignmentOperation assignment => ReferenceEquals(assignment.Target, operation),
+                IIncrementOrDecrementOperation => true,
+                IArgumentOperation argument => argument.Parameter?.RefKind is RefKind.Ref or RefKind.Out,
+                _ => false,
+            };
 
         private ISymbol? DelegateSlot(IOperation? instance)
         {
@@ -307,7 +435,7 @@ namespace LockDiscipline.Analyzer.Flow
 
             if (state is not null && _recording)
             {
-                _flow.Exits.Add(new ExitEvent(state.Holds, cause));
+                _flow.Exits.Add(new ExitEvent(state.LeaveScopes(null).Holds, cause));
             }
         }
 
@@ -369,6 +497,9 @@ namespace LockDiscipline.Analyzer.Flow
                         continue;
                     case ILocalReferenceOperation local:
                         return local.Local;
+                    case IInvocationOperation { TargetMethod.Name: "ConfigureAwait", Instance: { } configured }:
+                        value = configured;
+                        continue;
                     case IInvocationOperation invocation:
                         return invocation;
                     default:
@@ -529,9 +660,14 @@ namespace LockDiscipline.Analyzer.Flow
 
                         if (destination.Kind == BasicBlockKind.Exit)
                         {
+                            state = state.LeaveScopes(null);
                             if (_analysis._recording)
                             {
                                 _analysis._flow.Exits.Add(new ExitEvent(state.Holds, exceptionCause: null));
+                                if (branch.Semantics == ControlFlowBranchSemantics.Return && source.BranchValue is { } returned)
+                                {
+                                    _analysis._flow.Returns.Add(new ReturnEvent(returned, state.Holds));
+                                }
                             }
                         }
                         else

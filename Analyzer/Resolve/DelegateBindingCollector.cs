@@ -12,11 +12,12 @@ namespace LockDiscipline.Analyzer.Resolve
     /// </summary>
     internal sealed class DelegateBinding
     {
-        public DelegateBinding(ISymbol slot, IMethodSymbol? target, ISymbol? sourceSlot)
+        public DelegateBinding(ISymbol slot, IMethodSymbol? target, ISymbol? sourceSlot, bool isWork = false)
         {
             Slot = slot;
             Target = target;
             SourceSlot = sourceSlot;
+            IsWork = isWork;
         }
 
         public ISymbol Slot { get; }
@@ -24,6 +25,12 @@ namespace LockDiscipline.Analyzer.Resolve
         public IMethodSymbol? Target { get; }
 
         public ISymbol? SourceSlot { get; }
+
+        /// <summary>
+        /// The slot holds a task or thread running <see cref="Target"/> elsewhere: waiting on the slot
+        /// waits for that body (LD0013), but the body is never called under the waiter's locks.
+        /// </summary>
+        public bool IsWork { get; }
     }
 
     /// <summary>
@@ -34,12 +41,12 @@ namespace LockDiscipline.Analyzer.Resolve
     /// </summary>
     internal static class DelegateBindingCollector
     {
-        public static ImmutableArray<DelegateBinding> Collect(ControlFlowGraph graph, ValueOrigins origins, IAssemblySymbol assembly)
+        public static ImmutableArray<DelegateBinding> Collect(ControlFlowGraph graph, ValueOrigins origins, IAssemblySymbol assembly, KnownSymbols known)
         {
             var bindings = ImmutableArray.CreateBuilder<DelegateBinding>();
             foreach (var block in graph.Blocks)
             {
-                foreach (var root in block.Operations)
+                foreach (var root in Roots(block))
                 {
                     foreach (var operation in root.DescendantsAndSelf())
                     {
@@ -51,6 +58,9 @@ namespace LockDiscipline.Analyzer.Resolve
                             case ISimpleAssignmentOperation assignment when assignment.Type?.TypeKind == TypeKind.Delegate && SlotOf(assignment.Target, origins) is { } slot:
                                 Add(bindings, slot, assignment.Value, origins);
                                 break;
+                            case ISimpleAssignmentOperation assignment when WorkStarts.StartedWork(assignment.Value, origins, known) is { } work && SlotOf(assignment.Target, origins) is { } workSlot:
+                                bindings.Add(new DelegateBinding(workSlot, work, null, isWork: true));
+                                break;
                             case IArgumentOperation { Parameter: { } parameter } argument
                                 when parameter.Type.TypeKind == TypeKind.Delegate && SymbolEqualityComparer.Default.Equals(parameter.ContainingAssembly, assembly):
                                 Add(bindings, parameter.OriginalDefinition, argument.Value, origins);
@@ -61,6 +71,19 @@ namespace LockDiscipline.Analyzer.Resolve
             }
 
             return bindings.ToImmutable();
+        }
+
+        private static System.Collections.Generic.IEnumerable<IOperation> Roots(BasicBlock block)
+        {
+            foreach (var operation in block.Operations)
+            {
+                yield return operation;
+            }
+
+            if (block.BranchValue is not null)
+            {
+                yield return block.BranchValue;
+            }
         }
 
         public static ISymbol? SlotOf(IOperation operation, ValueOrigins origins) => origins.Unwrap(operation) switch

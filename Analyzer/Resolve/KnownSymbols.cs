@@ -20,11 +20,28 @@ namespace LockDiscipline.Analyzer.Resolve
             KRwSem = compilation.GetTypeByMetadataName("LockDiscipline.KRwSem");
             KLockMap = compilation.GetTypeByMetadataName("LockDiscipline.KLockMap");
             CancellationToken = compilation.GetTypeByMetadataName("System.Threading.CancellationToken");
+            Thread = compilation.GetTypeByMetadataName("System.Threading.Thread");
+            Task = compilation.GetTypeByMetadataName("System.Threading.Tasks.Task");
+            TaskOfT = compilation.GetTypeByMetadataName("System.Threading.Tasks.Task`1");
+            TaskFactory = compilation.GetTypeByMetadataName("System.Threading.Tasks.TaskFactory");
+            TaskAwaiter = compilation.GetTypeByMetadataName("System.Runtime.CompilerServices.TaskAwaiter");
+            TaskAwaiterOfT = compilation.GetTypeByMetadataName("System.Runtime.CompilerServices.TaskAwaiter`1");
+            Irq = compilation.GetTypeByMetadataName("LockDiscipline.Irq");
 
             LockClassAttribute = compilation.GetTypeByMetadataName("LockDiscipline.LockClassAttribute");
             AcquiresLockAttribute = compilation.GetTypeByMetadataName("LockDiscipline.AcquiresLockAttribute");
             ReleasesLockAttribute = compilation.GetTypeByMetadataName("LockDiscipline.ReleasesLockAttribute");
             TryAcquiresLockAttribute = compilation.GetTypeByMetadataName("LockDiscipline.TryAcquiresLockAttribute");
+            RequiresLockAttribute = compilation.GetTypeByMetadataName("LockDiscipline.RequiresLockAttribute");
+            RequiresSharedLockAttribute = compilation.GetTypeByMetadataName("LockDiscipline.RequiresSharedLockAttribute");
+            ExcludesLockAttribute = compilation.GetTypeByMetadataName("LockDiscipline.ExcludesLockAttribute");
+            GuardedByAttribute = compilation.GetTypeByMetadataName("LockDiscipline.GuardedByAttribute");
+            LockOrderAttribute = compilation.GetTypeByMetadataName("LockDiscipline.LockOrderAttribute");
+            AcquiredBeforeAttribute = compilation.GetTypeByMetadataName("LockDiscipline.AcquiredBeforeAttribute");
+            AcquiredAfterAttribute = compilation.GetTypeByMetadataName("LockDiscipline.AcquiredAfterAttribute");
+            HardIrqContextAttribute = compilation.GetTypeByMetadataName("LockDiscipline.HardIrqContextAttribute");
+            SoftIrqContextAttribute = compilation.GetTypeByMetadataName("LockDiscipline.SoftIrqContextAttribute");
+            MightSleepAttribute = compilation.GetTypeByMetadataName("LockDiscipline.MightSleepAttribute");
 
             var naming = ImmutableArray.CreateBuilder<INamedTypeSymbol>();
             foreach (var name in LockNamingAttributeNames)
@@ -72,6 +89,40 @@ namespace LockDiscipline.Analyzer.Resolve
 
         public INamedTypeSymbol? CancellationToken { get; }
 
+        public INamedTypeSymbol? Thread { get; }
+
+        public INamedTypeSymbol? Task { get; }
+
+        public INamedTypeSymbol? TaskOfT { get; }
+
+        public INamedTypeSymbol? TaskFactory { get; }
+
+        public INamedTypeSymbol? TaskAwaiter { get; }
+
+        public INamedTypeSymbol? TaskAwaiterOfT { get; }
+
+        public INamedTypeSymbol? Irq { get; }
+
+        public INamedTypeSymbol? RequiresLockAttribute { get; }
+
+        public INamedTypeSymbol? RequiresSharedLockAttribute { get; }
+
+        public INamedTypeSymbol? ExcludesLockAttribute { get; }
+
+        public INamedTypeSymbol? GuardedByAttribute { get; }
+
+        public INamedTypeSymbol? LockOrderAttribute { get; }
+
+        public INamedTypeSymbol? AcquiredBeforeAttribute { get; }
+
+        public INamedTypeSymbol? AcquiredAfterAttribute { get; }
+
+        public INamedTypeSymbol? HardIrqContextAttribute { get; }
+
+        public INamedTypeSymbol? SoftIrqContextAttribute { get; }
+
+        public INamedTypeSymbol? MightSleepAttribute { get; }
+
         public INamedTypeSymbol? LockClassAttribute { get; }
 
         public INamedTypeSymbol? AcquiresLockAttribute { get; }
@@ -80,12 +131,11 @@ namespace LockDiscipline.Analyzer.Resolve
 
         public INamedTypeSymbol? TryAcquiresLockAttribute { get; }
 
-        /// <summary>Whether a compilation can contain any lock operation at all; lets the analyzer skip bodies cheaply.</summary>
-        public bool AnyLockType =>
-            Monitor is not null || ThreadingLock is not null || SemaphoreSlim is not null || KMutex is not null;
-
         public static bool Is(ITypeSymbol? type, INamedTypeSymbol? known)
             => known is not null && type is not null && SymbolEqualityComparer.Default.Equals(type.OriginalDefinition, known);
+
+        public static bool IsAttribute(AttributeData attribute, INamedTypeSymbol? known)
+            => known is not null && SymbolEqualityComparer.Default.Equals(attribute.AttributeClass, known);
 
         public static bool IsOrDerives(ITypeSymbol? type, INamedTypeSymbol? known)
         {

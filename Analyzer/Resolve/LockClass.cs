@@ -64,6 +64,12 @@ namespace LockDiscipline.Analyzer.Resolve
             _ => true,
         };
 
+        /// <summary>A spinning lock makes its holder atomic: sleeping under it is LD0006.</summary>
+        public bool Spins => Primitive is LockPrimitive.KSpinLock or LockPrimitive.SpinLock;
+
+        /// <summary>Whether a blocking acquisition can put the thread to sleep (everything but spinlocks and lockdep maps).</summary>
+        public bool Sleeps => !Spins && Primitive != LockPrimitive.KLockMap;
+
         public bool Equals(LockClass? other) => other is not null && string.Equals(Key, other.Key, StringComparison.Ordinal);
 
         public override bool Equals(object? obj) => Equals(obj as LockClass);

@@ -70,6 +70,15 @@ namespace LockDiscipline.Analyzer.Resolve
                 FirstLocation(collectionMember)));
         }
 
+        /// <summary>
+        /// A nesting subclass (lockdep's <c>mutex_lock_nested</c>): a class of its own, ordered like any
+        /// other, so an explicitly ordered nested acquisition of the same lock class is not recursion.
+        /// </summary>
+        public LockClass ForSubclass(LockClass lockClass, int subclass)
+            => subclass == 0
+                ? lockClass
+                : _classes.GetOrAdd(lockClass.Key + "/" + subclass, k => new LockClass(k, lockClass.DisplayName + "/" + subclass, lockClass.Primitive, lockClass.Reentrant, lockClass.Declaration));
+
         /// <summary>A <c>SemaphoreSlim</c> member is a lock only when it is created with an initial count of 1.</summary>
         public bool IsMutexSemaphore(ISymbol member) => Creation(member).InitialCountIsOne;
 

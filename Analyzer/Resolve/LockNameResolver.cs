@@ -37,14 +37,19 @@ namespace LockDiscipline.Analyzer.Resolve
     {
         private readonly KnownSymbols _known;
         private readonly LockClassRegistry _registry;
-        private readonly Lazy<Dictionary<string, ISymbol>> _declaredClassNames;
+        private readonly Compilation _compilation;
+        private readonly Lazy<SourceIndex> _index;
 
         public LockNameResolver(Compilation compilation, KnownSymbols known, LockClassRegistry registry)
         {
+            _compilation = compilation;
             _known = known;
             _registry = registry;
-            _declaredClassNames = new Lazy<Dictionary<string, ISymbol>>(() => IndexDeclaredClassNames(compilation), LazyThreadSafetyMode.ExecutionAndPublication);
+            _index = new Lazy<SourceIndex>(() => SourceIndex.Build(compilation, known, registry), LazyThreadSafetyMode.ExecutionAndPublication);
         }
+
+        /// <summary>Every source member carrying a lock-order attribute (<c>[AcquiredBefore]</c>, <c>[AcquiredAfter]</c>).</summary>
+        public IReadOnlyList<ISymbol> OrderedMembers => _index.Value.OrderedMembers;
 
         /// <param name="name">The name as written.</param>
         /// <param name="annotated">The method, property or field carrying the attribute; null for assembly attributes.</param>
@@ -72,6 +77,14 @@ namespace LockDiscipline.Analyzer.Resolve
                 current = MemberType(member);
                 lastMember = member;
                 path = member.IsStatic ? InstancePath.Static(type.ToDisplayString()).Member(member.Name) : InstancePath.This.Member(member.Name);
+            }
+            else if (segments.Length > 1 && FindTypeForPath(segments, out var consumed) is { } owner && FindMember(owner, segments[consumed]) is { } staticMember)
+            {
+                // "Type.member" or "Namespace.Type.member": how assembly-level orders name members.
+                current = MemberType(staticMember);
+                lastMember = staticMember;
+                path = staticMember.IsStatic ? InstancePath.Static(owner.ToDisplayString()).Member(staticMember.Name) : InstancePath.Unknown;
+                segments = Tail(segments, consumed);
             }
             else
             {
@@ -118,9 +131,35 @@ namespace LockDiscipline.Analyzer.Resolve
             return type.IsReferenceType ? LockPrimitive.Monitor : (LockPrimitive?)null;
         }
 
+        private static string[] Tail(string[] segments, int from)
+        {
+            var tail = new string[segments.Length - from];
+            System.Array.Copy(segments, from, tail, 0, tail.Length);
+            return tail;
+        }
+
+        /// <summary>The longest prefix of the path that names a type: a metadata name, or a unique simple name in source.</summary>
+        private INamedTypeSymbol? FindTypeForPath(string[] segments, out int consumed)
+        {
+            for (var length = segments.Length - 1; length >= 1; length--)
+            {
+                var prefix = string.Join(".", segments, 0, length);
+                var type = _compilation.GetTypeByMetadataName(prefix)
+                    ?? (length == 1 && _index.Value.TypesBySimpleName.TryGetValue(prefix, out var unique) ? unique : null);
+                if (type is not null)
+                {
+                    consumed = length;
+                    return type;
+                }
+            }
+
+            consumed = 0;
+            return null;
+        }
+
         private LockNameResolution ResolveDeclaredClassName(string name)
         {
-            if (_declaredClassNames.Value.TryGetValue(name, out var member) && MemberType(member) is { } type && PrimitiveOf(type) is { } primitive)
+            if (_index.Value.DeclaredClassNames.TryGetValue(name, out var member) && MemberType(member) is { } type && PrimitiveOf(type) is { } primitive)
             {
                 return LockNameResolution.Resolved(_registry.ForName(name, primitive, member), InstancePath.Unknown);
             }
@@ -164,37 +203,70 @@ namespace LockDiscipline.Analyzer.Resolve
             _ => null,
         };
 
-        private Dictionary<string, ISymbol> IndexDeclaredClassNames(Compilation compilation)
+        /// <summary>One walk over the source symbols, made only when a name needs it.</summary>
+        private sealed class SourceIndex
         {
-            var index = new Dictionary<string, ISymbol>(StringComparer.Ordinal);
-            if (_known.LockClassAttribute is null)
+            public Dictionary<string, ISymbol> DeclaredClassNames { get; } = new Dictionary<string, ISymbol>(StringComparer.Ordinal);
+
+            /// <summary>Types by simple name; a name declared twice maps to nothing, so it never resolves ambiguously.</summary>
+            public Dictionary<string, INamedTypeSymbol?> TypesBySimpleName { get; } = new Dictionary<string, INamedTypeSymbol?>(StringComparer.Ordinal);
+
+            public List<ISymbol> OrderedMembers { get; } = new List<ISymbol>();
+
+            public static SourceIndex Build(Compilation compilation, KnownSymbols known, LockClassRegistry registry)
             {
+                var index = new SourceIndex();
+                var pending = new Stack<INamespaceOrTypeSymbol>();
+                pending.Push(compilation.Assembly.GlobalNamespace);
+                while (pending.Count > 0)
+                {
+                    foreach (var member in pending.Pop().GetMembers())
+                    {
+                        switch (member)
+                        {
+                            case INamedTypeSymbol type:
+                                index.TypesBySimpleName[type.Name] = index.TypesBySimpleName.ContainsKey(type.Name) ? null : type;
+                                pending.Push(type);
+                                break;
+                            case INamespaceSymbol ns:
+                                pending.Push(ns);
+                                break;
+                            case IFieldSymbol or IPropertySymbol:
+                                index.IndexMember(member, known, registry);
+                                break;
+                        }
+                    }
+                }
+
                 return index;
             }
 
-            var pending = new Stack<INamespaceOrTypeSymbol>();
-            pending.Push(compilation.Assembly.GlobalNamespace);
-            while (pending.Count > 0)
+            private void IndexMember(ISymbol member, KnownSymbols known, LockClassRegistry registry)
             {
-                foreach (var member in pending.Pop().GetMembers())
+                if (known.LockClassAttribute is null)
                 {
-                    switch (member)
-                    {
-                        case INamespaceOrTypeSymbol container:
-                            pending.Push(container);
-                            break;
-                        case IFieldSymbol or IPropertySymbol:
-                            if (_registry.DeclaredClassName(member) is { } name && !index.ContainsKey(name))
-                            {
-                                index.Add(name, member);
-                            }
+                    return;
+                }
 
-                            break;
+                var ordered = false;
+                foreach (var attribute in member.GetAttributes())
+                {
+                    if (KnownSymbols.IsAttribute(attribute, known.AcquiredBeforeAttribute) || KnownSymbols.IsAttribute(attribute, known.AcquiredAfterAttribute))
+                    {
+                        ordered = true;
                     }
                 }
-            }
 
-            return index;
+                if (ordered)
+                {
+                    OrderedMembers.Add(member);
+                }
+
+                if (registry.DeclaredClassName(member) is { } name && !DeclaredClassNames.ContainsKey(name))
+                {
+                    DeclaredClassNames.Add(name, member);
+                }
+            }
         }
     }
 }

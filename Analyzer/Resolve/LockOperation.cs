@@ -16,6 +16,14 @@ namespace LockDiscipline.Analyzer.Resolve
         Downgrade,
     }
 
+    /// <summary>Which simulated interrupt state an operation switches off (and its release switches back on).</summary>
+    internal enum IrqEffect
+    {
+        None,
+        HardIrqsOff,
+        SoftIrqsOff,
+    }
+
     /// <summary>One lock operation an invocation performs, resolved to its class and instance.</summary>
     internal sealed class LockOperation
     {
@@ -47,6 +55,18 @@ namespace LockDiscipline.Analyzer.Resolve
 
         /// <summary>Cancellable waits can throw before acquiring; a release in the enclosing finally is then unbalanced.</summary>
         public bool CanThrowBeforeAcquiring { get; set; }
+
+        /// <summary><c>LockIrq</c>/<c>LockIrqSave</c> disable hard IRQs before acquiring, <c>LockBh</c> soft IRQs; the release restores them.</summary>
+        public IrqEffect IrqEffect { get; set; }
+
+        /// <summary>
+        /// The <c>lock</c> statement whose end releases this acquisition, when the flow graph has no release
+        /// for it (Roslyn 4.14 leaves <c>lock</c> on a <c>System.Threading.Lock</c> unlowered under nullable).
+        /// </summary>
+        public SyntaxNode? Scope { get; set; }
+
+        /// <summary>A try-acquisition with a timeout can still sleep.</summary>
+        public bool HasTimeout { get; set; }
 
         /// <summary>The invocation of an annotated method stands for the lock operation (<c>[AcquiresLock]</c> etc.).</summary>
         public bool IsContract { get; set; }

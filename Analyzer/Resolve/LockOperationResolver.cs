@@ -17,16 +17,14 @@ namespace LockDiscipline.Analyzer.Resolve
 
         private readonly KnownSymbols _known;
         private readonly LockClassRegistry _registry;
-        private readonly LockNameResolver _names;
+        private readonly MethodContracts _contracts;
 
-        public LockOperationResolver(KnownSymbols known, LockClassRegistry registry, LockNameResolver names)
+        public LockOperationResolver(KnownSymbols known, LockClassRegistry registry, MethodContracts contracts)
         {
             _known = known;
             _registry = registry;
-            _names = names;
+            _contracts = contracts;
         }
-
-        public LockNameResolver Names => _names;
 
         public IReadOnlyList<LockOperation> Resolve(IInvocationOperation invocation, ValueOrigins origins)
         {
@@ -53,6 +51,29 @@ namespace LockDiscipline.Analyzer.Resolve
             }
 
             return ResolveContract(invocation, origins);
+        }
+
+        /// <summary>
+        /// A <c>lock</c> statement the flow graph kept as an invalid operation (a <c>System.Threading.Lock</c>
+        /// under nullable analysis in Roslyn 4.14): the acquisition, scoped to the statement.
+        /// </summary>
+        public LockOperation? ResolveUnloweredLock(IInvalidOperation invalid, ValueOrigins origins)
+        {
+            if (invalid.Syntax.Parent is not Microsoft.CodeAnalysis.CSharp.Syntax.LockStatementSyntax statement || statement.Expression != invalid.Syntax)
+            {
+                return null;
+            }
+
+            foreach (var child in invalid.ChildOperations)
+            {
+                if (KnownSymbols.Is(child.Type, _known.ThreadingLock)
+                    && ResolveLockObject(child, LockPrimitive.ThreadingLock, origins) is { } resolved)
+                {
+                    return new LockOperation(LockOperationKind.Acquire, resolved.Class, LockMode.Exclusive, resolved.Path, child) { Scope = statement };
+                }
+            }
+
+            return null;
         }
 
         /// <summary>The lock class and instance of the object an operation locks.</summary>
@@ -382,7 +403,91 @@ namespace LockDiscipline.Analyzer.Resolve
                     return null;
             }
 
-            return Create(kind, invocation.Instance, primitive, mode, invocation, origins);
+            var operation = Create(kind, invocation.Instance, primitive, mode, invocation, origins);
+            if (operation is null)
+            {
+                return null;
+            }
+
+            operation.IrqEffect = invocation.TargetMethod.Name switch
+            {
+                "LockIrq" or "LockIrqSave" or "GuardIrqSave" => IrqEffect.HardIrqsOff,
+                "LockBh" => IrqEffect.SoftIrqsOff,
+                _ => IrqEffect.None,
+            };
+            if (invocation.TargetMethod.Name == "LockNested"
+                && invocation.Arguments.Length == 1
+                && invocation.Arguments[0].Value.ConstantValue is { HasValue: true, Value: int subclass })
+            {
+                return new LockOperation(kind, _registry.ForSubclass(operation.Class, subclass), mode, operation.Instance, invocation);
+            }
+
+            return operation;
+        }
+
+        /// <summary>
+        /// The simulated interrupt switches of <c>LockDiscipline.Irq</c>: <c>LocalIrqSave</c>/<c>LocalIrqDisable</c>
+        /// turn hard IRQs off, <c>LocalIrqRestore</c>/<c>LocalIrqEnable</c> back on; <c>LocalBh*</c> the same for soft IRQs.
+        /// </summary>
+        public (IrqEffect Effect, bool Disables)? ResolveIrqSwitch(IInvocationOperation invocation)
+        {
+            if (!KnownSymbols.Is(invocation.TargetMethod.ContainingType, _known.Irq))
+            {
+                return null;
+            }
+
+            return invocation.TargetMethod.Name switch
+            {
+                "LocalIrqSave" or "LocalIrqDisable" => (IrqEffect.HardIrqsOff, true),
+                "LocalIrqRestore" or "LocalIrqEnable" => (IrqEffect.HardIrqsOff, false),
+                "LocalBhDisable" => (IrqEffect.SoftIrqsOff, true),
+                "LocalBhEnable" => (IrqEffect.SoftIrqsOff, false),
+                _ => ((IrqEffect, bool)?)null,
+            };
+        }
+
+        /// <summary>
+        /// What a call that is not a lock operation waits for, if it can sleep: <c>Thread.Sleep</c>,
+        /// <c>Monitor.Wait</c>, blocking waits on tasks and threads, and <c>[MightSleep]</c> methods.
+        /// </summary>
+        public string? SleepingCall(IMethodSymbol method)
+        {
+            var type = method.ContainingType;
+            var name = method.Name;
+            if ((KnownSymbols.Is(type, _known.Thread) && name is "Sleep" or "Join")
+                || (KnownSymbols.Is(type, _known.Monitor) && name == "Wait")
+                || (BlockingWaitKind(method) is not null))
+            {
+                return type.Name + "." + name;
+            }
+
+            foreach (var attribute in method.OriginalDefinition.GetAttributes())
+            {
+                if (KnownSymbols.IsAttribute(attribute, _known.MightSleepAttribute))
+                {
+                    return type.Name + "." + name + " [MightSleep]";
+                }
+            }
+
+            return null;
+        }
+
+        /// <summary>A synchronous wait for other work: Task.Wait/WaitAll/Result, GetAwaiter().GetResult(), Thread.Join.</summary>
+        public string? BlockingWaitKind(IMethodSymbol method)
+        {
+            var type = method.ContainingType?.OriginalDefinition;
+            var name = method.Name;
+            if ((KnownSymbols.Is(type, _known.Task) || KnownSymbols.Is(type, _known.TaskOfT)) && name is "Wait" or "WaitAll" or "WaitAny" or "get_Result")
+            {
+                return name == "get_Result" ? "Result" : name;
+            }
+
+            if ((KnownSymbols.Is(type, _known.TaskAwaiter) || KnownSymbols.Is(type, _known.TaskAwaiterOfT)) && name == "GetResult")
+            {
+                return "GetResult";
+            }
+
+            return KnownSymbols.Is(type, _known.Thread) && name == "Join" ? "Join" : null;
         }
 
         /// <summary>
@@ -432,74 +537,52 @@ namespace LockDiscipline.Analyzer.Resolve
             return isKernelLock && (name.EndsWith("Guard", System.StringComparison.Ordinal) || name == "GuardIrqSave");
         }
 
+        /// <summary>A call of a method whose attributes make it a lock operation for its caller.</summary>
         private IReadOnlyList<LockOperation> ResolveContract(IInvocationOperation invocation, ValueOrigins origins)
         {
-            var method = invocation.TargetMethod.OriginalDefinition;
-            if (_known.AcquiresLockAttribute is null || method.MethodKind == MethodKind.DelegateInvoke)
+            var method = invocation.TargetMethod;
+            if (method.MethodKind == MethodKind.DelegateInvoke)
             {
                 return None;
             }
 
-            List<LockOperation>? operations = null;
-            foreach (var attribute in method.GetAttributes())
+            var contract = _contracts.For(method);
+            if (contract.LeavesHeld.IsEmpty && contract.Releases.IsEmpty)
             {
-                var attributeClass = attribute.AttributeClass;
-                LockOperationKind kind;
-                var successValue = true;
-                var names = attribute.ConstructorArguments;
-                if (SymbolEqualityComparer.Default.Equals(attributeClass, _known.AcquiresLockAttribute))
-                {
-                    kind = LockOperationKind.Acquire;
-                }
-                else if (SymbolEqualityComparer.Default.Equals(attributeClass, _known.ReleasesLockAttribute))
-                {
-                    kind = LockOperationKind.Release;
-                }
-                else if (SymbolEqualityComparer.Default.Equals(attributeClass, _known.TryAcquiresLockAttribute) && names.Length == 2)
-                {
-                    if (names[0].Value is not bool success)
-                    {
-                        continue;
-                    }
-
-                    kind = LockOperationKind.TryAcquire;
-                    successValue = success;
-                }
-                else
-                {
-                    continue;
-                }
-
-                var lockNames = names.Length == 0 ? default : names[names.Length - 1];
-                if (lockNames.Kind != TypedConstantKind.Array)
-                {
-                    continue;
-                }
-
-                foreach (var name in lockNames.Values)
-                {
-                    if (name.Value is not string text || _names.Resolve(text, method) is not { Class: { } lockClass } resolution)
-                    {
-                        continue;
-                    }
-
-                    var receiver = invocation.Instance is null && method.IsStatic ? InstancePath.Unknown : InstanceOf(invocation.Instance, origins);
-                    operations ??= new List<LockOperation>();
-                    operations.Add(new LockOperation(kind, lockClass, LockMode.Exclusive, resolution.Path.ThroughCall(receiver), invocation)
-                    {
-                        SuccessValue = successValue,
-                        IsContract = true,
-                    });
-                }
+                return None;
             }
 
-            return operations ?? None;
+            var receiver = InstanceOf(invocation.Instance, origins);
+            var operations = new List<LockOperation>();
+            foreach (var held in contract.LeavesHeld)
+            {
+                var kind = held.TryAcquire ? LockOperationKind.TryAcquire : LockOperationKind.Acquire;
+                if (held.TryAcquire && held.SuccessValue is not bool)
+                {
+                    continue;
+                }
+
+                operations.Add(new LockOperation(kind, held.Class, held.Mode, held.Path.ThroughCall(receiver), invocation)
+                {
+                    SuccessValue = held.SuccessValue is bool success ? success : true,
+                    IsContract = true,
+                });
+            }
+
+            foreach (var released in contract.Releases)
+            {
+                operations.Add(new LockOperation(LockOperationKind.Release, released.Class, released.Mode, released.Path.ThroughCall(receiver), invocation) { IsContract = true });
+            }
+
+            return operations;
         }
 
         private LockOperation? Create(LockOperationKind kind, IOperation lockObject, LockPrimitive primitive, LockMode mode, IInvocationOperation invocation, ValueOrigins origins)
         {
             var resolved = ResolveLockObject(lockObject, primitive, origins);
-            return resolved is null ? null : new LockOperation(kind, resolved.Value.Class, mode, resolved.Value.Path, invocation);
+            return resolved is null
+                ? null
+                : new LockOperation(kind, resolved.Value.Class, mode, resolved.Value.Path, invocation) { HasTimeout = HasTimeout(invocation.TargetMethod) };
         }
 
         private static ILocalSymbol? RefFlag(IInvocationOperation invocation)

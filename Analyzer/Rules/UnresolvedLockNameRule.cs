@@ -11,8 +11,10 @@ namespace LockDiscipline.Analyzer.Rules
     /// </summary>
     internal static class UnresolvedLockNameRule
     {
-        public static void AnalyzeAttributes(ISymbol annotated, ImmutableArray<AttributeData> attributes, KnownSymbols known, LockNameResolver names, System.Action<Diagnostic> report)
+        public static void AnalyzeAttributes(ISymbol annotated, ImmutableArray<AttributeData> attributes, Resolvers resolvers, System.Action<Diagnostic> report)
         {
+            var known = resolvers.Known;
+            var names = resolvers.Names;
             foreach (var attribute in attributes)
             {
                 if (attribute.AttributeClass is not { } attributeClass || !known.LockNamingAttributes.Contains(attributeClass, SymbolEqualityComparer.Default))
@@ -36,6 +38,25 @@ namespace LockDiscipline.Analyzer.Rules
                         Check(argument.Value as string, position, attribute, annotated, names, report);
                     }
                 }
+            }
+        }
+
+        /// <summary>Declared orders that contradict each other: following them, a class would precede itself.</summary>
+        public static void AnalyzeDeclaredOrder(DeclaredOrder order, System.Action<Diagnostic> report)
+        {
+            if (order.IsEmpty)
+            {
+                return;
+            }
+
+            foreach (var contradiction in order.Contradictions())
+            {
+                report(Diagnostic.Create(
+                    RuleCatalog.UnresolvedLockName,
+                    contradiction.Location,
+                    contradiction.First + " before " + contradiction.Second,
+                    "declared lock order",
+                    $"other declarations already put '{contradiction.Second}' before '{contradiction.First}', so the declared orders contradict each other"));
             }
         }
 
