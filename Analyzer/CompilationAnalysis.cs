@@ -76,6 +76,11 @@ namespace LockDiscipline.Analyzer
             var graph = new ProgramGraph(summaries, _initializerBindings);
             CircularLockDependencyRule.Analyze(graph, context.ReportDiagnostic);
             RecursiveLockingRule.AnalyzeProgram(graph, context.ReportDiagnostic);
+            DeclaredOrderViolationRule.AnalyzeProgram(graph, _resolvers.Order, context.ReportDiagnostic);
+            InconsistentLockStateRule.Analyze(graph, context.ReportDiagnostic);
+            IrqSafeToUnsafeOrderRule.Analyze(graph, context.ReportDiagnostic);
+            SleepInAtomicContextRule.AnalyzeProgram(graph, context.ReportDiagnostic);
+            WaitForWorkHoldingItsLockRule.Analyze(graph, context.ReportDiagnostic);
         }
 
         /// <summary>
@@ -98,8 +103,13 @@ namespace LockDiscipline.Analyzer
                 var flow = LocksetAnalysis.Analyze(graph, origins, owner, _resolvers);
                 if (flow.Completed)
                 {
+                    DeclaredOrderViolationRule.AnalyzeBody(flow, _resolvers.Order, report);
                     RecursiveLockingRule.AnalyzeBody(flow, report);
+                    SleepInAtomicContextRule.AnalyzeBody(flow, report);
                     UnbalancedLockRule.AnalyzeBody(flow, report);
+                    UnguardedAccessRule.AnalyzeBody(flow, report);
+                    LockContractViolationRule.AnalyzeBody(flow, report);
+                    TryAcquireReturnRule.AnalyzeBody(flow, report);
                     ThreadAffineLockAcrossAwaitRule.AnalyzeBody(flow, report);
                 }
 

@@ -14,10 +14,18 @@ namespace LockDiscipline.Analyzer
     {
         public override ImmutableArray<DiagnosticDescriptor> SupportedDiagnostics { get; } = ImmutableArray.Create(
             RuleCatalog.CircularLockDependency,
+            RuleCatalog.DeclaredOrderViolation,
             RuleCatalog.RecursiveLocking,
+            RuleCatalog.InconsistentLockState,
+            RuleCatalog.IrqSafeToUnsafeOrder,
+            RuleCatalog.SleepInAtomicContext,
             RuleCatalog.UnbalancedLock,
+            RuleCatalog.UnguardedAccess,
+            RuleCatalog.LockContractViolation,
+            RuleCatalog.TryAcquireReturnsWrongly,
             RuleCatalog.ThreadAffineLockAcrossAwait,
-            RuleCatalog.UnresolvedLockName);
+            RuleCatalog.UnresolvedLockName,
+            RuleCatalog.WaitForWorkHoldingItsLock);
 
         public override void Initialize(AnalysisContext context)
         {

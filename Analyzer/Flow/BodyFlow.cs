@@ -30,12 +30,12 @@ namespace LockDiscipline.Analyzer.Flow
     /// <summary>An operation that can put the thread to sleep, other than a lock acquisition.</summary>
     internal sealed class SleepEvent
     {
-        public SleepEvent(IOperation site, string what, ImmutableArray<HeldLock> held, bool hardIrqsOff)
+        public SleepEvent(IOperation site, string what, ImmutableArray<HeldLock> held, bool atomic)
         {
             Site = site;
             What = what;
             Held = held;
-            HardIrqsOff = hardIrqsOff;
+            Atomic = atomic;
         }
 
         public IOperation Site { get; }
@@ -45,7 +45,8 @@ namespace LockDiscipline.Analyzer.Flow
 
         public ImmutableArray<HeldLock> Held { get; }
 
-        public bool HardIrqsOff { get; }
+        /// <summary>A spinning lock is held or interrupts are off where the sleep happens.</summary>
+        public bool Atomic { get; }
     }
 
     /// <summary>A read or write of a <c>[GuardedBy]</c> member.</summary>
@@ -130,8 +131,9 @@ namespace LockDiscipline.Analyzer.Flow
     /// <summary>A call made with some locks held: a method, or a delegate whose targets the graph resolves.</summary>
     internal sealed class CallEvent
     {
-        public CallEvent(IOperation site, IMethodSymbol method, ISymbol? delegateSlot, bool isVirtual, InstancePath receiver, ImmutableArray<HeldLock> held, bool hardIrqsOff, bool softIrqsOff, bool atomic)
+        public CallEvent(IOperation site, IMethodSymbol method, ISymbol? delegateSlot, bool isVirtual, InstancePath receiver, ImmutableArray<HeldLock> held, bool hardIrqsOff, bool softIrqsOff, bool atomic, MethodContract contract)
         {
+            Contract = contract;
             HardIrqsOff = hardIrqsOff;
             SoftIrqsOff = softIrqsOff;
             Atomic = atomic;
@@ -162,8 +164,11 @@ namespace LockDiscipline.Analyzer.Flow
 
         public bool SoftIrqsOff { get; }
 
-        /// <summary>A spinning lock is held or hard IRQs are off: the callee must not sleep.</summary>
+        /// <summary>A spinning lock is held or interrupts are off: the callee must not sleep.</summary>
         public bool Atomic { get; }
+
+        /// <summary>What the callee's attributes require of the caller (LD0009).</summary>
+        public MethodContract Contract { get; }
     }
 
     internal sealed class AwaitEvent

@@ -43,12 +43,12 @@ namespace LockDiscipline.Analyzer.Flow
 
         public bool SoftIrqsOff => SoftIrqsOffDepth > 0;
 
-        /// <summary>Atomic context: a spinning lock is held or hard IRQs are off, so the thread must not sleep.</summary>
+        /// <summary>Atomic context: a spinning lock is held or interrupts are off, so the thread must not sleep.</summary>
         public bool IsAtomic
         {
             get
             {
-                if (HardIrqsOff)
+                if (HardIrqsOff || SoftIrqsOff)
                 {
                     return true;
                 }

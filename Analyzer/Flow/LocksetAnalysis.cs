@@ -206,15 +206,20 @@ namespace LockDiscipline.Analyzer.Flow
             }
 
             var operations = _resolver.Resolve(invocation, _origins);
-            if (operations.Count == 0 || operations[0].IsContract)
+            var isCall = operations.Count == 0 || operations[0].IsContract;
+            var releasesByContract = false;
+            if (isCall)
             {
                 var method = invocation.TargetMethod;
                 var slot = method.MethodKind == MethodKind.DelegateInvoke ? DelegateSlot(invocation.Instance) : null;
                 RecordCall(invocation, method, slot, IsVirtualCall(method, invocation.Instance), LockOperationResolver.InstanceOf(invocation.Instance, _origins), state);
                 RecordBlockingCall(invocation, method, invocation.Instance, state);
-                if (method.Name is not ("ConfigureAwait" or "GetAwaiter"))
+
+                // A method that releases by contract is taken at its word even when it throws; any other
+                // call throws before its lock effects. Wrapping a task to await it does not fail at all.
+                releasesByContract = ContainsRelease(operations);
+                if (!releasesByContract && method.Name is not ("ConfigureAwait" or "GetAwaiter"))
                 {
-                    // Wrapping a task to await it does not fail; the await itself is the throwing point.
                     Throw(state, invocation, frame);
                 }
             }
@@ -249,7 +254,7 @@ namespace LockDiscipline.Analyzer.Flow
 
                         if (_recording && operation.HasTimeout && operation.Class.Sleeps)
                         {
-                            _flow.Sleeps.Add(new SleepEvent(invocation, invocation.TargetMethod.Name + " with a timeout", state.Holds, state.HardIrqsOff));
+                            _flow.Sleeps.Add(new SleepEvent(invocation, invocation.TargetMethod.Name + " with a timeout", state.Holds, state.IsAtomic));
                         }
 
                         state = state.Acquire(operation, (object?)operation.TakenFlag ?? invocation, operation.SuccessValue, certain: false);
@@ -270,7 +275,25 @@ namespace LockDiscipline.Analyzer.Flow
                 }
             }
 
+            if (releasesByContract)
+            {
+                Throw(state, invocation, frame);
+            }
+
             return state;
+        }
+
+        private static bool ContainsRelease(IReadOnlyList<LockOperation> operations)
+        {
+            foreach (var operation in operations)
+            {
+                if (operation.Kind == LockOperationKind.Release)
+                {
+                    return true;
+                }
+            }
+
+            return false;
         }
 
         private void RecordCall(IOperation site, IMethodSymbol method, ISymbol? delegateSlot, bool isVirtual, InstancePath receiver, LockState state)
@@ -280,12 +303,13 @@ namespace LockDiscipline.Analyzer.Flow
                 return;
             }
 
-            if (delegateSlot is null && !SymbolEqualityComparer.Default.Equals(method.ContainingAssembly, _assembly))
+            var contract = _resolvers.Contracts.For(method);
+            if (delegateSlot is null && contract == MethodContract.None && !SymbolEqualityComparer.Default.Equals(method.ContainingAssembly, _assembly))
             {
                 return;
             }
 
-            _flow.Calls.Add(new CallEvent(site, method, delegateSlot, isVirtual, receiver, state.Holds, state.HardIrqsOff, state.SoftIrqsOff, state.IsAtomic));
+            _flow.Calls.Add(new CallEvent(site, method, delegateSlot, isVirtual, receiver, state.Holds, state.HardIrqsOff, state.SoftIrqsOff, state.IsAtomic, contract));
         }
 
         /// <summary>Calls that sleep (LD0006) and, among them, waits for other work (LD0013).</summary>
@@ -296,7 +320,7 @@ namespace LockDiscipline.Analyzer.Flow
                 return;
             }
 
-            _flow.Sleeps.Add(new SleepEvent(site, what, state.Holds, state.HardIrqsOff));
+            _flow.Sleeps.Add(new SleepEvent(site, what, state.Holds, state.IsAtomic));
             if (_resolver.BlockingWaitKind(method) is not { } how)
             {
                 return;
@@ -399,7 +423,8 @@ namespace LockDiscipline.Analyzer.Flow
                 return;
             }
 
-            for (var region = block.EnclosingRegion; region is not null && state is not null; region = region.EnclosingRegion)
+            // A lambda's or local function's graph hangs under its parent's regions: stop at this graph's root.
+            for (var region = block.EnclosingRegion; region is not null && state is not null && !ReferenceEquals(region, _graph.Root); region = region.EnclosingRegion)
             {
                 if (ReferenceEquals(region, frame.Region))
                 {

@@ -14,6 +14,7 @@ namespace LockDiscipline.Analyzer.Graph
         private readonly Dictionary<IMethodSymbol, int> _indexOf = new Dictionary<IMethodSymbol, int>(SymbolEqualityComparer.Default);
         private readonly Dictionary<IMethodSymbol, List<int>> _implementations = new Dictionary<IMethodSymbol, List<int>>(SymbolEqualityComparer.Default);
         private readonly Dictionary<ISymbol, List<int>> _delegateTargets = new Dictionary<ISymbol, List<int>>(SymbolEqualityComparer.Default);
+        private readonly Dictionary<ISymbol, List<int>> _workTargets = new Dictionary<ISymbol, List<int>>(SymbolEqualityComparer.Default);
         private readonly List<int>[] _callees;
         private readonly List<int>[][] _callTargets;
 
@@ -53,6 +54,12 @@ namespace LockDiscipline.Analyzer.Graph
         }
 
         public IReadOnlyList<MethodSummary> Summaries { get; }
+
+        /// <summary>The summary index of a method, if the compilation has its body.</summary>
+        public int? IndexOf(IMethodSymbol method) => _indexOf.TryGetValue(method.OriginalDefinition, out var index) ? index : (int?)null;
+
+        /// <summary>The bodies running as the work a task or thread slot holds (<c>var t = Task.Run(M)</c>).</summary>
+        public IReadOnlyList<int> WorkTargets(ISymbol slot) => _workTargets.TryGetValue(slot, out var targets) ? targets : (IReadOnlyList<int>)System.Array.Empty<int>();
 
         /// <summary>Every body that a method may call, by summary index.</summary>
         public IReadOnlyList<int> Callees(int method) => _callees[method];
@@ -145,6 +152,22 @@ namespace LockDiscipline.Analyzer.Graph
             var aliases = new Dictionary<ISymbol, List<ISymbol>>(SymbolEqualityComparer.Default);
             void Bind(Resolve.DelegateBinding binding)
             {
+                if (binding.IsWork)
+                {
+                    if (binding.Target is not null && _indexOf.TryGetValue(binding.Target.OriginalDefinition, out var work))
+                    {
+                        if (!_workTargets.TryGetValue(binding.Slot, out var works))
+                        {
+                            works = new List<int>();
+                            _workTargets.Add(binding.Slot, works);
+                        }
+
+                        works.Add(work);
+                    }
+
+                    return;
+                }
+
                 if (binding.Target is not null && _indexOf.TryGetValue(binding.Target.OriginalDefinition, out var index))
                 {
                     AddTarget(binding.Slot, index);

@@ -4,7 +4,10 @@ using LockDiscipline.Analyzer.Summaries;
 
 namespace LockDiscipline.Analyzer.Graph
 {
-    /// <summary>The whole-program view the compilation-end rules read: calls, lock reach, dependencies and cycles.</summary>
+    /// <summary>
+    /// The whole-program view the compilation-end rules read: calls, lock reach, dependencies and
+    /// cycles, interrupt contexts and lock usage states, and which methods may sleep.
+    /// </summary>
     internal sealed class ProgramGraph
     {
         public ProgramGraph(IReadOnlyList<MethodSummary> summaries, IEnumerable<DelegateBinding> initializerBindings)
@@ -13,7 +16,16 @@ namespace LockDiscipline.Analyzer.Graph
             Reach = new LockReach(Calls);
             Dependencies = new DependencyGraph(Calls, Reach);
             Cycles = CycleFinder.Find(Dependencies);
+            Contexts = new IrqContexts(Calls);
+            Usage = new IrqUsage(Calls, Contexts);
+            Sleeps = new SleepReach(Calls);
         }
+
+        public IrqContexts Contexts { get; }
+
+        public IrqUsage Usage { get; }
+
+        public SleepReach Sleeps { get; }
 
         public CallGraph Calls { get; }
 

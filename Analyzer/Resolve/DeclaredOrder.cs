@@ -139,7 +139,7 @@ namespace LockDiscipline.Analyzer.Resolve
         private static List<LockClass> Resolve(AttributeData attribute, ISymbol? annotated, LockNameResolver names)
         {
             var classes = new List<LockClass>();
-            if (attribute.ConstructorArguments.Length == 1 && attribute.ConstructorArguments[0].Kind == TypedConstantKind.Array)
+            if (attribute.ConstructorArguments.Length == 1 && attribute.ConstructorArguments[0].Kind == TypedConstantKind.Array && !attribute.ConstructorArguments[0].IsNull)
             {
                 foreach (var value in attribute.ConstructorArguments[0].Values)
                 {

@@ -181,7 +181,7 @@ namespace LockDiscipline.Analyzer.Resolve
             }
 
             var lockNames = attribute.ConstructorArguments[attribute.ConstructorArguments.Length - 1];
-            if (lockNames.Kind != TypedConstantKind.Array)
+            if (lockNames.Kind != TypedConstantKind.Array || lockNames.IsNull)
             {
                 return;
             }

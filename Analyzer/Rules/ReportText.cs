@@ -37,6 +37,18 @@ namespace LockDiscipline.Analyzer.Rules
             return path.Substring(slash + 1) + ":" + (span.StartLinePosition.Line + 1);
         }
 
+        /// <summary>"A -> B -> C" for a chain of methods.</summary>
+        public static string Chain(System.Collections.Generic.IEnumerable<IMethodSymbol> methods)
+        {
+            var text = new System.Text.StringBuilder();
+            foreach (var method in methods)
+            {
+                text.Append(text.Length == 0 ? string.Empty : " -> ").Append(Method(method));
+            }
+
+            return text.ToString();
+        }
+
         /// <summary>Orders locations by file then position; used to pick a stable report site.</summary>
         public static int Compare(Location a, Location b)
         {

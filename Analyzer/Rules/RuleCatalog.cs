@@ -19,6 +19,13 @@ namespace LockDiscipline.Analyzer.Rules
             "Two or more lock classes are acquired in orders that form a cycle. Threads that follow the different orders can deadlock, whether or not a run has hit it yet.",
             WellKnownDiagnosticTags.CompilationEnd);
 
+        public static readonly DiagnosticDescriptor DeclaredOrderViolation = Create(
+            "LD0002",
+            "Acquisition contradicts a declared lock order",
+            "lock order violation: {0}",
+            DiagnosticSeverity.Error,
+            "The code declares an order ([assembly: LockOrder], [AcquiredBefore], [AcquiredAfter]; orders are transitive) and this acquisition takes the locks the other way round.");
+
         public static readonly DiagnosticDescriptor RecursiveLocking = Create(
             "LD0003",
             "Possible recursive locking",
@@ -26,12 +33,56 @@ namespace LockDiscipline.Analyzer.Rules
             DiagnosticSeverity.Error,
             "A lock class that is not reentrant is acquired while a lock of the same class is already held. The thread deadlocks on itself, or the lock throws.");
 
+        public static readonly DiagnosticDescriptor InconsistentLockState = Create(
+            "LD0004",
+            "Inconsistent lock state",
+            "inconsistent lock state: {0}",
+            DiagnosticSeverity.Error,
+            "A lock class is taken in an interrupt context and also with that interrupt enabled. The interrupt can arrive while the lock is held on the same CPU, and its handler then spins on the lock forever.",
+            WellKnownDiagnosticTags.CompilationEnd);
+
+        public static readonly DiagnosticDescriptor IrqSafeToUnsafeOrder = Create(
+            "LD0005",
+            "IRQ-safe lock held while taking an IRQ-unsafe lock",
+            "{0}-safe -> {0}-unsafe lock order detected: {1}",
+            DiagnosticSeverity.Error,
+            "A lock used in interrupt context (IRQ-safe) is held while a lock that is taken with interrupts enabled (IRQ-unsafe) is acquired. An interrupt on the CPU holding the IRQ-unsafe lock can then wait for the IRQ-safe lock, whose holder waits for the IRQ-unsafe one.",
+            WellKnownDiagnosticTags.CompilationEnd);
+
+        public static readonly DiagnosticDescriptor SleepInAtomicContext = Create(
+            "LD0006",
+            "Sleeping function called from invalid context",
+            "sleeping function called from invalid context: {0}",
+            DiagnosticSeverity.Error,
+            "A sleeping lock, Thread.Sleep, a blocking wait or a [MightSleep] method runs while a spinlock is held, interrupts are off, or in an interrupt handler, where the thread must not sleep.");
+
         public static readonly DiagnosticDescriptor UnbalancedLock = Create(
             "LD0007",
             "Bad unlock balance",
             "bad unlock balance detected: {0}",
             DiagnosticSeverity.Warning,
             "A lock is not released on some path out of the method, or is released on a path where it was not acquired.");
+
+        public static readonly DiagnosticDescriptor UnguardedAccess = Create(
+            "LD0008",
+            "Guarded member accessed without its lock",
+            "{0}",
+            DiagnosticSeverity.Warning,
+            "A [GuardedBy] field or property is read or written where its lock is not held (constructors and [RequiresLock] bodies count as holding what they require).");
+
+        public static readonly DiagnosticDescriptor LockContractViolation = Create(
+            "LD0009",
+            "Call violates the callee's lock contract",
+            "{0}",
+            DiagnosticSeverity.Error,
+            "The callee declares [RequiresLock]/[RequiresSharedLock] (the caller must hold the lock, lockdep_assert_held) or [ExcludesLock] (the caller must not hold it).");
+
+        public static readonly DiagnosticDescriptor TryAcquireReturnsWrongly = Create(
+            "LD0010",
+            "Try-acquire returns success without acquiring",
+            "{0}",
+            DiagnosticSeverity.Error,
+            "A [TryAcquiresLock(successValue, ...)] method returns its success value on a path where it does not hold the lock, so its caller will later release a lock it never got (or returns failure while still holding it).");
 
         public static readonly DiagnosticDescriptor ThreadAffineLockAcrossAwait = Create(
             "LD0011",
@@ -46,6 +97,14 @@ namespace LockDiscipline.Analyzer.Rules
             "cannot resolve lock name '{0}' in [{1}]: {2}",
             DiagnosticSeverity.Error,
             "A lock name in an attribute must be a member of the same type, a dotted path through parameters and members, or a [LockClass] name.");
+
+        public static readonly DiagnosticDescriptor WaitForWorkHoldingItsLock = Create(
+            "LD0013",
+            "Blocking wait for work that needs a held lock",
+            "{0}",
+            DiagnosticSeverity.Error,
+            "The thread blocks waiting for work (Task.Wait, .Result, GetResult, Thread.Join) while holding a lock that the work acquires: the work cannot finish until the lock is released, and the lock is not released until the work finishes.",
+            WellKnownDiagnosticTags.CompilationEnd);
 
         private static DiagnosticDescriptor Create(
             string id, string title, string messageFormat, DiagnosticSeverity severity, string description, params string[] customTags)

@@ -26,6 +26,11 @@ namespace LockDiscipline.Analyzer.Rules
                 for (var position = 0; position < arguments.Length; position++)
                 {
                     var argument = arguments[position];
+                    if (argument.IsNull)
+                    {
+                        continue;
+                    }
+
                     if (argument.Kind == TypedConstantKind.Array)
                     {
                         for (var element = 0; element < argument.Values.Length; element++)

@@ -28,8 +28,10 @@ namespace LockDiscipline.Analyzer.Summaries
     /// <summary>A blocking acquisition and the locks held when it was made.</summary>
     internal sealed class AcquisitionSite
     {
-        public AcquisitionSite(LockClass lockClass, LockMode mode, InstancePath instance, Location location, ImmutableArray<HeldLockSite> held)
+        public AcquisitionSite(LockClass lockClass, LockMode mode, InstancePath instance, Location location, ImmutableArray<HeldLockSite> held, bool hardIrqsOff, bool softIrqsOff)
         {
+            HardIrqsOff = hardIrqsOff;
+            SoftIrqsOff = softIrqsOff;
             Class = lockClass;
             Mode = mode;
             Instance = instance;
@@ -46,13 +48,58 @@ namespace LockDiscipline.Analyzer.Summaries
         public Location Location { get; }
 
         public ImmutableArray<HeldLockSite> Held { get; }
+
+        /// <summary>Interrupts this body itself has switched off at the acquisition; callers may have switched off more.</summary>
+        public bool HardIrqsOff { get; }
+
+        public bool SoftIrqsOff { get; }
+    }
+
+    /// <summary>Something in the body that can sleep: a sleeping lock, <c>Thread.Sleep</c>, a <c>[MightSleep]</c> call.</summary>
+    internal sealed class SleepSite
+    {
+        public SleepSite(Location location, string what)
+        {
+            Location = location;
+            What = what;
+        }
+
+        public Location Location { get; }
+
+        public string What { get; }
+    }
+
+    /// <summary>A blocking wait for work running elsewhere, and the locks held while waiting.</summary>
+    internal sealed class WaitSite
+    {
+        public WaitSite(Location location, string how, ISymbol? workSlot, IMethodSymbol? work, ImmutableArray<HeldLockSite> held)
+        {
+            Location = location;
+            How = how;
+            WorkSlot = workSlot;
+            Work = work;
+            Held = held;
+        }
+
+        public Location Location { get; }
+
+        public string How { get; }
+
+        public ISymbol? WorkSlot { get; }
+
+        public IMethodSymbol? Work { get; }
+
+        public ImmutableArray<HeldLockSite> Held { get; }
     }
 
     /// <summary>A call and the locks held across it.</summary>
     internal sealed class CallSite
     {
-        public CallSite(Location location, IMethodSymbol target, ISymbol? delegateSlot, bool isVirtual, InstancePath receiver, ImmutableArray<HeldLockSite> held)
+        public CallSite(Location location, IMethodSymbol target, ISymbol? delegateSlot, bool isVirtual, InstancePath receiver, ImmutableArray<HeldLockSite> held, bool hardIrqsOff, bool softIrqsOff, bool atomic)
         {
+            HardIrqsOff = hardIrqsOff;
+            SoftIrqsOff = softIrqsOff;
+            Atomic = atomic;
             Location = location;
             Target = target;
             DelegateSlot = delegateSlot;
@@ -72,6 +119,13 @@ namespace LockDiscipline.Analyzer.Summaries
         public InstancePath Receiver { get; }
 
         public ImmutableArray<HeldLockSite> Held { get; }
+
+        public bool HardIrqsOff { get; }
+
+        public bool SoftIrqsOff { get; }
+
+        /// <summary>A spinning lock is held or interrupts are off across the call.</summary>
+        public bool Atomic { get; }
     }
 
     /// <summary>
@@ -81,9 +135,19 @@ namespace LockDiscipline.Analyzer.Summaries
     /// </summary>
     internal sealed class MethodSummary
     {
-        public MethodSummary(IMethodSymbol method, ImmutableArray<AcquisitionSite> acquisitions, ImmutableArray<CallSite> calls, ImmutableArray<DelegateBinding> bindings)
+        public MethodSummary(
+            IMethodSymbol method,
+            IrqContextKind context,
+            ImmutableArray<AcquisitionSite> acquisitions,
+            ImmutableArray<CallSite> calls,
+            ImmutableArray<SleepSite> sleeps,
+            ImmutableArray<WaitSite> waits,
+            ImmutableArray<DelegateBinding> bindings)
         {
             Method = method;
+            Context = context;
+            Sleeps = sleeps;
+            Waits = waits;
             Acquisitions = acquisitions;
             Calls = calls;
             Bindings = bindings;
@@ -91,7 +155,14 @@ namespace LockDiscipline.Analyzer.Summaries
 
         public IMethodSymbol Method { get; }
 
+        /// <summary>The interrupt context the method is declared to run in (<c>[HardIrqContext]</c>), if any.</summary>
+        public IrqContextKind Context { get; }
+
         public ImmutableArray<AcquisitionSite> Acquisitions { get; }
+
+        public ImmutableArray<SleepSite> Sleeps { get; }
+
+        public ImmutableArray<WaitSite> Waits { get; }
 
         public ImmutableArray<CallSite> Calls { get; }
 

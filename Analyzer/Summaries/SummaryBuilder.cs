@@ -16,13 +16,27 @@ namespace LockDiscipline.Analyzer.Summaries
         {
             var acquisitions = ImmutableArray.CreateBuilder<AcquisitionSite>(flow.Acquisitions.Count);
             var seenAcquisitions = new HashSet<string>();
+            var sleeps = ImmutableArray.CreateBuilder<SleepSite>();
+            var seenSleeps = new HashSet<int>();
+            foreach (var sleep in flow.Sleeps)
+            {
+                if (seenSleeps.Add(sleep.Site.Syntax.SpanStart))
+                {
+                    sleeps.Add(new SleepSite(sleep.Site.Syntax.GetLocation(), sleep.What));
+                }
+            }
             foreach (var acquisition in flow.Acquisitions)
             {
                 var operation = acquisition.Operation;
                 var held = Convert(acquisition.HeldBefore);
                 if (seenAcquisitions.Add(Signature(operation.Site.Syntax.SpanStart, operation.Class, held)))
                 {
-                    acquisitions.Add(new AcquisitionSite(operation.Class, operation.Mode, operation.Instance, operation.Site.Syntax.GetLocation(), held));
+                    acquisitions.Add(new AcquisitionSite(operation.Class, operation.Mode, operation.Instance, operation.Site.Syntax.GetLocation(), held, acquisition.HardIrqsOff, acquisition.SoftIrqsOff));
+                }
+
+                if (operation.Class.Sleeps && seenSleeps.Add(operation.Site.Syntax.SpanStart))
+                {
+                    sleeps.Add(new SleepSite(operation.Site.Syntax.GetLocation(), $"acquiring '{operation.Class}'"));
                 }
             }
 
@@ -33,11 +47,22 @@ namespace LockDiscipline.Analyzer.Summaries
                 var held = Convert(call.Held);
                 if (seenCalls.Add(Signature(call.Site.Syntax.SpanStart, null, held) + call.Method.Name))
                 {
-                    calls.Add(new CallSite(call.Site.Syntax.GetLocation(), call.Method, call.DelegateSlot, call.IsVirtual, call.Receiver, held));
+                    calls.Add(new CallSite(call.Site.Syntax.GetLocation(), call.Method, call.DelegateSlot, call.IsVirtual, call.Receiver, held, call.HardIrqsOff, call.SoftIrqsOff, call.Atomic));
                 }
             }
 
-            return new MethodSummary(flow.Owner, acquisitions.ToImmutable(), calls.ToImmutable(), bindings);
+            var waits = ImmutableArray.CreateBuilder<WaitSite>(flow.Waits.Count);
+            var seenWaits = new HashSet<string>();
+            foreach (var wait in flow.Waits)
+            {
+                var held = Convert(wait.Held);
+                if (seenWaits.Add(Signature(wait.Site.Syntax.SpanStart, null, held) + wait.WorkSlot?.Name + wait.Work?.Name))
+                {
+                    waits.Add(new WaitSite(wait.Site.Syntax.GetLocation(), wait.How, wait.WorkSlot, wait.Work, held));
+                }
+            }
+
+            return new MethodSummary(flow.Owner, flow.Contract.Context, acquisitions.ToImmutable(), calls.ToImmutable(), sleeps.ToImmutable(), waits.ToImmutable(), bindings);
         }
 
         public static ImmutableArray<HeldLockSite> Convert(ImmutableArray<HeldLock> holds)
