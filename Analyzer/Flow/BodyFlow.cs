@@ -187,11 +187,15 @@ namespace LockDiscipline.Analyzer.Flow
     /// <summary>The locks still held when control leaves the body, normally or by an exception.</summary>
     internal sealed class ExitEvent
     {
-        public ExitEvent(ImmutableArray<HeldLock> held, IOperation? exceptionCause)
+        public ExitEvent(ImmutableArray<HeldLock> held, IOperation? exceptionCause, bool explicitThrow = false)
         {
             Held = held;
             ExceptionCause = exceptionCause;
+            ExplicitThrow = explicitThrow;
         }
+
+        /// <summary>The exception comes from a <c>throw</c> in this body, not from a call that might throw.</summary>
+        public bool ExplicitThrow { get; }
 
         public ImmutableArray<HeldLock> Held { get; }
 

@@ -315,7 +315,7 @@ namespace LockDiscipline.Analyzer.Flow
             for (var i = Holds.Length - 1; i >= 0; i--)
             {
                 var hold = Holds[i];
-                if (!hold.Class.Equals(operation.Class) || (hold.Mode != operation.Mode && operation.Class.Primitive != LockPrimitive.KLockMap))
+                if (!hold.Class.IsReleasedBy(operation.Class) || (hold.Mode != operation.Mode && operation.Class.Primitive != LockPrimitive.KLockMap))
                 {
                     continue;
                 }

@@ -415,7 +415,7 @@ namespace LockDiscipline.Analyzer.Flow
         /// An exception at <paramref name="cause"/>: the state runs through each enclosing finally and
         /// into the catch handlers, and leaves the body unless a catch-all stops it.
         /// </summary>
-        private void Throw(LockState? state, IOperation cause, Frame frame)
+        private void Throw(LockState? state, IOperation cause, Frame frame, bool explicitThrow = false)
         {
             var block = frame.CurrentBlock;
             if (block is null)
@@ -460,7 +460,7 @@ namespace LockDiscipline.Analyzer.Flow
 
             if (state is not null && _recording)
             {
-                _flow.Exits.Add(new ExitEvent(state.LeaveScopes(null).Holds, cause));
+                _flow.Exits.Add(new ExitEvent(state.LeaveScopes(null).Holds, cause, explicitThrow));
             }
         }
 
@@ -704,7 +704,7 @@ namespace LockDiscipline.Analyzer.Flow
 
                     case ControlFlowBranchSemantics.Throw:
                     case ControlFlowBranchSemantics.Rethrow:
-                        _analysis.Throw(state, source.BranchValue ?? (IOperation?)LastOperation(source) ?? _analysis._graph.OriginalOperation, this);
+                        _analysis.Throw(state, source.BranchValue ?? (IOperation?)LastOperation(source) ?? _analysis._graph.OriginalOperation, this, explicitThrow: true);
                         break;
 
                     case ControlFlowBranchSemantics.StructuredExceptionHandling:

@@ -33,8 +33,9 @@ namespace LockDiscipline.Analyzer.Resolve
     /// </summary>
     internal sealed class LockClass : IEquatable<LockClass>
     {
-        public LockClass(string key, string displayName, LockPrimitive primitive, bool reentrant, Location? declaration)
+        public LockClass(string key, string displayName, LockPrimitive primitive, bool reentrant, Location? declaration, LockClass? nestingBase = null)
         {
+            NestingBase = nestingBase;
             Key = key;
             DisplayName = displayName;
             Primitive = primitive;
@@ -54,6 +55,18 @@ namespace LockDiscipline.Analyzer.Resolve
         public bool Reentrant { get; }
 
         public Location? Declaration { get; }
+
+        /// <summary>For a nesting subclass (<c>LockNested(n)</c>): the class it refines. Releasing the lock releases either.</summary>
+        public LockClass? NestingBase { get; }
+
+        /// <summary>
+        /// The kernel-style primitives model kernel code, where nothing throws between lock and unlock;
+        /// the exception paths of LD0007 apply to the BCL locks only.
+        /// </summary>
+        public bool KernelStyle => Primitive is LockPrimitive.KMutex or LockPrimitive.KSpinLock or LockPrimitive.KRwSem or LockPrimitive.KLockMap;
+
+        /// <summary>Whether releasing a lock of class <paramref name="released"/> releases a hold of this class.</summary>
+        public bool IsReleasedBy(LockClass released) => Equals(released) || released.Equals(NestingBase);
 
         /// <summary>A thread-affine lock must be released by the thread that took it, so it cannot span an await.</summary>
         public bool ThreadAffine => Primitive switch

@@ -77,7 +77,7 @@ namespace LockDiscipline.Analyzer.Resolve
         public LockClass ForSubclass(LockClass lockClass, int subclass)
             => subclass == 0
                 ? lockClass
-                : _classes.GetOrAdd(lockClass.Key + "/" + subclass, k => new LockClass(k, lockClass.DisplayName + "/" + subclass, lockClass.Primitive, lockClass.Reentrant, lockClass.Declaration));
+                : _classes.GetOrAdd(lockClass.Key + "/" + subclass, k => new LockClass(k, lockClass.DisplayName + "/" + subclass, lockClass.Primitive, lockClass.Reentrant, lockClass.Declaration, lockClass));
 
         /// <summary>A <c>SemaphoreSlim</c> member is a lock only when it is created with an initial count of 1.</summary>
         public bool IsMutexSemaphore(ISymbol member) => Creation(member).InitialCountIsOne;

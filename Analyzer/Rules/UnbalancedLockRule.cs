@@ -8,6 +8,8 @@ namespace LockDiscipline.Analyzer.Rules
     /// LD0007: a lock still held when the body is left (normally or by an exception), or released on
     /// a path where it is not held. Locks a method's contract says it leaves held or releases
     /// (<c>[AcquiresLock]</c>, <c>[TryAcquiresLock]</c>, <c>[ReleasesLock]</c>) are its job, not a bug.
+    /// Exceptions a call might throw count for the BCL locks only (the kernel-style primitives model
+    /// kernel code, where calls do not throw); an explicit <c>throw</c> counts for every lock.
     /// </summary>
     internal static class UnbalancedLockRule
     {
@@ -37,7 +39,10 @@ namespace LockDiscipline.Analyzer.Rules
             {
                 foreach (var held in exit.Held)
                 {
-                    if (held.Site is null || flow.Contract.AllowsHeldOnExit(held.Class) || !reported.Add(held.Site.Syntax.SpanStart))
+                    if (held.Site is null
+                        || flow.Contract.AllowsHeldOnExit(held.Class)
+                        || (exit.ExceptionCause is not null && !exit.ExplicitThrow && held.Class.KernelStyle)
+                        || !reported.Add(held.Site.Syntax.SpanStart))
                     {
                         continue;
                     }
@@ -46,7 +51,9 @@ namespace LockDiscipline.Analyzer.Rules
                     string message;
                     if (exit.ExceptionCause is { } cause)
                     {
-                        message = $"'{held.Class}' acquired here is not released if '{cause.Syntax}' throws; release it in a finally block";
+                        message = exit.ExplicitThrow
+                            ? $"'{held.Class}' acquired here is not released when '{cause.Syntax}' is thrown; release it first, or in a finally block"
+                            : $"'{held.Class}' acquired here is not released if '{cause.Syntax}' throws; release it in a finally block";
                     }
                     else
                     {
