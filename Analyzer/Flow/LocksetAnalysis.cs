@@ -385,18 +385,7 @@ namespace LockDiscipline.Analyzer.Flow
             };
 
         private ISymbol? DelegateSlot(IOperation? instance)
-        {
-            var source = instance is null ? null : _origins.Unwrap(instance);
-            return source switch
-            {
-                IFieldReferenceOperation field => field.Field.AssociatedSymbol as IEventSymbol ?? (ISymbol)field.Field.OriginalDefinition,
-                IPropertyReferenceOperation property => property.Property.OriginalDefinition,
-                IEventReferenceOperation eventReference => eventReference.Event.OriginalDefinition,
-                IParameterReferenceOperation parameter => parameter.Parameter,
-                ILocalReferenceOperation local => local.Local,
-                _ => null,
-            };
-        }
+            => instance is null ? null : DelegateBindingCollector.SlotOf(instance, _origins);
 
         private static bool IsVirtualCall(IMethodSymbol method, IOperation? instance)
         {
