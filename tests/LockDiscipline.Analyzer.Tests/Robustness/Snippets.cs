@@ -298,6 +298,63 @@ public static class Snippets
         }
         """,
         """
+        using System.Threading;
+        using System.Threading.Tasks;
+        using LockDiscipline;
+        [assembly: LockOrder("a", "b")]
+        [assembly: LockOrder("b", "a")]
+        class KernelRules
+        {
+            [LockClass("a")] readonly KSpinLock _a = new();
+            [LockClass("b")] readonly KMutex _b = new();
+            [AcquiredBefore(nameof(_c))] readonly KMutex _d = new();
+            [AcquiredAfter(nameof(_d))] readonly KMutex _c = new();
+            [GuardedBy(nameof(_b))] int _count;
+            [GuardedBy("_a")] int Total { get => _count; set => _count = value; }
+            [HardIrqContext] void Hard() { _a.Lock(); _count++; Sleepy(); Thread.Sleep(1); _a.Unlock(); Hard(); }
+            [SoftIrqContext] void Soft() { _a.LockBh(); _b.Lock(); _b.Unlock(); _a.UnlockBh(); Irq.LocalIrqDisable(); Irq.LocalBhDisable(); }
+            [HardIrqContext, SoftIrqContext, MightSleep] void Both() { Total++; }
+            [MightSleep] void Sleepy() { }
+            [RequiresLock(nameof(_b))] void Needs() { _count++; }
+            [ExcludesLock(nameof(_b))] void Forbids() { }
+            [RequiresSharedLock(nameof(_b))] void Shared() { }
+            [TryAcquiresLock(true, nameof(_b))] bool TryTake() { if (_count > 0) return true; return _b.TryLock(); }
+            [TryAcquiresLock(false, nameof(_b))] bool TryFail() => !_b.TryLock();
+            void Calls()
+            {
+                _b.Lock(); Forbids(); _b.Unlock(); Needs();
+                var f = Irq.LocalIrqSave(); Needs(); Irq.LocalIrqRestore(f); Irq.LocalIrqEnable(); Irq.LocalBhEnable();
+                _c.Lock(); _d.Lock(); _d.Unlock(); _c.Unlock();
+                if (TryTake()) { Shared(); _b.Unlock(); }
+                if (!TryFail()) { _b.Unlock(); }
+            }
+            void Waits(Thread thread)
+            {
+                var t = Task.Run(() => { _b.Lock(); _b.Unlock(); });
+                _b.Lock(); t.Wait(); t.GetAwaiter().GetResult(); thread.Join(); _b.Unlock();
+                var r = Task.FromResult(1); _b.Lock(); _ = r.Result; _b.Unlock();
+            }
+            void Nest() { _b.LockNested(1); _b.LockNested(2); _b.LockNested(-1); _b.Unlock(); _b.Unlock(); }
+        }
+        """,
+        """
+        using LockDiscipline;
+        interface IHasGate { KMutex Gate { get; } }
+        class Path
+        {
+            public Path? Next;
+            public KMutex Gate { get; } = new();
+            public Path Self => this;
+            [RequiresLock("Next.Next.Next.Gate")] void Deep() { }
+            [RequiresLock("Self.Self.Self.Gate")] void Props() { }
+            [AcquiresLock("item.Gate")] void Take<T>(T item) where T : IHasGate => item.Gate.Lock();
+            [ReleasesLock("item.Gate")] void Drop<T>(T item) where T : IHasGate => item.Gate.Unlock();
+            void Use<T>(T item) where T : IHasGate { Take(item); Drop(item); Next!.Deep(); }
+            abstract class Base { [AcquiresLock("Gate")] public abstract void Lock(); public KMutex Gate = new(); }
+            class Derived : Base { public override void Lock() => Gate.Lock(); void M() { Lock(); Gate.Unlock(); } }
+        }
+        """,
+        """
         class Broken
         {
             readonly object _a = new();

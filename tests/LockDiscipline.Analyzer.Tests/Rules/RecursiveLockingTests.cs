@@ -173,6 +173,8 @@ public class RecursiveLockingTests
                 void AddTwice() { lock (_sync) { Increment(); } }
                 void Increment() { lock (_sync) { _value++; } }
                 void Scoped() { using (_lock.EnterScope()) { using (_lock.EnterScope()) { } } }
+                readonly Mutex _mutex = new();
+                void Nested() { _mutex.WaitOne(); _mutex.WaitOne(); _mutex.ReleaseMutex(); _mutex.ReleaseMutex(); }
             }
             """);
 
@@ -210,6 +212,13 @@ public class RecursiveLockingTests
                 public static void Swap(Lock first, Lock second)
                 {
                     using (first.EnterScope()) { using ({|LD0003:second.EnterScope()|}) { } }
+                }
+                public static void Log(Mutex first, Mutex second)
+                {
+                    first.WaitOne();
+                    {|LD0003:second.WaitOne()|};
+                    second.ReleaseMutex();
+                    first.ReleaseMutex();
                 }
             }
             """);

@@ -147,4 +147,21 @@ public class UnresolvedLockNameTests
                 [LockClass("dmar_global_lock")] public static readonly KRwSem Global = new();
             }
             """);
+
+    /// <summary>A null name or a null params array names nothing: nothing to resolve, nothing to report.</summary>
+    [Fact]
+    public void NullNamesAndNullArraysAreIgnored()
+        => Verify.Diagnostics("""
+            using LockDiscipline;
+            [assembly: LockOrder(null)]
+            class Device
+            {
+                readonly KMutex _mutex = new();
+                [GuardedBy(null)] int _count;
+                [AcquiresLock(null)] void Lock() { }
+                [ReleasesLock(null)] void Unlock() { }
+                [RequiresLock((string[])null)] void Work() { }
+                [AcquiredBefore(null)] readonly object _first = new();
+            }
+            """);
 }
