@@ -266,4 +266,28 @@ public class SemaphoreSlimApiTests
                 }
             }
             """);
+
+    /// <summary>
+    /// The initial count is the <c>initialCount</c> argument, wherever it is written: a semaphore
+    /// starting at one slot is a lock whatever its maximum, and one starting empty is a signal.
+    /// </summary>
+    [Fact]
+    public void InitialCountIsReadByParameterName()
+        => Verify.Diagnostics("""
+            using System.Threading;
+            class Pipeline
+            {
+                readonly SemaphoreSlim _gate = new(maxCount: 4, initialCount: 1);
+                readonly SemaphoreSlim _signal = new SemaphoreSlim(maxCount: 1, initialCount: 0);
+                void WaitForData() => _signal.Wait();
+                void DataArrived() => _signal.Release();
+                void Use()
+                {
+                    _gate.Wait();
+                    {|LD0003:_gate.Wait()|};
+                    _gate.Release();
+                    _gate.Release();
+                }
+            }
+            """);
 }

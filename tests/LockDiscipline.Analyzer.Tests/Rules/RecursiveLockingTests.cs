@@ -292,4 +292,23 @@ public class RecursiveLockingTests
                 void Prune(int depth) { using (_mutex.Guard()) { if (depth > 0) {|LD0003:Prune(depth - 1)|}; } }
             }
             """);
+
+    [Fact]
+    public void MonitorReentryThroughCallsOnTheSameInstanceIsClean()
+        => Verify.Diagnostics("""
+            class Child
+            {
+                public readonly object Sync = new();
+                public void Touch() { lock (Sync) { } }
+            }
+            class Parent
+            {
+                static readonly object Gate = new();
+                readonly Child _child = new();
+                void ThroughField() { lock (_child.Sync) { _child.Touch(); } }
+                void ThroughStatic() { lock (Gate) { Helper(); } }
+                static void Helper() { lock (Gate) { } }
+                static void ThroughParameter(Child child) { lock (child.Sync) { lock (child.Sync) { } child.Touch(); } }
+            }
+            """);
 }
