@@ -76,6 +76,19 @@ public class RulePageExampleTests
             + string.Join(Environment.NewLine, diagnostics.Select(d => $"line {d.Location.GetLineSpan().StartLinePosition.Line + 1}: {d.Id}  {d.GetMessage()}")));
     }
 
+    /// <summary>The README's "Kernel annotations" example is correct code: its comments name the rule a change would break.</summary>
+    [Fact]
+    public void ReadmeKernelAnnotationsExampleIsClean()
+    {
+        var readme = File.ReadAllText(Path.Combine(RulePage.Root, "README.md")).Replace("\r\n", "\n", StringComparison.Ordinal);
+        var section = readme[readme.IndexOf("## Kernel annotations", StringComparison.Ordinal)..];
+        var start = section.IndexOf("```csharp\n", StringComparison.Ordinal) + "```csharp\n".Length;
+        var code = section[start..section.IndexOf("```", start, StringComparison.Ordinal)];
+        var compilation = TestCompilation.Create(new[] { ("/src/Readme.cs", code) });
+        Assert.Empty(compilation.GetDiagnostics().Where(d => d.Severity == DiagnosticSeverity.Error));
+        Assert.Empty(AnalyzerRunner.Run(compilation).Where(d => d.Id.StartsWith("LD", StringComparison.Ordinal)).Select(d => d.ToString()));
+    }
+
     /// <summary>"line N: LDxxxx" for each ID named in a comment on line N.</summary>
     private static List<string> Expected(string code)
     {
@@ -106,7 +119,7 @@ public class RulePageExampleTests
         /// <summary>The csharp blocks of the page's "## Bad" and "## Good" sections, in page order.</summary>
         public static IReadOnlyList<RulePage> Read(string page)
         {
-            var lines = File.ReadAllLines(Path.Combine(RepositoryRoot.Value, "docs", "rules", page + ".md"));
+            var lines = File.ReadAllLines(Path.Combine(Root, "docs", "rules", page + ".md"));
             var examples = new List<RulePage>();
             var section = string.Empty;
             for (var i = 0; i < lines.Length; i++)
@@ -135,6 +148,9 @@ public class RulePageExampleTests
 
             return examples;
         }
+
+        /// <summary>The folder holding LockDiscipline.sln.</summary>
+        public static string Root => RepositoryRoot.Value;
 
         private static readonly Lazy<string> RepositoryRoot = new(() =>
         {
