@@ -311,4 +311,14 @@ public class RecursiveLockingTests
                 static void ThroughParameter(Child child) { lock (child.Sync) { lock (child.Sync) { } child.Touch(); } }
             }
             """);
+
+    [Fact]
+    public void LockOnThisThenOnAnotherInstanceOfTheType()
+        => Verify.Diagnostics("""
+            class Node
+            {
+                void Link(Node other) { lock (this) { lock ({|LD0003:other|}) { } } }
+                void Again() { lock (this) { lock (this) { } } }
+            }
+            """);
 }

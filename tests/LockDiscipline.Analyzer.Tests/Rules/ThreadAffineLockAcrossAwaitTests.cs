@@ -177,4 +177,40 @@ public class ThreadAffineLockAcrossAwaitTests
                 }
             }
             """);
+
+    [Fact]
+    public void KernelGuardsAcrossAwait()
+        => Verify.Diagnostics("""
+            using System.Threading.Tasks;
+            using LockDiscipline;
+            class Service
+            {
+                readonly KMutex _mutex = new();
+                readonly KRwSem _sem = new();
+                async Task Scoped() { using (_mutex.Guard()) { {|LD0011:await Task.Yield()|}; } }
+                async Task Declared() { using var guard = _mutex.Guard(); {|LD0011:await Task.Yield()|}; }
+                async Task Semaphore() { using (_sem.ReadGuard()) { await Task.Yield(); } }
+            }
+            """);
+
+    [Fact]
+    public void AsyncLocalFunctionIsItsOwnBody()
+        => Verify.Diagnostics("""
+            using System.Threading;
+            using System.Threading.Tasks;
+            class Service
+            {
+                readonly object _gate = new();
+                Task RunAsync()
+                {
+                    return Local();
+                    async Task Local()
+                    {
+                        Monitor.Enter(_gate);
+                        try { {|LD0011:await Task.Yield()|}; }
+                        finally { Monitor.Exit(_gate); }
+                    }
+                }
+            }
+            """);
 }

@@ -288,4 +288,19 @@ public class UnbalancedLockTests
         Assert.Contains(messages, m => m.Contains("still held when Store.ctor returns"));
         Assert.Contains(messages, m => m.Contains("still held when Store.Count.get returns"));
     }
+
+    [Fact]
+    public void ReleasingInTheWrongMode()
+        => Verify.Diagnostics("""
+            using System.Threading;
+            using LockDiscipline;
+            class Catalog
+            {
+                readonly KRwSem _sem = new();
+                readonly ReaderWriterLockSlim _rw = new();
+                void ReadThenUpWrite() { {|LD0007:_sem.DownRead()|}; {|LD0007:_sem.UpWrite()|}; }
+                void DowngradedThenUpWrite() { _sem.DownWrite(); _sem.DowngradeWrite(); {|LD0007:_sem.UpWrite()|}; _sem.UpRead(); }
+                void ReadThenExitWrite() { {|LD0007:_rw.EnterReadLock()|}; {|LD0007:_rw.ExitWriteLock()|}; }
+            }
+            """);
 }
