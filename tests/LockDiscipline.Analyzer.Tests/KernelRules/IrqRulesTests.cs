@@ -185,6 +185,23 @@ public class InconsistentLockStateTests
     }
 
     [Fact]
+    public void TryLockInAHandlerStillMarksTheClassUsedInIrq()
+    {
+        // lockdep marks usage bits for trylocks too (mark_usage runs for every acquisition); only the
+        // dependency on the held locks is skipped, since a trylock cannot wait.
+        var message = Verify.Diagnostics("""
+            using LockDiscipline;
+            class Dev
+            {
+                readonly KSpinLock _lock = new();
+                [HardIrqContext] void Handler() { if ({|LD0004:_lock.TryLock()|}) _lock.Unlock(); }
+                public void Poll() { _lock.Lock(); _lock.Unlock(); }
+            }
+            """).Single().GetMessage();
+        Assert.Contains("'Dev._lock' is taken in hard-IRQ context here (Dev.Handler), and with hard IRQs enabled at File0.cs:6 (Dev.Poll)", message);
+    }
+
+    [Fact]
     public void LockMapsGetNoUsageBits()
         => Verify.Diagnostics("""
             using LockDiscipline;

@@ -123,6 +123,19 @@ public class SleepInAtomicContextTests
     }
 
     [Fact]
+    public void GetResultThroughConfigureAwaitUnderSpinlock()
+        => Verify.Diagnostics("""
+            using System.Threading.Tasks;
+            using LockDiscipline;
+            class C
+            {
+                readonly KSpinLock _spin = new();
+                void A(Task t) { _spin.Lock(); {|LD0006:t.ConfigureAwait(false).GetAwaiter().GetResult()|}; _spin.Unlock(); }
+                int B(Task<int> t) { _spin.Lock(); var n = {|LD0006:t.ConfigureAwait(false).GetAwaiter().GetResult()|}; _spin.Unlock(); return n; }
+            }
+            """);
+
+    [Fact]
     public void TryAcquireWithATimeoutSleepsWithoutOneItDoesNot()
         => Verify.Diagnostics("""
             using System.Threading;

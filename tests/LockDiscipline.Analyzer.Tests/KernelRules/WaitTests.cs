@@ -46,6 +46,20 @@ public class WaitForWorkTests
             """);
 
     [Fact]
+    public void GetResultThroughConfigureAwait()
+        => Assert.StartsWith(
+            "blocking wait (GetResult) for work that acquires 'Cache._sync'",
+            Verify.Diagnostics("""
+                using System.Threading.Tasks;
+                class Cache
+                {
+                    readonly object _sync = new();
+                    void Load() { lock (_sync) { } }
+                    void A() { var t = Task.Run(Load); lock (_sync) { {|LD0013:t.ConfigureAwait(false).GetAwaiter().GetResult()|}; } }
+                }
+                """).Single().GetMessage());
+
+    [Fact]
     public void WorkKeptInFieldsAndAcquiringThroughCalls()
     {
         var diagnostics = Sites.InSourceOrder(Verify.Diagnostics("""
