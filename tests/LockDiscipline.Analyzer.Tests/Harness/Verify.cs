@@ -14,36 +14,6 @@ public static class Verify
 
     private static readonly System.Collections.Concurrent.ConcurrentDictionary<string, byte> AllSources = new();
 
-    /// <summary>While set (for one logical flow only), <see cref="Diagnostics"/> records its files here instead of verifying.</summary>
-    private static readonly AsyncLocal<List<IReadOnlyList<(string Path, string Source)>>?> Capture = new();
-
-    /// <summary>
-    /// Runs a test body in capture mode and returns the file sets it asks to verify, markup removed,
-    /// without compiling or analysing them (each call then returns no diagnostics, so the test's own
-    /// assertions may fail; that is expected and ignored by callers). Lets the robustness test
-    /// enumerate every verified source deterministically, whatever order tests run in.
-    /// </summary>
-    public static IReadOnlyList<IReadOnlyList<(string Path, string Source)>> CaptureSources(Action test)
-    {
-        var sink = new List<IReadOnlyList<(string Path, string Source)>>();
-        var previous = Capture.Value;
-        Capture.Value = sink;
-        try
-        {
-            test();
-        }
-        catch (Exception)
-        {
-            // Assertions on the empty diagnostics of capture mode fail; only the captured sources matter.
-        }
-        finally
-        {
-            Capture.Value = previous;
-        }
-
-        return sink;
-    }
-
     public static ImmutableArray<Diagnostic> Diagnostics(params string[] markupFiles)
     {
         var files = new List<(string Path, string Source)>();
@@ -57,7 +27,7 @@ public static class Verify
             expected.AddRange(marks);
         }
 
-        if (Capture.Value is { } sink)
+        if (SourceCapture.Active is { } sink)
         {
             sink.Add(files);
             return ImmutableArray<Diagnostic>.Empty;

@@ -4,11 +4,11 @@ using LockDiscipline.Analyzer.Tests.Harness;
 namespace LockDiscipline.Analyzer.Tests.Robustness;
 
 /// <summary>
-/// Every file set that any test in this project verifies, plus the standalone
+/// Every file set that any test in this project verifies or compiles, plus the standalone
 /// <see cref="Snippets"/>. The tests are enumerated by reflection and run in the harness's capture
-/// mode (which records the sources instead of compiling them), so the catalogue is the same on
-/// every run, whatever order xunit runs the tests in, and includes sources composed from
-/// <c>[InlineData]</c> rows.
+/// mode (<see cref="SourceCapture"/>: sources are recorded instead of compiled), so the catalogue
+/// is the same on every run, whatever order xunit runs the tests in, and includes sources composed
+/// from theory data.
 /// </summary>
 public static class SourceCatalogue
 {
@@ -59,7 +59,7 @@ public static class SourceCatalogue
             {
                 foreach (var arguments in Invocations(method))
                 {
-                    foreach (var files in Verify.CaptureSources(() => Invoke(type, method, arguments)))
+                    foreach (var files in SourceCapture.Run(() => Invoke(type, method, arguments)))
                     {
                         yield return files;
                     }

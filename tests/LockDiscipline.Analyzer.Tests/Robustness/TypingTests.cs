@@ -2,6 +2,7 @@ using System.Collections.Concurrent;
 using System.Diagnostics;
 using LockDiscipline.Analyzer.Tests.Harness;
 using Microsoft.CodeAnalysis.CSharp;
+using Xunit.Abstractions;
 
 namespace LockDiscipline.Analyzer.Tests.Robustness;
 
@@ -10,7 +11,7 @@ namespace LockDiscipline.Analyzer.Tests.Robustness;
 /// catalogued file is cut off after every 37th character and analysed, with the other files of its
 /// set complete: compile errors are expected, analyzer exceptions (AD0001) are not.
 /// </summary>
-public class TypingTests
+public class TypingTests(ITestOutputHelper output)
 {
     private const int Step = 37;
 
@@ -22,6 +23,7 @@ public class TypingTests
         Assert.Contains(sources, s => s.Contains("void Dump() { lock (_stats) { lock (_items) { } } }"));
         Assert.Contains(sources, s => s.Contains("Monitor.TryEnter(_a, TimeSpan.FromMilliseconds(100), ref taken);"));
         Assert.Contains(SourceCatalogue.All, set => set.Count == 2);
+        Assert.Contains(SourceCatalogue.All, set => set[0].Path == "/src/Example.cs");
         Assert.All(Snippets.All, snippet => Assert.Contains(snippet, sources));
         Assert.DoesNotContain(sources, s => s.Contains("{|LD"));
     }
@@ -38,6 +40,7 @@ public class TypingTests
         var inputs = Prefixes().DistinctBy(input => Key(input.Files)).ToList();
         var failures = new ConcurrentBag<(string Signature, string Typed, string Detail)>();
         var watch = Stopwatch.StartNew();
+        var cpu = Process.GetCurrentProcess().TotalProcessorTime;
         Parallel.ForEach(inputs, new ParallelOptions { MaxDegreeOfParallelism = Environment.ProcessorCount }, input =>
         {
             try
@@ -50,6 +53,8 @@ public class TypingTests
                 failures.Add((Signature(exception), input.Files[input.Typed].Source, exception.ToString()));
             }
         });
+
+        output.WriteLine($"{inputs.Count} inputs from {SourceCatalogue.All.Count} file sets: {watch.Elapsed.TotalSeconds:F1} s, {(Process.GetCurrentProcess().TotalProcessorTime - cpu).TotalSeconds:F1} s of CPU");
 
         // One line per distinct failure, with the shortest typed text that shows it.
         var report = failures
