@@ -303,4 +303,20 @@ public class CircularLockDependencyTests
                 void One() { lock (_b ?? _a) { lock ({|LD0001:_x|}) { } } }
             }
             """);
+
+    [Fact]
+    public void ExpressionBodiedMembersTakePartInCycles()
+        => Verify.Diagnostics("""
+            using LockDiscipline;
+            class Device
+            {
+                readonly KMutex _a = new(), _b = new();
+                int _count;
+                int Count => Locked();
+                int Locked() { using (_b.Guard()) { return _count; } }
+                void One() { using (_a.Guard()) { _count = Count; } }
+                void Two() => Nested();
+                void Nested() { using (_b.Guard()) { using ({|LD0001:_a.Guard()|}) { } } }
+            }
+            """);
 }

@@ -303,4 +303,22 @@ public class UnbalancedLockTests
                 void ReadThenExitWrite() { {|LD0007:_rw.EnterReadLock()|}; {|LD0007:_rw.ExitWriteLock()|}; }
             }
             """);
+
+    [Fact]
+    public void ExpressionBodiedMembersAreBodies()
+        => Verify.Diagnostics("""
+            using System.Threading;
+            class Store
+            {
+                readonly object _a = new(), _b = new(), _c = new(), _d = new();
+                Store() => {|LD0007:Monitor.Enter(_a)|};
+                void Begin() => {|LD0007:Monitor.Enter(_b)|};
+                bool Count => {|LD0007:Monitor.TryEnter(_c)|} || true;
+                void Outer()
+                {
+                    Local();
+                    void Local() => {|LD0007:Monitor.Enter(_d)|};
+                }
+            }
+            """);
 }
