@@ -252,6 +252,15 @@ namespace LockDiscipline.Analyzer.Flow
                             Throw(state, invocation, frame);
                         }
 
+                        if (_recording)
+                        {
+                            _flow.TryAcquisitions.Add(new AcquisitionEvent(
+                                operation,
+                                state.Holds,
+                                state.HardIrqsOff || operation.IrqEffect == IrqEffect.HardIrqsOff,
+                                state.SoftIrqsOff || operation.IrqEffect == IrqEffect.SoftIrqsOff));
+                        }
+
                         if (_recording && operation.SleepsOnTimeout && operation.Class.Sleeps)
                         {
                             _flow.Sleeps.Add(new SleepEvent(invocation, invocation.TargetMethod.Name + " with a timeout", state.Holds, state.HardIrqsOff, state.SoftIrqsOff, state.IsAtomic));
@@ -332,6 +341,11 @@ namespace LockDiscipline.Analyzer.Flow
             if (waited is not null && _origins.Unwrap(waited) is IInvocationOperation { TargetMethod.Name: "GetAwaiter" } getAwaiter)
             {
                 waited = getAwaiter.Instance;
+            }
+
+            if (waited is not null && _origins.Unwrap(waited) is IInvocationOperation { TargetMethod.Name: "ConfigureAwait" } configured)
+            {
+                waited = configured.Instance;
             }
 
             if (waited is not null)
