@@ -1,4 +1,5 @@
 using System;
+using LockDiscipline.Validation;
 
 namespace LockDiscipline
 {
@@ -58,7 +59,12 @@ namespace LockDiscipline
         public static void LocalIrqRestore(IrqFlags flags)
         {
             CheckSaved(flags, nameof(flags));
+            bool wereDisabled = t_hardIrqsDisabled;
             t_hardIrqsDisabled = !flags.HardIrqsWereEnabled;
+            if (wereDisabled && flags.HardIrqsWereEnabled)
+            {
+                Enabled();
+            }
         }
 
         /// <summary>Disables hard IRQs on this thread (<c>local_irq_disable</c>); disabling them again is harmless.</summary>
@@ -73,7 +79,12 @@ namespace LockDiscipline
         /// </summary>
         public static void LocalIrqEnable()
         {
+            bool wereDisabled = t_hardIrqsDisabled;
             t_hardIrqsDisabled = false;
+            if (wereDisabled)
+            {
+                Enabled();
+            }
         }
 
         /// <summary>Disables soft IRQs on this thread, one level deeper (<c>local_bh_disable</c>).</summary>
@@ -94,7 +105,52 @@ namespace LockDiscipline
                 throw new InvalidOperationException("local_bh_enable without a matching local_bh_disable on this thread.");
             }
 
-            t_bhDisableDepth--;
+            if (--t_bhDisableDepth == 0)
+            {
+                Enabled();
+            }
+        }
+
+        /// <summary>How many <see cref="LocalBhDisable"/> calls (and soft-IRQ handlers) are in force, for the kernel's preempt count.</summary>
+        internal static int BhDisableDepth => t_bhDisableDepth;
+
+        /// <summary>Entering a hard-IRQ handler, which runs with hard IRQs disabled; returns the state to put back at exit.</summary>
+        internal static bool EnterHardIrqHandler()
+        {
+            bool wereDisabled = t_hardIrqsDisabled;
+            t_hardIrqsDisabled = true;
+            return wereDisabled;
+        }
+
+        /// <summary>Leaving a hard-IRQ handler. Not a <see cref="LocalIrqEnable"/>: the interrupted code's locks did not change state.</summary>
+        internal static void ExitHardIrqHandler(bool wereDisabled)
+        {
+            t_hardIrqsDisabled = wereDisabled;
+        }
+
+        /// <summary>Entering a soft-IRQ handler, which runs with soft IRQs disabled.</summary>
+        internal static void EnterSoftIrqHandler()
+        {
+            t_bhDisableDepth++;
+        }
+
+        /// <summary>Leaving a soft-IRQ handler, silently as <see cref="ExitHardIrqHandler"/> does.</summary>
+        internal static void ExitSoftIrqHandler()
+        {
+            if (t_bhDisableDepth != 0)
+            {
+                t_bhDisableDepth--;
+            }
+        }
+
+        // IRQs were just enabled: the locks this thread holds are now held with them enabled, which the
+        // lock validator records (lockdep's trace_hardirqs_on). A flag check when it is not running.
+        private static void Enabled()
+        {
+            if (Engine.Active)
+            {
+                Engine.OnIrqsEnabled();
+            }
         }
 
         /// <summary>Rejects flags that no save produced, before anything is unlocked or changed.</summary>
