@@ -22,21 +22,33 @@ namespace LockDiscipline
     /// </remarks>
     public static class Irq
     {
-        [ThreadStatic]
-        private static bool t_hardIrqsDisabled;
+        // The state lives in CpuState, beside the lock validator's, so that the validator reads both with one
+        // thread-static access.
+        private static int State
+        {
+            get => CpuState.Current.IrqState;
+            set => CpuState.Current.IrqState = value;
+        }
 
-        // local_bh_disable nests, like the softirq part of the kernel's preempt count.
-        [ThreadStatic]
-        private static int t_bhDisableDepth;
+        private const int HardIrqsOff = CpuState.HardIrqsOff;
+        private const int BhUnit = CpuState.BhUnit;
+
+        private static bool HardOff
+        {
+            get => (State & HardIrqsOff) != 0;
+            set => State = value ? State | HardIrqsOff : State & ~HardIrqsOff;
+        }
+
+        private static int BhDepth => State >> 1;
 
         /// <summary>Whether hard IRQs are disabled on this thread (the kernel's <c>irqs_disabled()</c>).</summary>
-        public static bool HardIrqsDisabled => t_hardIrqsDisabled;
+        public static bool HardIrqsDisabled => HardOff;
 
         /// <summary>
         /// Whether soft IRQs are disabled on this thread by <see cref="LocalBhDisable"/>, at any nesting depth
         /// (the kernel's <c>softirq_count() != 0</c>). Disabling hard IRQs does not change it.
         /// </summary>
-        public static bool SoftIrqsDisabled => t_bhDisableDepth != 0;
+        public static bool SoftIrqsDisabled => BhDepth != 0;
 
         /// <summary>
         /// Saves whether hard IRQs are enabled, then disables them (<c>local_irq_save</c>). Pass the result to
@@ -45,8 +57,8 @@ namespace LockDiscipline
         /// <returns>The state before the call.</returns>
         public static IrqFlags LocalIrqSave()
         {
-            var flags = new IrqFlags(hardIrqsWereEnabled: !t_hardIrqsDisabled);
-            t_hardIrqsDisabled = true;
+            var flags = new IrqFlags(hardIrqsWereEnabled: !HardOff);
+            HardOff = true;
             return flags;
         }
 
@@ -59,8 +71,8 @@ namespace LockDiscipline
         public static void LocalIrqRestore(IrqFlags flags)
         {
             CheckSaved(flags, nameof(flags));
-            bool wereDisabled = t_hardIrqsDisabled;
-            t_hardIrqsDisabled = !flags.HardIrqsWereEnabled;
+            bool wereDisabled = HardOff;
+            HardOff = !flags.HardIrqsWereEnabled;
             if (wereDisabled && flags.HardIrqsWereEnabled)
             {
                 Enabled();
@@ -70,7 +82,7 @@ namespace LockDiscipline
         /// <summary>Disables hard IRQs on this thread (<c>local_irq_disable</c>); disabling them again is harmless.</summary>
         public static void LocalIrqDisable()
         {
-            t_hardIrqsDisabled = true;
+            HardOff = true;
         }
 
         /// <summary>
@@ -79,8 +91,8 @@ namespace LockDiscipline
         /// </summary>
         public static void LocalIrqEnable()
         {
-            bool wereDisabled = t_hardIrqsDisabled;
-            t_hardIrqsDisabled = false;
+            bool wereDisabled = HardOff;
+            HardOff = false;
             if (wereDisabled)
             {
                 Enabled();
@@ -90,7 +102,7 @@ namespace LockDiscipline
         /// <summary>Disables soft IRQs on this thread, one level deeper (<c>local_bh_disable</c>).</summary>
         public static void LocalBhDisable()
         {
-            t_bhDisableDepth++;
+            State += BhUnit;
         }
 
         /// <summary>
@@ -100,46 +112,47 @@ namespace LockDiscipline
         /// <exception cref="InvalidOperationException">Soft IRQs are not disabled on this thread (the kernel's preempt count would underflow).</exception>
         public static void LocalBhEnable()
         {
-            if (t_bhDisableDepth == 0)
+            if (BhDepth == 0)
             {
                 throw new InvalidOperationException("local_bh_enable without a matching local_bh_disable on this thread.");
             }
 
-            if (--t_bhDisableDepth == 0)
+            State -= BhUnit;
+            if (BhDepth == 0)
             {
                 Enabled();
             }
         }
 
         /// <summary>How many <see cref="LocalBhDisable"/> calls (and soft-IRQ handlers) are in force, for the kernel's preempt count.</summary>
-        internal static int BhDisableDepth => t_bhDisableDepth;
+        internal static int BhDisableDepth => BhDepth;
 
         /// <summary>Entering a hard-IRQ handler, which runs with hard IRQs disabled; returns the state to put back at exit.</summary>
         internal static bool EnterHardIrqHandler()
         {
-            bool wereDisabled = t_hardIrqsDisabled;
-            t_hardIrqsDisabled = true;
+            bool wereDisabled = HardOff;
+            HardOff = true;
             return wereDisabled;
         }
 
         /// <summary>Leaving a hard-IRQ handler. Not a <see cref="LocalIrqEnable"/>: the interrupted code's locks did not change state.</summary>
         internal static void ExitHardIrqHandler(bool wereDisabled)
         {
-            t_hardIrqsDisabled = wereDisabled;
+            HardOff = wereDisabled;
         }
 
         /// <summary>Entering a soft-IRQ handler, which runs with soft IRQs disabled.</summary>
         internal static void EnterSoftIrqHandler()
         {
-            t_bhDisableDepth++;
+            State += BhUnit;
         }
 
         /// <summary>Leaving a soft-IRQ handler, silently as <see cref="ExitHardIrqHandler"/> does.</summary>
         internal static void ExitSoftIrqHandler()
         {
-            if (t_bhDisableDepth != 0)
+            if (BhDepth != 0)
             {
-                t_bhDisableDepth--;
+                State -= BhUnit;
             }
         }
 

@@ -45,9 +45,6 @@ namespace LockDiscipline.Validation
         private static volatile bool s_captureStackTraces = true;
         private static LockdepLimits s_limits = LockdepLimits.Default;
 
-        [ThreadStatic]
-        private static ThreadState? t_thread;
-
         internal static LockdepMode Mode
         {
             get => s_mode;
@@ -119,17 +116,20 @@ namespace LockDiscipline.Validation
         }
 
         [MethodImpl(MethodImplOptions.AggressiveInlining)]
-        private static ThreadState CurrentThread(EngineState state)
+        private static ThreadState CurrentThread(EngineState state) => CurrentThread(state, CpuState.Current);
+
+        [MethodImpl(MethodImplOptions.AggressiveInlining)]
+        private static ThreadState CurrentThread(EngineState state, CpuState cpu)
         {
-            ThreadState? ts = t_thread;
-            return ts is not null && ts.State == state ? ts : AttachThread(state);
+            ThreadState? ts = cpu.Validator;
+            return ts is not null && ts.State == state ? ts : AttachThread(state, cpu);
         }
 
         [MethodImpl(MethodImplOptions.NoInlining)]
-        private static ThreadState AttachThread(EngineState state)
+        private static ThreadState AttachThread(EngineState state, CpuState cpu)
         {
             var ts = new ThreadState(state, state.Limits.MaxLockDepth);
-            t_thread = ts;
+            cpu.Validator = ts;
             lock (s_graphLock)
             {
                 if (state.Threads.Count >= state.ThreadsPruneAt)
@@ -250,10 +250,15 @@ namespace LockDiscipline.Validation
         }
 
         /// <summary>lockdep's <c>lock_acquire</c>: validates an acquisition about to happen (or a try that succeeded) and records the hold.</summary>
+        /// <remarks>
+        /// This is the common path: a blocking acquisition in a usage the class has shown before, on a chain
+        /// validated before, with no semaphore held by the flow. Anything else goes to <see cref="AcquireSlow"/>.
+        /// </remarks>
         internal static void Acquire(int classId, object instance, AcquireFlags flags, int subclass, in LockSite site, bool trylock)
         {
             EngineState state = s_state!;
-            ThreadState ts = CurrentThread(state);
+            CpuState cpu = CpuState.Current;
+            ThreadState ts = CurrentThread(state, cpu);
             LockClass? cls = ClassOf(state, classId, subclass);
             int depth = ts.Depth;
             HeldLock[] held = ts.Held;
@@ -262,7 +267,95 @@ namespace LockDiscipline.Validation
                 return;
             }
 
+            int irqState = cpu.IrqState;
+            byte context = ts.Context;
+            if (trylock || cls.Reentrant || cls.FollowsFlow || state.FlowHolds != 0 || (flags & ~AcquireFlags.Read) != 0 ||
+                (cls.Sleeps && (ts.SpinDepth != 0 || context != 0 || irqState != 0)))
+            {
+                AcquireSlow(state, ts, cls, instance, flags, in site, trylock);
+                return;
+            }
+
+            // The usage bits this acquisition shows; hard IRQs are enabled unless disabled or in a handler.
+            int read = (flags & AcquireFlags.Read) == 0 ? 0 : (cls.RecursiveRead ? 2 : 1);
+            int r = read == 0 ? 0 : Usage.ReadMask;
+            int need = 1 << (Usage.Used + r);
+            if ((irqState & 1) == 0)
+            {
+                need |= 1 << (Usage.EnabledHardIrq + r);
+                if (irqState == 0)
+                {
+                    need |= 1 << (Usage.EnabledSoftIrq + r);
+                }
+            }
+
+            if (context != 0)
+            {
+                need |= ((context & ThreadState.HardIrqContext) != 0 ? 1 << (Usage.UsedInHardIrq + r) : 0)
+                    | ((context & ThreadState.SoftIrqContext) != 0 ? 1 << (Usage.UsedInSoftIrq + r) : 0);
+            }
+
+            uint chainId = HeldLock.MakeChainId(cls, read, reentry: false);
+            ulong key = NextKey(depth == 0 || held[depth - 1].Context != context ? InitialKey : ts.ChainKey, chainId);
+            ts.ChainLookups++;
+            if ((cls.UsageMask & need) != need || !state.Chains.Contains(key))
+            {
+                ts.ChainLookups--;
+                AcquireSlow(state, ts, cls, instance, flags, in site, trylock);
+                return;
+            }
+
+            ts.ChainHits++;
             ts.ReleasedByHook = null;
+            ts.PoppedTop = false;
+
+            // A release leaves its slot as it was, so a loop that takes the same lock at the same depth finds
+            // its references already there and stores none (each reference store costs a GC write barrier).
+            ref HeldLock next = ref held[depth];
+            if (!ReferenceEquals(next.Class, cls))
+            {
+                next.Class = cls;
+            }
+
+            if (!ReferenceEquals(next.Instance, instance))
+            {
+                next.Instance = instance;
+            }
+
+            if (!next.Site.SameAs(in site))
+            {
+                next.Site = site;
+            }
+
+            next.PreviousKey = ts.ChainKey;
+            next.ChainId = chainId;
+            next.Read = (byte)read;
+            next.Context = context;
+            next.Trylock = false;
+            next.Reentry = false;
+            next.HardIrqsOff = (irqState & 1) != 0;
+            ts.ChainKey = key;
+            ts.Depth = depth + 1;
+            if (cls.Spins)
+            {
+                ts.SpinDepth++;
+            }
+
+            if (depth + 1 > ts.MaxDepth)
+            {
+                CheckDepth(state, ts, depth + 1);
+            }
+        }
+
+        /// <summary>The general acquisition: usage marking, atomic-context checks, chain validation, flow holds, reports.</summary>
+        [MethodImpl(MethodImplOptions.NoInlining)]
+        private static void AcquireSlow(EngineState state, ThreadState ts, LockClass cls, object instance, AcquireFlags flags, in LockSite site, bool trylock)
+        {
+            int depth = ts.Depth;
+            HeldLock[] held = ts.Held;
+
+            ts.ReleasedByHook = null;
+            ts.PoppedTop = false;
             bool hardIrqsDisabled = Irq.HardIrqsDisabled;
             bool softIrqsDisabled = Irq.SoftIrqsDisabled;
             byte context = ts.Context;
@@ -471,9 +564,10 @@ namespace LockDiscipline.Validation
                         ts.SpinDepth--;
                     }
 
-                    top.Instance = null;
+                    // The slot keeps its contents (see Acquire); the primitive's own release path, which runs
+                    // next, recognises the instance there and pops nothing more.
                     ts.Depth = depth - 1;
-                    ts.ReleasedByHook = instance;
+                    ts.PoppedTop = true;
                     return true;
                 }
             }
@@ -598,9 +692,15 @@ namespace LockDiscipline.Validation
         /// <summary>A K* primitive's own release path: pops the hold unless the intercepted release just did.</summary>
         internal static void OnPrimitiveRelease(object instance)
         {
-            ThreadState? ts = t_thread;
+            ThreadState? ts = CpuState.Current.Validator;
             if (ts is null)
             {
+                return;
+            }
+
+            if (ts.PoppedTop && ReferenceEquals(ts.Held[ts.Depth].Instance, instance))
+            {
+                ts.PoppedTop = false;
                 return;
             }
 
@@ -706,6 +806,8 @@ namespace LockDiscipline.Validation
                 ts.SoftIrqDepth++;
                 Irq.EnterSoftIrqHandler();
             }
+
+            ts.UpdateContext();
         }
 
         /// <summary>Leaves an IRQ handler, putting back the IRQ state it was entered with.</summary>
@@ -725,6 +827,8 @@ namespace LockDiscipline.Validation
                 ts.SoftIrqDepth--;
                 Irq.ExitSoftIrqHandler();
             }
+
+            ts.UpdateContext();
         }
 
         /// <summary>
@@ -733,7 +837,7 @@ namespace LockDiscipline.Validation
         /// </summary>
         internal static void OnIrqsEnabled()
         {
-            ThreadState? ts = t_thread;
+            ThreadState? ts = CpuState.Current.Validator;
             EngineState? state = s_state;
             if (ts is null || ts.State != state || state is null || ts.Depth == 0 || ts.Context != 0)
             {

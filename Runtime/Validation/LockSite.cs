@@ -33,6 +33,9 @@ namespace LockDiscipline.Validation
         /// <summary>The member that makes the call; empty for <c>default(LockSite)</c>.</summary>
         public string Member => _member ?? string.Empty;
 
+        /// <summary>Whether both are the same site, comparing the strings by reference (generated sites are literals).</summary>
+        internal bool SameAs(in LockSite other) => Line == other.Line && ReferenceEquals(_file, other._file) && ReferenceEquals(_member, other._member);
+
         /// <summary>The site as reports print it: <c>Member (File:Line)</c>.</summary>
         /// <returns>The text.</returns>
         public override string ToString() => Member + " (" + File + ":" + Line.ToString(System.Globalization.CultureInfo.InvariantCulture) + ")";

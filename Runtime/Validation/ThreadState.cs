@@ -52,6 +52,9 @@ namespace LockDiscipline.Validation
         /// </summary>
         public object? ReleasedByHook;
 
+        /// <summary>The same, when the intercepted release popped the top of the stack: the instance is still in the slot above <see cref="Depth"/>.</summary>
+        public bool PoppedTop;
+
         /// <summary>Counters, written only by this thread and summed by <see cref="Lockdep.Statistics"/>.</summary>
         public long ChainLookups;
 
@@ -59,8 +62,13 @@ namespace LockDiscipline.Validation
 
         public int MaxDepth;
 
-        /// <summary>The IRQ context new acquisitions are in: <see cref="HardIrqContext"/>, <see cref="SoftIrqContext"/>, both or neither.</summary>
-        public byte Context => (byte)((HardIrqDepth != 0 ? HardIrqContext : 0) | (SoftIrqDepth != 0 ? SoftIrqContext : 0));
+        /// <summary>
+        /// The IRQ context new acquisitions are in: <see cref="HardIrqContext"/>, <see cref="SoftIrqContext"/>,
+        /// both or neither; kept up to date by <see cref="UpdateContext"/>.
+        /// </summary>
+        public byte Context;
+
+        public void UpdateContext() => Context = (byte)((HardIrqDepth != 0 ? HardIrqContext : 0) | (SoftIrqDepth != 0 ? SoftIrqContext : 0));
 
         /// <summary>The thread as reports name it: <c>name/id</c>, lockdep's <c>comm/pid</c>.</summary>
         public static string CurrentName => (System.Threading.Thread.CurrentThread.Name ?? "thread") + "/" + Environment.CurrentManagedThreadId;
