@@ -1,3 +1,5 @@
+using System;
+using System.CodeDom.Compiler;
 using System.Collections.Generic;
 using System.Diagnostics;
 using System.Reflection;
@@ -33,7 +35,7 @@ namespace LockDiscipline.Validation
             {
                 StackFrame? frame = stack.GetFrame(i);
                 MethodBase? method = frame?.GetMethod();
-                if (frame is null || method is null || method.DeclaringType?.Assembly == s_runtime)
+                if (frame is null || method is null || method.DeclaringType?.Assembly == s_runtime || IsGeneratedCheck(method.DeclaringType))
                 {
                     continue;
                 }
@@ -42,6 +44,24 @@ namespace LockDiscipline.Validation
             }
 
             return new Trace(frames.ToArray());
+        }
+
+        /// <summary>
+        /// Whether the type is LockDiscipline's generated code (the interceptors that call the hooks), which
+        /// says nothing about the program: marked <see cref="GeneratedCodeAttribute"/> with a LockDiscipline tool.
+        /// </summary>
+        private static bool IsGeneratedCheck(Type? type)
+        {
+            for (; type is not null; type = type.DeclaringType)
+            {
+                var generated = (GeneratedCodeAttribute?)Attribute.GetCustomAttribute(type, typeof(GeneratedCodeAttribute), inherit: false);
+                if (generated?.Tool?.StartsWith("LockDiscipline", StringComparison.Ordinal) == true)
+                {
+                    return true;
+                }
+            }
+
+            return false;
         }
 
         private static string Format(StackFrame frame, MethodBase method)
