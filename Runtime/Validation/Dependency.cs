@@ -14,7 +14,7 @@ namespace LockDiscipline.Validation
         public const int SharedNonRecursive = 1 << 2;
         public const int ExclusiveNonRecursive = 1 << 3;
 
-        public Dependency(LockClass from, LockClass to, int distance, int kinds, int backwardKinds, LockSite site, Trace? trace, string thread)
+        public Dependency(LockClass from, LockClass to, int distance, int kinds, int backwardKinds, LockSite site, Trace? trace)
         {
             From = from;
             To = to;
@@ -23,7 +23,6 @@ namespace LockDiscipline.Validation
             BackwardKinds = backwardKinds;
             Site = site;
             Trace = trace;
-            Thread = thread;
         }
 
         public LockClass From { get; }
@@ -44,9 +43,6 @@ namespace LockDiscipline.Validation
 
         /// <summary>The stack then, when stack traces are on.</summary>
         public Trace? Trace { get; }
-
-        /// <summary>The thread that first showed the dependency, as reports name threads.</summary>
-        public string Thread { get; }
 
         /// <summary>The kind of the dependency from a lock held with <paramref name="prevRead"/> to one taken with <paramref name="nextRead"/>.</summary>
         public static int KindOf(int prevRead, int nextRead) => 1 << ((prevRead == 0 ? 1 : 0) + (nextRead != 2 ? 2 : 0));

@@ -154,7 +154,7 @@ namespace LockDiscipline.Validation
                 }
             }
 
-            var dependency = new Dependency(from, to, distance, kinds, backwardKinds, next.Site, trace, ThreadState.CurrentName);
+            var dependency = new Dependency(from, to, distance, kinds, backwardKinds, next.Site, trace);
             from.After.Add(dependency);
             to.Before.Add(dependency);
             state.DependencyCount++;
@@ -317,8 +317,6 @@ namespace LockDiscipline.Validation
                 }
             }
         }
-
-        private static void MarkHeldUsage(EngineState state, ThreadState ts, int index, int need, ref Reports reports) => MarkUsage(state, ts, index, need, ref reports);
 
         /// <summary>lockdep's <c>mark_lock</c>: sets one usage bit and checks what it conflicts with.</summary>
         private static void MarkLock(EngineState state, ThreadState ts, int index, int bit, ref Reports reports)

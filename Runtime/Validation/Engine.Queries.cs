@@ -204,7 +204,10 @@ namespace LockDiscipline.Validation
             return text.ToString();
         }
 
-        /// <summary>The graph in Graphviz DOT: a node per class, an edge per dependency labelled with where it was first seen.</summary>
+        /// <summary>
+        /// The graph in Graphviz DOT: a node per class (with its usage, and its place in the declared lock
+        /// order when it has one), an edge per dependency labelled with where it was first seen.
+        /// </summary>
         internal static string ToDot()
         {
             var text = new StringBuilder("digraph lockdep {\n  node [shape=box, fontname=\"monospace\"];\n");
@@ -215,7 +218,8 @@ namespace LockDiscipline.Validation
                 {
                     LockClass cls = state.Classes[i]!;
                     text.Append("  c").Append(cls.Index).Append(" [label=\"").Append(Escape(cls.DisplayName)).Append("\\n{")
-                        .Append(Usage.Chars(cls.UsageMask)).Append("}\"];\n");
+                        .Append(Usage.Chars(cls.UsageMask)).Append('}')
+                        .Append(cls.OrderRank >= 0 ? "\\norder " + cls.OrderRank.ToString(CultureInfo.InvariantCulture) : string.Empty).Append("\"];\n");
                 }
 
                 for (int i = 0; state is not null && i < state.ClassCount; i++)

@@ -854,7 +854,7 @@ namespace LockDiscipline.Validation
                 int need = hardOff ? 0 : (1 << (Usage.EnabledHardIrq + r)) | (softOff ? 0 : 1 << (Usage.EnabledSoftIrq + r));
                 if (need != 0 && (h.Class.UsageMask & need) != need)
                 {
-                    MarkHeldUsage(state, ts, i, need, ref reports);
+                    MarkUsage(state, ts, i, need, ref reports);
                 }
             }
 

@@ -39,16 +39,19 @@ namespace LockDiscipline
         /// <summary>Reports made, each problem once.</summary>
         public int Reports { get; }
 
-        /// <summary>The counters, one per line.</summary>
+        /// <summary>The counters, one per line, as <c>/proc/lockdep_stats</c> prints them.</summary>
         /// <returns>The text.</returns>
         public override string ToString() =>
-            " lock-classes:      " + Classes + "\n" +
-            " direct dependencies: " + Dependencies + "\n" +
-            " dependency chains: " + ChainsCached + "\n" +
-            " chain lookups:     " + ChainLookups + "\n" +
-            " cache hits:        " + ChainHits + "\n" +
-            " max locking depth: " + MaxDepth + "\n" +
-            " reports:           " + Reports + "\n" +
-            " debug_locks:       " + (Validating ? 1 : 0) + "\n";
+            Line("lock-classes:", Classes) +
+            Line("direct dependencies:", Dependencies) +
+            Line("dependency chains:", ChainsCached) +
+            Line("chain lookups:", ChainLookups) +
+            Line("cache hits:", ChainHits) +
+            Line("max locking depth:", MaxDepth) +
+            Line("reports:", Reports) +
+            Line("debug_locks:", Validating ? 1 : 0);
+
+        private static string Line(string label, long value) =>
+            " " + label.PadRight(28) + value.ToString(System.Globalization.CultureInfo.InvariantCulture).PadLeft(11) + "\n";
     }
 }
