@@ -1,0 +1,23 @@
+using LockDiscipline.Generator.Tests.Harness;
+
+namespace LockDiscipline.Generator.Tests;
+
+/// <summary>
+/// The generated code, compared with the golden files in Golden/ (regenerate with
+/// LOCKDISCIPLINE_UPDATE_GOLDEN=1), and compiled with the sources it intercepts.
+/// </summary>
+public sealed class GoldenTests
+{
+    [Theory]
+    [InlineData("KernelPrimitives")]
+    [InlineData("Bcl")]
+    [InlineData("Contracts")]
+    public void Interceptors(string sample)
+    {
+        var run = GeneratorHarness.Run(sample + ".cs", Samples.Read(sample + ".cs.txt"));
+
+        Assert.Empty(run.GeneratorDiagnostics);
+        run.AssertCompiles();
+        Golden.Verify(sample, run.GeneratedText());
+    }
+}
