@@ -138,16 +138,9 @@ namespace LockDiscipline.Generator
                 return (false, LanguageVersion.Default);
             }
 
-            var enabled = false;
-            foreach (var feature in csharp.Features)
-            {
-                if (feature.Key is "InterceptorsNamespaces" or "InterceptorsPreviewNamespaces"
-                    && feature.Value.Split(';').Any(ns => ns.Trim() == Names.Namespace))
-                {
-                    enabled = true;
-                }
-            }
-
+            // The Csc task passes MSBuild's InterceptorsNamespaces and InterceptorsPreviewNamespaces together as this one feature.
+            var enabled = csharp.Features.TryGetValue("InterceptorsNamespaces", out var namespaces)
+                && namespaces.Split(';').Any(ns => ns.Trim() == Names.Namespace);
             return (enabled, csharp.LanguageVersion);
         }
 

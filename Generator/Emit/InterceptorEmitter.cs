@@ -259,6 +259,7 @@ namespace LockDiscipline.Generator.Emit
             {
                 CalleeAccess.UnsafeInstance => name + "_Target(" + string.Join(", ", new[] { "self" }.Concat(arguments)) + ")",
                 CalleeAccess.UnsafeStatic => name + "_Target(" + string.Join(", ", new[] { "null!" }.Concat(arguments)) + ")",
+                CalleeAccess.UnsafeStaticByName => name + "_Target(" + string.Join(", ", new[] { "null" }.Concat(arguments)) + ")",
                 _ => (call.IsInstance ? "self" : call.ContainingType) + "." + call.MethodName + call.TypeArguments + "(" + string.Join(", ", arguments) + ")",
             };
             var statement = (call.ReturnType == "void" ? string.Empty : "return ") + forwarded + ";";
@@ -321,7 +322,10 @@ namespace LockDiscipline.Generator.Emit
             if (call.Access != CalleeAccess.Direct)
             {
                 var kind = call.Access == CalleeAccess.UnsafeInstance ? "Method" : "StaticMethod";
-                var targetParameters = new[] { call.ContainingType + " target" }.Concat(call.Parameters.Select((p, i) =>
+                var target = call.Access == CalleeAccess.UnsafeStaticByName
+                    ? "[global::System.Runtime.CompilerServices.UnsafeAccessorType(" + Names.Literal(call.RuntimeTypeName) + ")] object? target"
+                    : call.ContainingType + " target";
+                var targetParameters = new[] { target }.Concat(call.Parameters.Select((p, i) =>
                     (p.IsScoped ? "scoped " : string.Empty) + (p.IsParams ? "params " : string.Empty) + p.Modifier + p.Type + " arg" + i));
                 writer.Line();
                 writer.Line("// " + call.MethodName + " is not accessible from here; the runtime binds this to it by name and signature.");

@@ -85,6 +85,12 @@ namespace LockDiscipline.Generator.Model
 
         /// <summary>An <c>[UnsafeAccessor]</c> to a private or protected static method.</summary>
         UnsafeStatic,
+
+        /// <summary>
+        /// An <c>[UnsafeAccessor]</c> to a private static method of a static class, which cannot be a
+        /// parameter type: the class is named by <c>[UnsafeAccessorType]</c> (.NET 10 and later).
+        /// </summary>
+        UnsafeStaticByName,
     }
 
     /// <summary>
@@ -98,6 +104,7 @@ namespace LockDiscipline.Generator.Model
     /// <param name="IsExtension">A static extension method called in reduced form: its first parameter keeps <c>this</c>.</param>
     /// <param name="ReturnType">The return type, fully qualified with nullability, or <c>void</c>.</param>
     /// <param name="TypeArguments">Explicit type arguments for the forwarded call, such as <c>&lt;int&gt;</c>, or empty.</param>
+    /// <param name="RuntimeTypeName">The declaring type's assembly-qualified name, for <see cref="CalleeAccess.UnsafeStaticByName"/>; else empty.</param>
     internal sealed record ContractCall(
         string ContainingType,
         string MethodName,
@@ -107,6 +114,7 @@ namespace LockDiscipline.Generator.Model
         string TypeArguments,
         EquatableArray<ContractParameter> Parameters,
         CalleeAccess Access,
+        string RuntimeTypeName,
         EquatableArray<ContractCheck> Checks,
         bool MightSleep,
         string? IrqContext,

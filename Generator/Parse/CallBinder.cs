@@ -309,6 +309,7 @@ namespace LockDiscipline.Generator.Parse
                 method.IsGenericMethod ? "<" + string.Join(", ", method.TypeArguments.Select(t => t.ToDisplayString(TypeFormat))) + ">" : string.Empty,
                 method.Parameters.Select(p => new ContractParameter(Modifier(p.RefKind), p.Type.ToDisplayString(TypeFormat), p.IsParams, p.ScopedKind != ScopedKind.None && p.RefKind != RefKind.Out)).ToEquatableArray(),
                 access,
+                access == CalleeAccess.UnsafeStaticByName ? RuntimeTypeName(method.ContainingType) : string.Empty,
                 checks.ToEquatableArray(),
                 mightSleep,
                 irq,
@@ -357,8 +358,8 @@ namespace LockDiscipline.Generator.Parse
         /// Whether a non-generic interceptor can declare the method's signature as bound here and forward to
         /// it: every type in it is nameable from the generated class, the receiver is a class or interface
         /// reached without <c>base</c>, and the method itself is accessible or reachable through
-        /// <c>[UnsafeAccessor]</c> (.NET 8 and later; private and protected non-virtual methods of a
-        /// non-generic, non-static class).
+        /// <c>[UnsafeAccessor]</c> (.NET 8 and later: private and protected non-virtual methods of a
+        /// non-generic class of this assembly; a static class's only from .NET 10, which can name it).
         /// </summary>
         private bool IsWrappable(IMethodSymbol method, InvocationExpressionSyntax invocation, out CalleeAccess access)
         {
@@ -387,7 +388,7 @@ namespace LockDiscipline.Generator.Parse
             if (_known.UnsafeAccessorAttribute is null
                 || method.IsGenericMethod
                 || type.IsGenericType
-                || type.IsStatic
+                || (type.IsStatic && _known.UnsafeAccessorTypeAttribute is null)
                 || type.TypeKind != TypeKind.Class
                 || method.IsVirtual || method.IsAbstract || method.IsOverride
                 || !SymbolEqualityComparer.Default.Equals(type.ContainingAssembly, _compilation.Assembly))
@@ -395,8 +396,21 @@ namespace LockDiscipline.Generator.Parse
                 return false;
             }
 
-            access = method.IsStatic ? CalleeAccess.UnsafeStatic : CalleeAccess.UnsafeInstance;
+            access = !method.IsStatic ? CalleeAccess.UnsafeInstance : type.IsStatic ? CalleeAccess.UnsafeStaticByName : CalleeAccess.UnsafeStatic;
             return true;
+        }
+
+        /// <summary>The name the runtime resolves: namespace, nested types joined with '+', then the assembly.</summary>
+        private string RuntimeTypeName(INamedTypeSymbol type)
+        {
+            var name = type.MetadataName;
+            for (var outer = type.ContainingType; outer is not null; outer = outer.ContainingType)
+            {
+                name = outer.MetadataName + "+" + name;
+            }
+
+            var ns = type.ContainingNamespace;
+            return (ns is null || ns.IsGlobalNamespace ? name : ns.ToDisplayString() + "." + name) + ", " + _compilation.AssemblyName;
         }
 
         /// <summary>Whether generated code outside every user type can write this type's name.</summary>

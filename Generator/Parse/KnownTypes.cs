@@ -42,6 +42,7 @@ namespace LockDiscipline.Generator.Parse
             SoftIrqContextAttribute = compilation.GetTypeByMetadataName(SoftIrqContextAttributeName);
             MightSleepAttribute = compilation.GetTypeByMetadataName(MightSleepAttributeName);
             UnsafeAccessorAttribute = compilation.GetTypeByMetadataName("System.Runtime.CompilerServices.UnsafeAccessorAttribute");
+            UnsafeAccessorTypeAttribute = compilation.GetTypeByMetadataName("System.Runtime.CompilerServices.UnsafeAccessorTypeAttribute");
         }
 
         public INamedTypeSymbol? ThreadingLock { get; }
@@ -76,6 +77,9 @@ namespace LockDiscipline.Generator.Parse
 
         /// <summary>Present on .NET 8 and later: lets an interceptor call a private annotated method.</summary>
         public INamedTypeSymbol? UnsafeAccessorAttribute { get; }
+
+        /// <summary>Present on .NET 10 and later: lets an accessor name a type it cannot use as a parameter (a static class).</summary>
+        public INamedTypeSymbol? UnsafeAccessorTypeAttribute { get; }
 
         public static bool Is(ITypeSymbol? type, INamedTypeSymbol? known)
             => known is not null && type is not null && SymbolEqualityComparer.Default.Equals(type.OriginalDefinition, known);
