@@ -12,6 +12,7 @@ public sealed class GoldenTests
     [InlineData("KernelPrimitives")]
     [InlineData("Bcl")]
     [InlineData("Contracts")]
+    [InlineData("Registry")]
     public void Interceptors(string sample)
     {
         var run = GeneratorHarness.Run(sample + ".cs", Samples.Read(sample + ".cs.txt"));

@@ -45,7 +45,7 @@ public static class RecordingHooks
                 }
 
                 public static void Acquire(int classId, object instance, AcquireFlags flags, int subclass, in LockSite site)
-                    => Log.Add("Acquire " + Classes[classId] + " " + flags + " " + subclass + " @ " + site);
+                    => Log.Add("Acquire " + Classes[classId] + " " + flags + " " + subclass + Held(instance) + " @ " + site);
 
                 public static void AcquireFailed(int classId, object instance)
                     => Log.Add("AcquireFailed " + Classes[classId]);
@@ -55,7 +55,7 @@ public static class RecordingHooks
 
                 public static bool Release(int classId, object instance, in LockSite site)
                 {
-                    Log.Add("Release " + Classes[classId] + " @ " + site);
+                    Log.Add("Release " + Classes[classId] + Held(instance) + " @ " + site);
                     return ReleaseAnswer;
                 }
 
@@ -72,6 +72,13 @@ public static class RecordingHooks
                 public static void AssertNotHeld(int classId, in LockSite site) => Log.Add("AssertNotHeld " + Classes[classId] + " @ " + site);
 
                 public static void MightSleep(in LockSite site) => Log.Add("MightSleep @ " + site);
+
+                // Whether the real lock is held at the moment of the hook, for locks that can tell.
+                private static string Held(object instance)
+                {
+                    var property = instance.GetType().GetProperty("IsHeldByCurrentThread");
+                    return property is null ? "" : " held=" + property.GetValue(instance);
+                }
             }
         }
         """;
