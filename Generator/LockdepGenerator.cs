@@ -112,7 +112,11 @@ namespace LockDiscipline.Generator
                     output.ReportDiagnostic(Diagnostic.Create(GeneratorDiagnostics.DeclaredOrderCycle, cycle.Where?.ToLocation() ?? Location.None, cycle.Cycle));
                 }
 
-                output.AddSource(RegistryEmitter.HintName, RegistryEmitter.Write(model));
+                // No class, no registry: a project with nothing to check gets no generated code at all.
+                if (model.Entries.Count > 0)
+                {
+                    output.AddSource(RegistryEmitter.HintName, RegistryEmitter.Write(model));
+                }
             });
 
             context.RegisterSourceOutput(settings, static (output, value) =>

@@ -21,4 +21,16 @@ public sealed class GoldenTests
         run.AssertCompiles();
         Golden.Verify(sample, run.GeneratedText());
     }
+
+    /// <summary>With LockDisciplineRuntimeChecks off the generator adds nothing: no file, no diagnostic.</summary>
+    [Fact]
+    public void Checks_off()
+    {
+        var sources = new[] { "KernelPrimitives", "Bcl", "Contracts" }.Select(sample => (sample + ".cs", Samples.Read(sample + ".cs.txt")));
+        var run = GeneratorHarness.Run(sources, GeneratorHarness.Properties(("LockDisciplineRuntimeChecks", "false")));
+
+        Assert.Empty(run.GeneratorDiagnostics);
+        run.AssertCompiles();
+        Golden.Verify("ChecksOff", run.GeneratedText());
+    }
 }
