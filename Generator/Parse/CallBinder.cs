@@ -555,11 +555,13 @@ namespace LockDiscipline.Generator.Parse
             }
         }
 
+        /// <summary>The <c>?.</c> whose receiver this is: the nearest one reached through its WhenNotNull part.</summary>
         private static IConditionalAccessOperation? ConditionalAccessOf(IConditionalAccessInstanceOperation instance)
         {
-            for (var parent = instance.Parent; parent is not null; parent = parent.Parent)
+            IOperation child = instance;
+            for (var parent = instance.Parent; parent is not null; child = parent, parent = parent.Parent)
             {
-                if (parent is IConditionalAccessOperation access && access.WhenNotNull.Syntax.Span.Contains(instance.Syntax.Span))
+                if (parent is IConditionalAccessOperation access && access.WhenNotNull == child)
                 {
                     return access;
                 }

@@ -13,6 +13,7 @@ public sealed class GoldenTests
     [InlineData("Bcl")]
     [InlineData("Contracts")]
     [InlineData("Registry")]
+    [InlineData("Shapes")]
     public void Interceptors(string sample)
     {
         var run = GeneratorHarness.Run(sample + ".cs", Samples.Read(sample + ".cs.txt"));
