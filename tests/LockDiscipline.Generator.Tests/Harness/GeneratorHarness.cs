@@ -19,9 +19,6 @@ public static class GeneratorHarness
 
     private static readonly Lazy<ImmutableArray<MetadataReference>> References = new(LoadReferences);
 
-    /// <summary>Whether the runtime library this test run references has the engine's hooks (ld-engine merged).</summary>
-    public static bool RuntimeHasEngine { get; } = typeof(KMutex).Assembly.GetType("LockDiscipline.Validation.LockdepHooks") is not null;
-
     /// <summary>The build properties of a Debug build with the package's props: runtime checks on.</summary>
     public static IReadOnlyDictionary<string, string> ChecksOn { get; } = Properties(("LockDisciplineRuntimeChecks", "true"));
 
@@ -45,15 +42,14 @@ public static class GeneratorHarness
     }
 
     /// <summary>
-    /// A compilation of the sources (paths relative to <see cref="ProjectDirectory"/>). Until the engine is
-    /// in the runtime library, the contract's API is compiled in from <see cref="RecordingHooks"/> so the
-    /// generator has something to generate against.
+    /// A compilation of the sources (paths relative to <see cref="ProjectDirectory"/>), against the runtime
+    /// library's engine, or with <paramref name="withRecordingHooks"/> against <see cref="RecordingHooks"/>.
     /// </summary>
     public static CSharpCompilation Compile(IEnumerable<(string Path, string Source)> files, CSharpParseOptions? parseOptions = null, OptimizationLevel optimization = OptimizationLevel.Debug, bool withRecordingHooks = false)
     {
         parseOptions ??= ParseOptions();
         var trees = files.Select(f => CSharpSyntaxTree.ParseText(f.Source, parseOptions, ProjectDirectory + f.Path)).ToList();
-        if (withRecordingHooks || !RuntimeHasEngine)
+        if (withRecordingHooks)
         {
             trees.Add(CSharpSyntaxTree.ParseText(RecordingHooks.Source, parseOptions, "/hooks/RecordingHooks.cs"));
         }

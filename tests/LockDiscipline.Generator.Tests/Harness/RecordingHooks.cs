@@ -3,8 +3,7 @@ namespace LockDiscipline.Generator.Tests.Harness;
 /// <summary>
 /// The engine API of notes/runtime-hooks-contract.md, implemented as a recorder: compiled into a test
 /// compilation, it shadows the runtime's engine (CS0436) so a test can run intercepted code and see
-/// exactly which hooks the interceptors call, in which order, with which arguments. Also what the
-/// generated code compiles against while the runtime library has no engine yet.
+/// exactly which hooks the interceptors call, in which order, with which arguments.
 /// </summary>
 public static class RecordingHooks
 {
