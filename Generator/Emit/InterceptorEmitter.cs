@@ -34,8 +34,9 @@ namespace LockDiscipline.Generator.Emit
             writer.Open("internal static class " + Names.InterceptorsClass(file.Path));
 
             // Interceptors in source order, lock operations and annotated calls interleaved.
-            var methods = file.Locks.Select(call => (call.Locations[0].Position, Write: (Action<int>)(n => WriteLockCall(writer, call, n))))
-                .Concat(file.Contracts.Select(call => (call.Locations[0].Position, Write: (Action<int>)(n => WriteContractCall(writer, call, n)))))
+            var hidden = file.HideFrames ? "[global::System.Diagnostics.StackTraceHidden]" : null;
+            var methods = file.Locks.Select(call => (call.Locations[0].Position, Write: (Action<int>)(n => WriteLockCall(writer, call, n, hidden))))
+                .Concat(file.Contracts.Select(call => (call.Locations[0].Position, Write: (Action<int>)(n => WriteContractCall(writer, call, n, hidden)))))
                 .OrderBy(method => method.Position)
                 .ToList();
             for (var n = 0; n < methods.Count; n++)
@@ -51,12 +52,12 @@ namespace LockDiscipline.Generator.Emit
             var shapes = new HashSet<ApiShape>(file.Locks.Select(call => LockApiCatalog.Find(call.ApiKey)!.Shape));
             if (shapes.Contains(ApiShape.AcquireAsync))
             {
-                WriteAcquireWhenDone(writer);
+                WriteAcquireWhenDone(writer, hidden);
             }
 
             if (shapes.Contains(ApiShape.TryAcquireAsync))
             {
-                WriteTryAcquiredWhenDone(writer);
+                WriteTryAcquiredWhenDone(writer, hidden);
             }
 
             writer.Close();
@@ -81,20 +82,30 @@ namespace LockDiscipline.Generator.Emit
             writer.Close();
         }
 
-        /// <summary>A comment saying what is intercepted where, then one attribute per intercepted call.</summary>
-        private static void WriteLocations(SourceWriter writer, string what, EquatableArray<InterceptLocation> locations)
+        /// <summary>A comment saying what is intercepted where, one attribute per intercepted call, and the frame-hiding attribute if any.</summary>
+        private static void WriteLocations(SourceWriter writer, string what, EquatableArray<InterceptLocation> locations, string? hidden)
         {
             writer.Line("// " + what + " at " + string.Join(", ", locations.Select(location => location.Display)));
             foreach (var location in locations)
             {
                 writer.Line("[global::System.Runtime.CompilerServices.InterceptsLocation(" + location.Version + ", " + Names.Literal(location.Data) + ")]");
             }
+
+            WriteHidden(writer, hidden);
+        }
+
+        private static void WriteHidden(SourceWriter writer, string? hidden)
+        {
+            if (hidden is not null)
+            {
+                writer.Line(hidden);
+            }
         }
 
         private static string SiteLiteral(LockSiteInfo site)
             => "new Site(" + Names.Literal(site.File) + ", " + site.Line + ", " + Names.Literal(site.Member) + ")";
 
-        private static void WriteLockCall(SourceWriter writer, LockCall call, int index)
+        private static void WriteLockCall(SourceWriter writer, LockCall call, int index, string? hidden)
         {
             var api = LockApiCatalog.Find(call.ApiKey)!;
             var id = Names.RegistryClass + "." + Names.ClassField(call.ClassName);
@@ -105,7 +116,7 @@ namespace LockDiscipline.Generator.Emit
             var parameters = (api.IsStatic ? string.Empty : "this " + api.Type + " self" + (api.Parameters.Count > 0 ? ", " : string.Empty))
                 + string.Join(", ", api.Parameters.Select(p => p.Modifier + p.Type + " " + p.Name));
 
-            WriteLocations(writer, api.Method + " of " + call.ClassName, call.Locations);
+            WriteLocations(writer, api.Method + " of " + call.ClassName, call.Locations, hidden);
             writer.Open("internal static " + api.ReturnType + " " + api.Method + "_" + index + "(" + parameters + ")");
             writer.Line("var site = " + SiteLiteral(call.Site) + ";");
             switch (api.Shape)
@@ -209,10 +220,11 @@ namespace LockDiscipline.Generator.Emit
             writer.Close();
         }
 
-        private static void WriteAcquireWhenDone(SourceWriter writer)
+        private static void WriteAcquireWhenDone(SourceWriter writer, string? hidden)
         {
             writer.Line();
             writer.Line("// The hold was pushed before WaitAsync returned; a wait that ends cancelled or faulted never acquired.");
+            WriteHidden(writer, hidden);
             writer.Open("private static async " + Task + " AcquireWhenDone(" + Task + " wait, int classId, object instance)");
             writer.Open("try");
             writer.Line("await wait.ConfigureAwait(false);");
@@ -224,10 +236,11 @@ namespace LockDiscipline.Generator.Emit
             writer.Close();
         }
 
-        private static void WriteTryAcquiredWhenDone(SourceWriter writer)
+        private static void WriteTryAcquiredWhenDone(SourceWriter writer, string? hidden)
         {
             writer.Line();
             writer.Line("// A timed WaitAsync that had to wait: whether it acquired is known only when it completes.");
+            WriteHidden(writer, hidden);
             writer.Open("private static async " + Task + "<bool> TryAcquiredWhenDone(" + Task + "<bool> wait, int classId, object instance, Site site)");
             writer.Line("var acquired = await wait.ConfigureAwait(false);");
             writer.Line("Hooks.TryAcquired(classId, instance, Flags.None, 0, acquired, in site);");
@@ -235,7 +248,7 @@ namespace LockDiscipline.Generator.Emit
             writer.Close();
         }
 
-        private static void WriteContractCall(SourceWriter writer, ContractCall call, int index)
+        private static void WriteContractCall(SourceWriter writer, ContractCall call, int index, string? hidden)
         {
             var name = call.MethodName + "_" + index;
             var parameters = new List<string>();
@@ -276,7 +289,7 @@ namespace LockDiscipline.Generator.Emit
                 what.Add("MightSleep");
             }
 
-            WriteLocations(writer, call.MethodName + " (" + string.Join(", ", what) + ")", call.Locations);
+            WriteLocations(writer, call.MethodName + " (" + string.Join(", ", what) + ")", call.Locations, hidden);
             writer.Open("internal static " + call.ReturnType + " " + name + "(" + string.Join(", ", parameters) + ")");
             writer.Line("var site = " + SiteLiteral(call.Site) + ";");
             foreach (var check in call.Checks)

@@ -122,7 +122,8 @@ namespace LockDiscipline.Generator.Model
         EquatableArray<InterceptLocation> Locations);
 
     /// <summary>The interceptors for the calls in one source file.</summary>
-    internal sealed record FileInterceptors(string Path, EquatableArray<LockCall> Locks, EquatableArray<ContractCall> Contracts);
+    /// <param name="HideFrames">Mark interceptors <c>[StackTraceHidden]</c> (.NET 6 and later), so stack traces show the user's call, not the generated wrapper.</param>
+    internal sealed record FileInterceptors(string Path, EquatableArray<LockCall> Locks, EquatableArray<ContractCall> Contracts, bool HideFrames);
 
     /// <summary>A lock class some generated code refers to; <paramref name="Kind"/> is a <c>LockClassKind</c> member name.</summary>
     internal sealed record UsedClass(string Name, string Kind);

@@ -602,10 +602,12 @@ namespace LockDiscipline.Generator.Parse
                 For(path).Contracts.Add((call, location));
             }
 
+            var hideFrames = _compilation.GetTypeByMetadataName("System.Diagnostics.StackTraceHiddenAttribute") is { DeclaredAccessibility: Accessibility.Public };
             var result = files.Select(pair => new FileInterceptors(
                 pair.Key,
                 Group(pair.Value.Locks, (call, locations) => call with { Locations = locations }, call => call.Locations),
-                Group(pair.Value.Contracts, (call, locations) => call with { Locations = locations }, call => call.Locations)));
+                Group(pair.Value.Contracts, (call, locations) => call with { Locations = locations }, call => call.Locations),
+                hideFrames));
             var classes = _usedClasses.OrderBy(pair => pair.Key, StringComparer.Ordinal).Select(pair => new UsedClass(pair.Key, pair.Value));
             return new BoundCalls(result.ToEquatableArray(), classes.ToEquatableArray());
 
