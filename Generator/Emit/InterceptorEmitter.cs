@@ -273,7 +273,7 @@ namespace LockDiscipline.Generator.Emit
                 CalleeAccess.UnsafeInstance => name + "_Target(" + string.Join(", ", new[] { "self" }.Concat(arguments)) + ")",
                 CalleeAccess.UnsafeStatic => name + "_Target(" + string.Join(", ", new[] { "null!" }.Concat(arguments)) + ")",
                 CalleeAccess.UnsafeStaticByName => name + "_Target(" + string.Join(", ", new[] { "null" }.Concat(arguments)) + ")",
-                _ => (call.IsInstance ? "self" : call.ContainingType) + "." + call.MethodName + call.TypeArguments + "(" + string.Join(", ", arguments) + ")",
+                _ => (call.IsInstance ? "self" : call.ContainingType) + "." + Names.Identifier(call.MethodName) + call.TypeArguments + "(" + string.Join(", ", arguments) + ")",
             };
             var statement = (call.ReturnType == "void" ? string.Empty : "return ") + forwarded + ";";
 

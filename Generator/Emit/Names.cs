@@ -43,6 +43,9 @@ namespace LockDiscipline.Generator.Emit
             return SyntaxFacts.GetKeywordKind(field) != SyntaxKind.None ? "@" + field : field;
         }
 
+        /// <summary>A user's identifier as it must be written in code: reserved keywords need <c>@</c>.</summary>
+        public static string Identifier(string name) => SyntaxFacts.GetKeywordKind(name) != SyntaxKind.None ? "@" + name : name;
+
         /// <summary>A C# string literal.</summary>
         public static string Literal(string value) => SymbolDisplay.FormatLiteral(value, quote: true);
 

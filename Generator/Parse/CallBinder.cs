@@ -307,7 +307,7 @@ namespace LockDiscipline.Generator.Parse
                 method.IsExtensionMethod,
                 method.ReturnsVoid ? "void" : method.ReturnType.ToDisplayString(TypeFormat),
                 method.IsGenericMethod ? "<" + string.Join(", ", method.TypeArguments.Select(t => t.ToDisplayString(TypeFormat))) + ">" : string.Empty,
-                method.Parameters.Select(p => new ContractParameter(Modifier(p.RefKind), p.Type.ToDisplayString(TypeFormat), p.IsParams, p.ScopedKind != ScopedKind.None && p.RefKind != RefKind.Out)).ToEquatableArray(),
+                method.Parameters.Select(p => new ContractParameter(Modifier(p.RefKind), p.Type.ToDisplayString(TypeFormat), p.IsParams, p.ScopedKind != ScopedKind.None && p.RefKind != RefKind.Out && !p.IsParams)).ToEquatableArray(),
                 access,
                 access == CalleeAccess.UnsafeStaticByName ? RuntimeTypeName(method.ContainingType) : string.Empty,
                 checks.ToEquatableArray(),
@@ -437,6 +437,7 @@ namespace LockDiscipline.Generator.Parse
             }
         }
 
+        // out and params-span parameters are scoped implicitly; writing scoped again would not match them.
         private static string Modifier(RefKind kind) => kind switch
         {
             RefKind.Ref => "ref ",
