@@ -36,9 +36,6 @@ namespace LockDiscipline.Generator.Parse
         private readonly List<(ContractCall Call, InterceptLocation Location, string Path)> _contracts = new List<(ContractCall, InterceptLocation, string)>();
         private readonly Dictionary<string, string> _usedClasses = new Dictionary<string, string>(StringComparer.Ordinal);
 
-        // Kinds of the classes named by contract checks, filled while resolving them.
-        private readonly Dictionary<string, string> _usedClassKinds = new Dictionary<string, string>(StringComparer.Ordinal);
-
         private CallBinder(Compilation compilation, string projectDirectory, EquatableArray<LockClassDeclaration> declaredClasses)
         {
             _compilation = compilation;
@@ -253,7 +250,7 @@ namespace LockDiscipline.Generator.Parse
         {
             var method = operation.TargetMethod;
             var definition = method.OriginalDefinition;
-            var checks = new List<ContractCheck>();
+            var checks = new List<(ContractCheck Check, string Kind)>();
             var mightSleep = false;
             string? irq = null;
             foreach (var attribute in definition.GetAttributes())
@@ -295,9 +292,9 @@ namespace LockDiscipline.Generator.Parse
                 return;
             }
 
-            foreach (var check in checks)
+            foreach (var (check, kind) in checks)
             {
-                Use(check.ClassName, _usedClassKinds[check.ClassName]);
+                Use(check.ClassName, kind);
             }
 
             var call = new ContractCall(
@@ -307,10 +304,10 @@ namespace LockDiscipline.Generator.Parse
                 method.IsExtensionMethod,
                 method.ReturnsVoid ? "void" : method.ReturnType.ToDisplayString(TypeFormat),
                 method.IsGenericMethod ? "<" + string.Join(", ", method.TypeArguments.Select(t => t.ToDisplayString(TypeFormat))) + ">" : string.Empty,
-                method.Parameters.Select(p => new ContractParameter(Modifier(p.RefKind), p.Type.ToDisplayString(TypeFormat), p.IsParams, p.ScopedKind != ScopedKind.None && p.RefKind != RefKind.Out && !p.IsParams)).ToEquatableArray(),
+                method.Parameters.Select(p => new ContractParameter(Modifier(p.RefKind), p.Type.ToDisplayString(TypeFormat), p.IsParams, IsWrittenScoped(p))).ToEquatableArray(),
                 access,
                 access == CalleeAccess.UnsafeStaticByName ? RuntimeTypeName(method.ContainingType) : string.Empty,
-                checks.ToEquatableArray(),
+                checks.Select(c => c.Check).ToEquatableArray(),
                 mightSleep,
                 irq,
                 site,
@@ -318,7 +315,7 @@ namespace LockDiscipline.Generator.Parse
             _contracts.Add((call, location, invocation.SyntaxTree.FilePath));
         }
 
-        private void AddChecks(List<ContractCheck> checks, string hook, AttributeData attribute, IMethodSymbol annotated)
+        private void AddChecks(List<(ContractCheck Check, string Kind)> checks, string hook, AttributeData attribute, IMethodSymbol annotated)
         {
             if (attribute.ConstructorArguments.Length != 1 || attribute.ConstructorArguments[0].Kind != TypedConstantKind.Array)
             {
@@ -343,13 +340,9 @@ namespace LockDiscipline.Generator.Parse
                 }
 
                 var check = new ContractCheck(hook, resolution.Name);
-                if (!checks.Contains(check))
+                if (!checks.Any(c => c.Check == check))
                 {
-                    checks.Add(check);
-                    if (!_usedClassKinds.ContainsKey(resolution.Name))
-                    {
-                        _usedClassKinds.Add(resolution.Name, kind);
-                    }
+                    checks.Add((check, kind));
                 }
             }
         }
@@ -437,7 +430,10 @@ namespace LockDiscipline.Generator.Parse
             }
         }
 
-        // out and params-span parameters are scoped implicitly; writing scoped again would not match them.
+        // out and params-span parameters are scoped implicitly: only other scoped parameters say so in code.
+        private static bool IsWrittenScoped(IParameterSymbol parameter)
+            => parameter.ScopedKind != ScopedKind.None && parameter.RefKind != RefKind.Out && !parameter.IsParams;
+
         private static string Modifier(RefKind kind) => kind switch
         {
             RefKind.Ref => "ref ",
