@@ -45,7 +45,7 @@ public static class GeneratorHarness
     /// A compilation of the sources (paths relative to <see cref="ProjectDirectory"/>), against the runtime
     /// library's engine, or with <paramref name="withRecordingHooks"/> against <see cref="RecordingHooks"/>.
     /// </summary>
-    public static CSharpCompilation Compile(IEnumerable<(string Path, string Source)> files, CSharpParseOptions? parseOptions = null, OptimizationLevel optimization = OptimizationLevel.Debug, bool withRecordingHooks = false)
+    public static CSharpCompilation Compile(IEnumerable<(string Path, string Source)> files, CSharpParseOptions? parseOptions = null, OptimizationLevel optimization = OptimizationLevel.Debug, bool withRecordingHooks = false, IEnumerable<MetadataReference>? references = null)
     {
         parseOptions ??= ParseOptions();
         var trees = files.Select(f => CSharpSyntaxTree.ParseText(f.Source, parseOptions, ProjectDirectory + f.Path)).ToList();
@@ -57,7 +57,7 @@ public static class GeneratorHarness
         return CSharpCompilation.Create(
             "TestProject",
             trees,
-            References.Value,
+            references ?? References.Value,
             new CSharpCompilationOptions(OutputKind.DynamicallyLinkedLibrary, nullableContextOptions: NullableContextOptions.Enable, optimizationLevel: optimization));
     }
 
@@ -69,15 +69,20 @@ public static class GeneratorHarness
             driverOptions: new GeneratorDriverOptions(IncrementalGeneratorOutputKind.None, trackIncrementalGeneratorSteps: true));
 
     /// <summary>Runs the generator once over the sources and returns the result and the compilation with the generated code.</summary>
-    public static GeneratorRun Run(IEnumerable<(string Path, string Source)> files, IReadOnlyDictionary<string, string>? properties = null, CSharpParseOptions? parseOptions = null, OptimizationLevel optimization = OptimizationLevel.Debug, bool withRecordingHooks = false)
+    public static GeneratorRun Run(IEnumerable<(string Path, string Source)> files, IReadOnlyDictionary<string, string>? properties = null, CSharpParseOptions? parseOptions = null, OptimizationLevel optimization = OptimizationLevel.Debug, bool withRecordingHooks = false, IEnumerable<MetadataReference>? references = null)
     {
-        var compilation = Compile(files, parseOptions, optimization, withRecordingHooks);
+        var compilation = Compile(files, parseOptions, optimization, withRecordingHooks, references);
         var driver = CreateDriver(properties, parseOptions).RunGeneratorsAndUpdateCompilation(compilation, out var output, out var generatorDiagnostics);
         return new GeneratorRun(driver, driver.GetRunResult(), output, generatorDiagnostics);
     }
 
     public static GeneratorRun Run(string path, string source, IReadOnlyDictionary<string, string>? properties = null)
         => Run(new[] { (path, source) }, properties);
+
+    /// <summary>What a netstandard2.0 library compiles against: its reference assemblies and the runtime library's netstandard2.0 build.</summary>
+    public static IEnumerable<MetadataReference> NetStandard20References()
+        => Basic.Reference.Assemblies.NetStandard20.References.All
+            .Append(MetadataReference.CreateFromFile(Path.Combine(AppContext.BaseDirectory, "netstandard2.0", "LockDiscipline.dll")));
 
     private static ImmutableArray<MetadataReference> LoadReferences()
     {
