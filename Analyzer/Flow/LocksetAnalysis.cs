@@ -236,11 +236,7 @@ namespace LockDiscipline.Analyzer.Flow
 
                         if (_recording)
                         {
-                            _flow.Acquisitions.Add(new AcquisitionEvent(
-                                operation,
-                                state.Holds,
-                                state.HardIrqsOff || operation.IrqEffect == IrqEffect.HardIrqsOff,
-                                state.SoftIrqsOff || operation.IrqEffect == IrqEffect.SoftIrqsOff));
+                            _flow.Acquisitions.Add(AcquisitionAt(operation, state));
                         }
 
                         state = state.Acquire(operation, operation.TakenFlag, whenValue: true, certain: true);
@@ -254,11 +250,7 @@ namespace LockDiscipline.Analyzer.Flow
 
                         if (_recording)
                         {
-                            _flow.TryAcquisitions.Add(new AcquisitionEvent(
-                                operation,
-                                state.Holds,
-                                state.HardIrqsOff || operation.IrqEffect == IrqEffect.HardIrqsOff,
-                                state.SoftIrqsOff || operation.IrqEffect == IrqEffect.SoftIrqsOff));
+                            _flow.TryAcquisitions.Add(AcquisitionAt(operation, state));
                         }
 
                         if (_recording && operation.SleepsOnTimeout && operation.Class.Sleeps)
@@ -291,6 +283,14 @@ namespace LockDiscipline.Analyzer.Flow
 
             return state;
         }
+
+        /// <summary>An acquisition with the state it is made in; <c>LockIrqSave</c> switches interrupts off before it acquires.</summary>
+        private static AcquisitionEvent AcquisitionAt(LockOperation operation, LockState state)
+            => new AcquisitionEvent(
+                operation,
+                state.Holds,
+                state.HardIrqsOff || operation.IrqEffect == IrqEffect.HardIrqsOff,
+                state.SoftIrqsOff || operation.IrqEffect == IrqEffect.SoftIrqsOff);
 
         private static bool ContainsRelease(IReadOnlyList<LockOperation> operations)
         {
