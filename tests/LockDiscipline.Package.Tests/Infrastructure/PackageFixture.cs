@@ -152,15 +152,57 @@ public sealed class PackageFixture : IDisposable
             </Project>
             """);
 
+        return RunBuild(name, projectDirectory, project);
+    }
+
+    /// <summary>
+    /// Builds (once per run and <paramref name="name"/>, then cached) a copy of an existing project
+    /// folder of the repository, such as a sample, in <paramref name="configuration"/>: everything in it
+    /// but bin/ and obj/ is copied, and <c>$(LockDisciplineVersion)</c> is the version under test.
+    /// </summary>
+    public ConsumerBuild BuildProjectCopy(string name, string sourceDirectory, string configuration)
+    {
+        return _builds.GetOrAdd(name, _ => new Lazy<ConsumerBuild>(() =>
+        {
+            string projectDirectory = Path.Combine(TempRoot, "consumers", name);
+            CopyProjectFolder(sourceDirectory, projectDirectory);
+            string project = Directory.GetFiles(projectDirectory, "*.csproj").Single();
+            return RunBuild(name, projectDirectory, project, "-c", configuration, "-p:LockDisciplineVersion=" + PackageVersion);
+        })).Value;
+    }
+
+    private static void CopyProjectFolder(string source, string target)
+    {
+        Directory.CreateDirectory(target);
+        foreach (string file in Directory.GetFiles(source))
+        {
+            File.Copy(file, Path.Combine(target, Path.GetFileName(file)), overwrite: true);
+        }
+
+        foreach (string folder in Directory.GetDirectories(source))
+        {
+            string folderName = Path.GetFileName(folder);
+            if (folderName is not ("bin" or "obj"))
+            {
+                CopyProjectFolder(folder, Path.Combine(target, folderName));
+            }
+        }
+    }
+
+    private static ConsumerBuild RunBuild(string name, string projectDirectory, string project, params string[] extraArguments)
+    {
         // The console shows diagnostics; the detailed file log also has the compiler's analyzer
         // report (-p:ReportAnalyzer=true), which proves the analyzer was loaded and run.
         string detailedLog = Path.Combine(projectDirectory, "build.log");
         ProcessResult result = ProcessRunner.RunDotnet(
             projectDirectory,
-            "build", project,
-            "-nologo", "-v:q", "-tl:off", "-nodeReuse:false",
-            "-p:ReportAnalyzer=true",
-            $"-flp:verbosity=detailed;logfile={detailedLog}");
+            new[]
+            {
+                "build", project,
+                "-nologo", "-v:q", "-tl:off", "-nodeReuse:false",
+                "-p:ReportAnalyzer=true",
+                $"-flp:verbosity=detailed;logfile={detailedLog}",
+            }.Concat(extraArguments).ToArray());
 
         return new ConsumerBuild(
             name,

@@ -14,6 +14,17 @@ public sealed record ProcessResult(string CommandLine, int ExitCode, string Outp
     }
 }
 
+/// <summary>
+/// The outcome of running a built program: exit code, and what it wrote to standard output and to
+/// standard error, each stream in its own order.
+/// </summary>
+public sealed record ProgramRun(string CommandLine, int ExitCode, string StandardOutput, string StandardError)
+{
+    /// <summary>The command and both streams, for assertion messages.</summary>
+    public string Describe() =>
+        $"$ {CommandLine}\n(exit code {ExitCode})\n--- standard output ---\n{StandardOutput}--- standard error ---\n{StandardError}";
+}
+
 /// <summary>Runs the dotnet CLI as a user would, isolated from the test host's MSBuild environment.</summary>
 public static class ProcessRunner
 {
@@ -43,6 +54,32 @@ public static class ProcessRunner
     }
 
     public static ProcessResult RunDotnet(string workingDirectory, params string[] arguments)
+    {
+        var output = new StringBuilder();
+        (string commandLine, int exitCode) = Run(workingDirectory, arguments, output, output);
+        lock (output)
+        {
+            return new ProcessResult(commandLine, exitCode, output.ToString());
+        }
+    }
+
+    /// <summary>Runs a program through the dotnet host (<c>dotnet app.dll</c>), keeping its standard output and error apart.</summary>
+    public static ProgramRun RunDotnetProgram(string workingDirectory, params string[] arguments)
+    {
+        var standardOutput = new StringBuilder();
+        var standardError = new StringBuilder();
+        (string commandLine, int exitCode) = Run(workingDirectory, arguments, standardOutput, standardError);
+        lock (standardOutput)
+        {
+            lock (standardError)
+            {
+                return new ProgramRun(commandLine, exitCode, standardOutput.ToString(), standardError.ToString());
+            }
+        }
+    }
+
+    /// <summary>Runs the dotnet host; each stream's lines are appended to its builder (locked, so both may be the same).</summary>
+    private static (string CommandLine, int ExitCode) Run(string workingDirectory, string[] arguments, StringBuilder standardOutput, StringBuilder standardError)
     {
         var start = new ProcessStartInfo(DotnetHost)
         {
@@ -75,10 +112,9 @@ public static class ProcessRunner
         start.Environment["DOTNET_SKIP_FIRST_TIME_EXPERIENCE"] = "1";
 
         string commandLine = "dotnet " + string.Join(" ", arguments.Select(a => a.Contains(' ') ? "\"" + a + "\"" : a));
-        var output = new StringBuilder();
         using var process = new Process { StartInfo = start };
-        process.OutputDataReceived += (_, e) => { if (e.Data is not null) { lock (output) { output.AppendLine(e.Data); } } };
-        process.ErrorDataReceived += (_, e) => { if (e.Data is not null) { lock (output) { output.AppendLine(e.Data); } } };
+        process.OutputDataReceived += (_, e) => { if (e.Data is not null) { lock (standardOutput) { standardOutput.AppendLine(e.Data); } } };
+        process.ErrorDataReceived += (_, e) => { if (e.Data is not null) { lock (standardError) { standardError.AppendLine(e.Data); } } };
         process.Start();
         process.StandardInput.Close();
         process.BeginOutputReadLine();
@@ -88,13 +124,10 @@ public static class ProcessRunner
         {
             process.Kill(entireProcessTree: true);
             process.WaitForExit();
-            throw new TimeoutException($"`{commandLine}` did not finish within {Timeout}.\n{output}");
+            throw new TimeoutException($"`{commandLine}` did not finish within {Timeout}.\n{standardOutput}{(ReferenceEquals(standardOutput, standardError) ? "" : standardError.ToString())}");
         }
 
         process.WaitForExit(); // drains the asynchronous output readers
-        lock (output)
-        {
-            return new ProcessResult(commandLine, process.ExitCode, output.ToString());
-        }
+        return (commandLine, process.ExitCode);
     }
 }

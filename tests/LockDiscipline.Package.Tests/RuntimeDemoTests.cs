@@ -1,0 +1,255 @@
+using System.Collections.Concurrent;
+using System.Reflection.Metadata;
+using System.Reflection.PortableExecutable;
+using System.Xml.Linq;
+using LockDiscipline.Package.Tests.Infrastructure;
+
+namespace LockDiscipline.Package.Tests;
+
+/// <summary>
+/// samples/RuntimeDemo, built from the packed package with nothing but its PackageReference, is the
+/// acceptance test of the runtime checks. On one thread it takes two <c>[LockClass]</c> mutexes in both
+/// orders, takes a spinlock plainly and with <c>LockIrqSave</c> from a <c>[HardIrqContext]</c> method,
+/// and unlocks a mutex it does not hold. In Debug the package's generated checks print the three
+/// lockdep reports, naming the classes and the Device.cs lines (found by their <c>// runtime: ...</c>
+/// comments), and the program keeps running to "done"; in Release the assembly has no generated checks
+/// and nothing is reported.
+/// </summary>
+[Collection(PackageCollection.Name)]
+public sealed class RuntimeDemoTests
+{
+    private const string CircularTitle = "WARNING: possible circular locking dependency detected";
+    private const string InconsistentTitle = "WARNING: inconsistent lock state";
+    private const string BadUnlockTitle = "WARNING: bad unlock balance detected!";
+    private const string GeneratedNamespace = "LockDiscipline.Generated";
+
+    /// <summary>What each report must name: its lock classes, and its call sites as (member, marker comment of the line).</summary>
+    private static readonly Dictionary<string, (string[] Classes, (string Member, string Marker)[] Sites)> Expected = new()
+    {
+        [CircularTitle] = (
+            new[] { "dev_config_mutex", "dev_stats_mutex" },
+            new[]
+            {
+                ("Device.CollectStats", "WARNING: possible circular locking dependency detected"),
+                ("Device.CollectStats", "dev_stats_mutex held for the reverse order"),
+                ("Device.Reconfigure", "dev_config_mutex -> dev_stats_mutex, the first order"),
+            }),
+        [InconsistentTitle] = (
+            new[] { "dev_fault_lock" },
+            new[]
+            {
+                ("Device.FaultInterrupt", "WARNING: inconsistent lock state"),
+                ("Device.ClearFaults", "{HARDIRQ-ON-W} taken with hard IRQs on"),
+            }),
+        [BadUnlockTitle] = (
+            new[] { "dev_reset_mutex" },
+            new[] { ("Device.FinishReset", "WARNING: bad unlock balance detected!") }),
+    };
+
+    /// <summary>The lines the demo prints around its scenarios, in order: each "after" line proves it kept running.</summary>
+    private static readonly string[] ProgressLines =
+    {
+        "[1/3] before:", "[1/3] after: still running",
+        "[2/3] before:", "[2/3] after: still running",
+        "[3/3] before:", "[3/3] after: still running",
+        "done",
+    };
+
+    private static readonly ConcurrentDictionary<string, Lazy<ProgramRun>> Runs = new();
+
+    private readonly PackageFixture _package;
+
+    public RuntimeDemoTests(PackageFixture package)
+    {
+        _package = package;
+    }
+
+    private static string SampleDirectory => Path.Combine(RepositoryLayout.Root, "samples", "RuntimeDemo");
+
+    [Fact]
+    public void Demo_project_has_nothing_but_the_package_reference()
+    {
+        XDocument project = XDocument.Load(Path.Combine(SampleDirectory, "RuntimeDemo.csproj"));
+        XElement[] items = project.Root!.Elements("ItemGroup").Elements().ToArray();
+        XElement reference = Assert.Single(items);
+        Assert.Equal("PackageReference", reference.Name.LocalName);
+        Assert.Equal("LockDiscipline", (string?)reference.Attribute("Include"));
+
+        // The package alone turns the checks on in Debug and sets up the interceptors.
+        string[] properties = project.Root.Elements("PropertyGroup").Elements().Select(e => e.Name.LocalName).ToArray();
+        foreach (string property in new[] { "LockDisciplineRuntimeChecks", "InterceptorsNamespaces", "InterceptorsPreviewNamespaces", "Features", "Configuration", "Optimize" })
+        {
+            Assert.DoesNotContain(property, properties);
+        }
+    }
+
+    [Theory]
+    [InlineData("Debug")]
+    [InlineData("Release")]
+    public void Demo_builds_with_no_warning(string configuration)
+    {
+        ConsumerBuild build = Build(configuration);
+
+        Assert.True(build.Process.ExitCode == 0, $"The {configuration} build failed.\n" + build.Describe());
+        BuildDiagnostic[] reported = build.Diagnostics.Where(d => d.Severity is "warning" or "error").ToArray();
+        Assert.True(reported.Length == 0, "Unexpected diagnostics:\n  " + string.Join("\n  ", reported.Select(d => d.ToString())) + "\n" + build.Describe());
+        AnalyzerAssertions.AssertAnalyzerHealthy(build);
+    }
+
+    [Fact]
+    public void Debug_run_prints_the_three_reports_and_keeps_running_to_done()
+    {
+        ProgramRun run = Run("Debug");
+
+        Assert.True(run.ExitCode == 0, "The Debug run failed.\n" + run.Describe());
+        AssertKeptRunning(run);
+        Assert.Equal(new[] { CircularTitle, InconsistentTitle, BadUnlockTitle }, Reports(run).Select(r => r.Title));
+        Assert.DoesNotContain("KMutex.Unlock threw", run.StandardOutput, StringComparison.Ordinal);
+        Assert.Contains("generated checks: present", run.StandardOutput, StringComparison.Ordinal);
+    }
+
+    [Theory]
+    [InlineData(CircularTitle)]
+    [InlineData(InconsistentTitle)]
+    [InlineData(BadUnlockTitle)]
+    public void Debug_report_names_the_lock_classes_and_the_call_sites(string title)
+    {
+        ProgramRun run = Run("Debug");
+        (string Title, string Text)[] reports = Reports(run).Where(r => r.Title == title).ToArray();
+        Assert.True(reports.Length == 1, $"Expected one '{title}' report, found {reports.Length}.\n" + run.Describe());
+        string text = reports[0].Text;
+
+        (string[] classes, (string Member, string Marker)[] sites) = Expected[title];
+        foreach (string cls in classes)
+        {
+            Assert.True(text.Contains("(" + cls + ")", StringComparison.Ordinal), $"The report does not name ({cls}):\n{text}");
+        }
+
+        string source = Path.Combine(Build("Debug").ProjectDirectory, "Device.cs");
+        foreach ((string member, string marker) in sites)
+        {
+            string site = $"{member} (Device.cs:{MarkerLine(source, marker)})";
+            Assert.True(text.Contains(site, StringComparison.Ordinal), $"The report does not give the call site {site}:\n{text}");
+        }
+
+        if (title == InconsistentTitle)
+        {
+            Assert.Contains("inconsistent {HARDIRQ-ON-W} -> {IN-HARDIRQ-W} usage.", text, StringComparison.Ordinal);
+        }
+    }
+
+    [Fact]
+    public void Debug_assembly_contains_the_generated_checks()
+    {
+        (int generatedTypes, string[] engineTypes) = GeneratedChecks("Debug");
+
+        Assert.True(generatedTypes > 0, $"The Debug assembly has no type in {GeneratedNamespace}.");
+        Assert.Contains("LockDiscipline.Validation.LockdepHooks", engineTypes);
+    }
+
+    [Fact]
+    public void Release_run_prints_no_report_and_runs_to_done()
+    {
+        ProgramRun run = Run("Release");
+
+        Assert.True(run.ExitCode == 0, "The Release run failed.\n" + run.Describe());
+        AssertKeptRunning(run);
+        Assert.True(run.StandardError.Trim().Length == 0, "The Release run wrote to standard error.\n" + run.Describe());
+        Assert.DoesNotContain("WARNING:", run.StandardOutput, StringComparison.Ordinal);
+        Assert.Contains("generated checks: none", run.StandardOutput, StringComparison.Ordinal);
+    }
+
+    [Fact]
+    public void Release_assembly_contains_no_generated_checks()
+    {
+        (int generatedTypes, string[] engineTypes) = GeneratedChecks("Release");
+
+        Assert.Equal(0, generatedTypes);
+        Assert.Empty(engineTypes);
+    }
+
+    private ConsumerBuild Build(string configuration) =>
+        _package.BuildProjectCopy("RuntimeDemo-" + configuration, SampleDirectory, configuration);
+
+    private static string OutputAssembly(ConsumerBuild build, string configuration) =>
+        Path.Combine(build.ProjectDirectory, "bin", configuration, "net10.0", "RuntimeDemo.dll");
+
+    private ProgramRun Run(string configuration)
+    {
+        ConsumerBuild build = Build(configuration);
+        Assert.True(build.Process.ExitCode == 0, $"The {configuration} build failed.\n" + build.Describe());
+        string assembly = OutputAssembly(build, configuration);
+        return Runs.GetOrAdd(assembly, path => new Lazy<ProgramRun>(() => ProcessRunner.RunDotnetProgram(build.ProjectDirectory, path))).Value;
+    }
+
+    /// <summary>
+    /// The types the assembly defines in <see cref="GeneratedNamespace"/> (or that are the generator's
+    /// file-local InterceptsLocationAttribute), and the types of the engine's generated-code API
+    /// (LockDiscipline.Validation) it references: only generated checks use either.
+    /// </summary>
+    private (int GeneratedTypes, string[] EngineTypes) GeneratedChecks(string configuration)
+    {
+        ConsumerBuild build = Build(configuration);
+        Assert.True(build.Process.ExitCode == 0, $"The {configuration} build failed.\n" + build.Describe());
+
+        using var pe = new PEReader(File.OpenRead(OutputAssembly(build, configuration)));
+        MetadataReader reader = pe.GetMetadataReader();
+        int generated = reader.TypeDefinitions
+            .Select(reader.GetTypeDefinition)
+            .Count(t => reader.GetString(t.Namespace).StartsWith(GeneratedNamespace, StringComparison.Ordinal) ||
+                        reader.GetString(t.Name).Contains("InterceptsLocationAttribute", StringComparison.Ordinal));
+        string[] engine = reader.TypeReferences
+            .Select(reader.GetTypeReference)
+            .Select(t => reader.GetString(t.Namespace) + "." + reader.GetString(t.Name))
+            .Where(name => name.StartsWith("LockDiscipline.Validation.", StringComparison.Ordinal))
+            .Order(StringComparer.Ordinal)
+            .ToArray();
+        return (generated, engine);
+    }
+
+    private static void AssertKeptRunning(ProgramRun run)
+    {
+        string[] lines = run.StandardOutput.Split('\n').Select(l => l.TrimEnd('\r')).Where(l => l.Length > 0).ToArray();
+        int previous = -1;
+        foreach (string expected in ProgressLines)
+        {
+            int at = Array.FindIndex(lines, previous + 1, l => l.StartsWith(expected, StringComparison.Ordinal));
+            Assert.True(at > previous, $"'{expected}' is missing or out of order.\n" + run.Describe());
+            previous = at;
+        }
+
+        Assert.Equal("done", lines[^1]);
+    }
+
+    /// <summary>The reports on standard error: each starts with a line of '=' and its title ("WARNING: ...").</summary>
+    private static IReadOnlyList<(string Title, string Text)> Reports(ProgramRun run)
+    {
+        string[] lines = run.StandardError.Split('\n').Select(l => l.TrimEnd('\r')).ToArray();
+        var starts = new List<int>();
+        for (int i = 0; i + 1 < lines.Length; i++)
+        {
+            if (lines[i].Length > 0 && lines[i].All(c => c == '=') && lines[i + 1].Length == lines[i].Length)
+            {
+                starts.Add(i);
+            }
+        }
+
+        var reports = new List<(string, string)>();
+        for (int k = 0; k < starts.Count; k++)
+        {
+            int end = k + 1 < starts.Count ? starts[k + 1] : lines.Length;
+            reports.Add((lines[starts[k] + 1], string.Join("\n", lines[starts[k]..end])));
+        }
+
+        return reports;
+    }
+
+    /// <summary>The 1-based line of the demo source whose comment is <c>// runtime: MARKER</c>.</summary>
+    private static int MarkerLine(string sourceFile, string marker)
+    {
+        string[] lines = File.ReadAllLines(sourceFile);
+        int[] matches = Enumerable.Range(0, lines.Length).Where(i => lines[i].Contains("// runtime: " + marker, StringComparison.Ordinal)).ToArray();
+        Assert.True(matches.Length == 1, $"Expected one line marked '// runtime: {marker}' in {sourceFile}, found {matches.Length}.");
+        return matches[0] + 1;
+    }
+}
