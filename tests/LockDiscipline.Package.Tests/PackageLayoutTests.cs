@@ -29,6 +29,16 @@ public sealed class PackageLayoutTests
         "lib/netstandard2.0/LockDiscipline.xml",
     };
 
+    /// <summary>
+    /// The props that switch the runtime checks on in Debug (LockDisciplineRuntimeChecks), show the
+    /// property to the generator and list its interceptors' namespace, for direct and transitive users.
+    /// </summary>
+    private static readonly string[] BuildEntries =
+    {
+        "build/LockDiscipline.props",
+        "buildTransitive/LockDiscipline.props",
+    };
+
     private readonly PackageFixture _package;
 
     public PackageLayoutTests(PackageFixture package)
@@ -55,6 +65,44 @@ public sealed class PackageLayoutTests
     {
         string[] actual = _package.EntryNames.Where(e => e.StartsWith("lib/", StringComparison.Ordinal)).Order(StringComparer.Ordinal).ToArray();
         Assert.Equal(LibEntries, actual);
+    }
+
+    [Fact]
+    public void Build_folders_hold_exactly_the_props_for_direct_and_transitive_consumers()
+    {
+        string[] actual = _package.EntryNames
+            .Where(e => e.StartsWith("build/", StringComparison.Ordinal) || e.StartsWith("buildTransitive/", StringComparison.Ordinal))
+            .Order(StringComparer.Ordinal)
+            .ToArray();
+        Assert.Equal(BuildEntries, actual);
+    }
+
+    [Fact]
+    public void Package_holds_exactly_the_analyzers_the_runtime_library_the_props_and_the_readme()
+    {
+        // Everything but the files NuGet itself adds (the nuspec, _rels/, package/, [Content_Types].xml).
+        string[] actual = _package.EntryNames
+            .Where(e => !e.EndsWith(".nuspec", StringComparison.Ordinal) && !e.StartsWith("_rels/", StringComparison.Ordinal) &&
+                        !e.StartsWith("package/", StringComparison.Ordinal) && e != "[Content_Types].xml")
+            .Order(StringComparer.Ordinal)
+            .ToArray();
+        string[] expected = AnalyzerEntries.Concat(LibEntries).Concat(BuildEntries).Append("README.md").Order(StringComparer.Ordinal).ToArray();
+        Assert.Equal(expected, actual);
+    }
+
+    [Fact]
+    public void Build_props_turn_the_runtime_checks_on_in_Debug_and_list_the_interceptors_namespace()
+    {
+        XDocument props = XDocument.Load(_package.ExtractEntry("build/LockDiscipline.props"));
+        XElement[] checks = props.Descendants().Where(e => e.Name.LocalName == "LockDisciplineRuntimeChecks").ToArray();
+        Assert.Contains(checks, e => e.Value == "true" && ((string?)e.Attribute("Condition") ?? "").Contains("'Debug'", StringComparison.Ordinal));
+        Assert.Contains(checks, e => e.Value == "false");
+        Assert.Contains(props.Descendants().Where(e => e.Name.LocalName == "InterceptorsNamespaces"), e => e.Value.Contains("LockDiscipline.Generated", StringComparison.Ordinal));
+        Assert.Contains(props.Descendants().Where(e => e.Name.LocalName == "CompilerVisibleProperty"), e => (string?)e.Attribute("Include") == "LockDisciplineRuntimeChecks");
+
+        // Transitive consumers get the same settings.
+        XDocument transitive = XDocument.Load(_package.ExtractEntry("buildTransitive/LockDiscipline.props"));
+        Assert.Contains(transitive.Descendants().Where(e => e.Name.LocalName == "Import"), e => ((string?)e.Attribute("Project") ?? "").EndsWith("build/LockDiscipline.props", StringComparison.Ordinal));
     }
 
     [Theory]
