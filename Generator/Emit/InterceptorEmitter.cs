@@ -31,6 +31,7 @@ namespace LockDiscipline.Generator.Emit
             writer.Line("using Site = global::LockDiscipline.Validation.LockSite;");
             writer.Line();
             writer.Line("[global::System.ComponentModel.EditorBrowsable(global::System.ComponentModel.EditorBrowsableState.Never)]");
+            writer.Line(Names.GeneratedCodeAttribute);
             writer.Open("internal static class " + Names.InterceptorsClass(file.Path));
 
             // Interceptors in source order, lock operations and annotated calls interleaved.

@@ -11,6 +11,12 @@ namespace LockDiscipline.Generator.Emit
         public const string RegistryClass = "LockClasses";
 
         /// <summary>
+        /// Marks the generated types as LockDiscipline's: the runtime validator leaves their frames out of
+        /// the stack traces in its reports, and tools treat them as generated code.
+        /// </summary>
+        public const string GeneratedCodeAttribute = "[global::System.CodeDom.Compiler.GeneratedCode(\"LockDiscipline.Generator\", \"1.0\")]";
+
+        /// <summary>
         /// The registry field of a lock class. The mapping is injective, so distinct class names never
         /// collide and each file's interceptors can name a field without seeing the others: letters and
         /// digits stay, <c>_</c> becomes <c>__</c>, <c>.</c> becomes <c>_D</c>, anything else <c>_X</c> and four hex digits.

@@ -58,6 +58,7 @@ namespace LockDiscipline.Generator.Emit
             writer.Line("/// -1 when it has none.");
             writer.Line("/// </summary>");
             writer.Line("[global::System.ComponentModel.EditorBrowsable(global::System.ComponentModel.EditorBrowsableState.Never)]");
+            writer.Line(Names.GeneratedCodeAttribute);
             writer.Open("internal static class " + Names.RegistryClass);
             for (var i = 0; i < model.Entries.Count; i++)
             {
