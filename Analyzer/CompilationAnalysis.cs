@@ -48,6 +48,7 @@ namespace LockDiscipline.Analyzer
                     case OperationKind.ConstructorBody:
                     case OperationKind.FieldInitializer:
                     case OperationKind.PropertyInitializer:
+                    case OperationKind.Block: // expression-bodied members arrive as a parentless block
                         break;
                     default:
                         continue;
@@ -59,7 +60,13 @@ namespace LockDiscipline.Analyzer
                 }
 
                 var graph = context.GetControlFlowGraph(block);
-                AnalyzeGraph(graph, context.OwningSymbol as IMethodSymbol, enclosing: null, context.ReportDiagnostic);
+                var owner = context.OwningSymbol switch
+                {
+                    IMethodSymbol method => method,
+                    IPropertySymbol { GetMethod: { } getter } when root.Kind != OperationKind.PropertyInitializer => getter,
+                    _ => null,
+                };
+                AnalyzeGraph(graph, owner, enclosing: null, context.ReportDiagnostic);
             }
         }
 

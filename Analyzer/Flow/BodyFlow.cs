@@ -30,13 +30,19 @@ namespace LockDiscipline.Analyzer.Flow
     /// <summary>An operation that can put the thread to sleep, other than a lock acquisition.</summary>
     internal sealed class SleepEvent
     {
-        public SleepEvent(IOperation site, string what, ImmutableArray<HeldLock> held, bool atomic)
+        public SleepEvent(IOperation site, string what, ImmutableArray<HeldLock> held, bool hardIrqsOff, bool softIrqsOff, bool atomic)
         {
             Site = site;
             What = what;
             Held = held;
+            HardIrqsOff = hardIrqsOff;
+            SoftIrqsOff = softIrqsOff;
             Atomic = atomic;
         }
+
+        public bool HardIrqsOff { get; }
+
+        public bool SoftIrqsOff { get; }
 
         public IOperation Site { get; }
 

@@ -252,9 +252,9 @@ namespace LockDiscipline.Analyzer.Flow
                             Throw(state, invocation, frame);
                         }
 
-                        if (_recording && operation.HasTimeout && operation.Class.Sleeps)
+                        if (_recording && operation.SleepsOnTimeout && operation.Class.Sleeps)
                         {
-                            _flow.Sleeps.Add(new SleepEvent(invocation, invocation.TargetMethod.Name + " with a timeout", state.Holds, state.IsAtomic));
+                            _flow.Sleeps.Add(new SleepEvent(invocation, invocation.TargetMethod.Name + " with a timeout", state.Holds, state.HardIrqsOff, state.SoftIrqsOff, state.IsAtomic));
                         }
 
                         state = state.Acquire(operation, (object?)operation.TakenFlag ?? invocation, operation.SuccessValue, certain: false);
@@ -320,8 +320,10 @@ namespace LockDiscipline.Analyzer.Flow
                 return;
             }
 
-            _flow.Sleeps.Add(new SleepEvent(site, what, state.Holds, state.IsAtomic));
-            if (_resolver.BlockingWaitKind(method) is not { } how)
+            _flow.Sleeps.Add(new SleepEvent(site, what, state.Holds, state.HardIrqsOff, state.SoftIrqsOff, state.IsAtomic));
+
+            // WaitAny returns when any of the work finishes, so one task needing the lock does not block it.
+            if (_resolver.BlockingWaitKind(method) is not { } how || how == "WaitAny")
             {
                 return;
             }
@@ -338,18 +340,16 @@ namespace LockDiscipline.Analyzer.Flow
             }
             else if (site is IInvocationOperation invocation)
             {
+                // Task.WaitAll(a, b), WaitAll(new[] { a, b }) and the params-span overload all name the tasks inside the arguments.
                 foreach (var argument in invocation.Arguments)
                 {
-                    if (_origins.Unwrap(argument.Value) is IArrayCreationOperation { Initializer: { } tasks })
+                    foreach (var operand in argument.Value.DescendantsAndSelf())
                     {
-                        foreach (var task in tasks.ElementValues)
+                        if (operand is ILocalReferenceOperation or IFieldReferenceOperation or IParameterReferenceOperation or IInvocationOperation
+                            && KnownSymbols.IsOrDerives(operand.Type, _resolvers.Known.Task))
                         {
-                            RecordWait(site, how, task, state);
+                            RecordWait(site, how, operand, state);
                         }
-                    }
-                    else
-                    {
-                        RecordWait(site, how, argument.Value, state);
                     }
                 }
             }
@@ -385,18 +385,7 @@ namespace LockDiscipline.Analyzer.Flow
             };
 
         private ISymbol? DelegateSlot(IOperation? instance)
-        {
-            var source = instance is null ? null : _origins.Unwrap(instance);
-            return source switch
-            {
-                IFieldReferenceOperation field => field.Field.AssociatedSymbol as IEventSymbol ?? (ISymbol)field.Field.OriginalDefinition,
-                IPropertyReferenceOperation property => property.Property.OriginalDefinition,
-                IEventReferenceOperation eventReference => eventReference.Event.OriginalDefinition,
-                IParameterReferenceOperation parameter => parameter.Parameter,
-                ILocalReferenceOperation local => local.Local,
-                _ => null,
-            };
-        }
+            => instance is null ? null : DelegateBindingCollector.SlotOf(instance, _origins);
 
         private static bool IsVirtualCall(IMethodSymbol method, IOperation? instance)
         {

@@ -54,7 +54,7 @@ namespace LockDiscipline.Analyzer.Graph
                 {
                     foreach (var acquisition in acquisitions)
                     {
-                        if (acquisition.Class.Primitive == LockPrimitive.KLockMap)
+                        if (acquisition.Class.IsLockMap)
                         {
                             // A lockdep map only orders; it is never the lock an interrupt spins on.
                             continue;

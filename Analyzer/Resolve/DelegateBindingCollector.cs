@@ -55,7 +55,7 @@ namespace LockDiscipline.Analyzer.Resolve
                             case IEventAssignmentOperation { Adds: true, EventReference: IEventReferenceOperation eventReference } eventAssignment:
                                 Add(bindings, eventReference.Event.OriginalDefinition, eventAssignment.HandlerValue, origins);
                                 break;
-                            case ISimpleAssignmentOperation assignment when assignment.Type?.TypeKind == TypeKind.Delegate && SlotOf(assignment.Target, origins) is { } slot:
+                            case ISimpleAssignmentOperation assignment when assignment.Target.Type?.TypeKind == TypeKind.Delegate && SlotOf(assignment.Target, origins) is { } slot:
                                 Add(bindings, slot, assignment.Value, origins);
                                 break;
                             case ISimpleAssignmentOperation assignment when WorkStarts.StartedWork(assignment.Value, origins, known) is { } work && SlotOf(assignment.Target, origins) is { } workSlot:
@@ -64,6 +64,17 @@ namespace LockDiscipline.Analyzer.Resolve
                             case IArgumentOperation { Parameter: { } parameter } argument
                                 when parameter.Type.TypeKind == TypeKind.Delegate && SymbolEqualityComparer.Default.Equals(parameter.ContainingAssembly, assembly):
                                 Add(bindings, parameter.OriginalDefinition, argument.Value, origins);
+                                break;
+                            case IInvocationOperation { Instance: { } collection } invocation
+                                when IsCollectionAdd(invocation) && SlotOf(collection, origins) is { } collectionSlot:
+                                foreach (var argument in invocation.Arguments)
+                                {
+                                    if (argument.Value.Type?.TypeKind == TypeKind.Delegate)
+                                    {
+                                        Add(bindings, collectionSlot, argument.Value, origins);
+                                    }
+                                }
+
                                 break;
                         }
                     }
@@ -86,15 +97,61 @@ namespace LockDiscipline.Analyzer.Resolve
             }
         }
 
-        public static ISymbol? SlotOf(IOperation operation, ValueOrigins origins) => origins.Unwrap(operation) switch
+        /// <summary>
+        /// The symbol that stands for where a delegate value lives. The elements of a collection or array
+        /// share its slot: what is added to <c>_notifiers</c> is what a <c>foreach</c> over it invokes.
+        /// </summary>
+        public static ISymbol? SlotOf(IOperation operation, ValueOrigins origins)
         {
-            IFieldReferenceOperation field => field.Field.AssociatedSymbol as IEventSymbol ?? (ISymbol)field.Field.OriginalDefinition,
-            IPropertyReferenceOperation property => property.Property.OriginalDefinition,
-            IEventReferenceOperation eventReference => eventReference.Event.OriginalDefinition,
-            IParameterReferenceOperation parameter => parameter.Parameter.OriginalDefinition,
-            ILocalReferenceOperation local => local.Local,
-            _ => null,
-        };
+            for (var depth = 0; depth < 8; depth++)
+            {
+                switch (origins.Unwrap(operation))
+                {
+                    case IFieldReferenceOperation field:
+                        return field.Field.AssociatedSymbol as IEventSymbol ?? (ISymbol)field.Field.OriginalDefinition;
+                    case IPropertyReferenceOperation { Arguments.Length: > 0, Instance: { } indexed }:
+                        operation = indexed;
+                        continue;
+                    case IPropertyReferenceOperation { Property.Name: "Current", Instance: { } enumerator }
+                        when origins.Unwrap(enumerator) is IInvocationOperation { TargetMethod.Name: "GetEnumerator", Instance: { } enumerated }:
+                        operation = enumerated;
+                        continue;
+                    case IPropertyReferenceOperation property:
+                        return property.Property.OriginalDefinition;
+                    case IArrayElementReferenceOperation element:
+                        operation = element.ArrayReference;
+                        continue;
+                    case IEventReferenceOperation eventReference:
+                        return eventReference.Event.OriginalDefinition;
+                    case IParameterReferenceOperation parameter:
+                        return parameter.Parameter.OriginalDefinition;
+                    case ILocalReferenceOperation local:
+                        return local.Local;
+                    default:
+                        return null;
+                }
+            }
+
+            return null;
+        }
+
+        private static bool IsCollectionAdd(IInvocationOperation invocation)
+        {
+            if (invocation.TargetMethod.Name is not ("Add" or "Insert" or "Push" or "Enqueue" or "AddFirst" or "AddLast" or "TryAdd") || invocation.Instance?.Type is not { } type)
+            {
+                return false;
+            }
+
+            foreach (var contract in type.AllInterfaces)
+            {
+                if (contract.SpecialType == SpecialType.System_Collections_IEnumerable)
+                {
+                    return true;
+                }
+            }
+
+            return false;
+        }
 
         private static void Add(ImmutableArray<DelegateBinding>.Builder bindings, ISymbol slot, IOperation value, ValueOrigins origins)
         {

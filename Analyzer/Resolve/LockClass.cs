@@ -18,6 +18,17 @@ namespace LockDiscipline.Analyzer.Resolve
         KLockMap,
     }
 
+    /// <summary>The kind a <c>[LockClass(Kind = ...)]</c> declares, mirroring the runtime's <c>LockKind</c>.</summary>
+    internal enum DeclaredLockKind
+    {
+        Auto = 0,
+        Mutex = 1,
+        SpinLock = 2,
+        RwSemaphore = 3,
+        PerCpuRwSemaphore = 4,
+        LockMap = 5,
+    }
+
     /// <summary>Shared (read), exclusive (write) or upgradeable-read acquisition.</summary>
     internal enum LockMode
     {
@@ -33,8 +44,9 @@ namespace LockDiscipline.Analyzer.Resolve
     /// </summary>
     internal sealed class LockClass : IEquatable<LockClass>
     {
-        public LockClass(string key, string displayName, LockPrimitive primitive, bool reentrant, Location? declaration, LockClass? nestingBase = null)
+        public LockClass(string key, string displayName, LockPrimitive primitive, bool reentrant, Location? declaration, LockClass? nestingBase = null, DeclaredLockKind declaredKind = DeclaredLockKind.Auto)
         {
+            DeclaredKind = declaredKind;
             NestingBase = nestingBase;
             Key = key;
             DisplayName = displayName;
@@ -77,11 +89,17 @@ namespace LockDiscipline.Analyzer.Resolve
             _ => true,
         };
 
+        /// <summary>What <c>[LockClass(Kind = ...)]</c> says the lock is, overriding what its type suggests.</summary>
+        public DeclaredLockKind DeclaredKind { get; }
+
         /// <summary>A spinning lock makes its holder atomic: sleeping under it is LD0006.</summary>
-        public bool Spins => Primitive is LockPrimitive.KSpinLock or LockPrimitive.SpinLock;
+        public bool Spins => DeclaredKind == DeclaredLockKind.SpinLock || (DeclaredKind == DeclaredLockKind.Auto && Primitive is LockPrimitive.KSpinLock or LockPrimitive.SpinLock);
+
+        /// <summary>A lockdep map only orders: it never blocks, sleeps, or is spun on by an interrupt.</summary>
+        public bool IsLockMap => DeclaredKind == DeclaredLockKind.LockMap || (DeclaredKind == DeclaredLockKind.Auto && Primitive == LockPrimitive.KLockMap);
 
         /// <summary>Whether a blocking acquisition can put the thread to sleep (everything but spinlocks and lockdep maps).</summary>
-        public bool Sleeps => !Spins && Primitive != LockPrimitive.KLockMap;
+        public bool Sleeps => !Spins && !IsLockMap;
 
         public bool Equals(LockClass? other) => other is not null && string.Equals(Key, other.Key, StringComparison.Ordinal);
 

@@ -44,7 +44,29 @@ namespace LockDiscipline.Analyzer.Resolve
                 name,
                 primitive,
                 IsReentrant(primitive, declaringMember),
-                declaringMember is null ? null : FirstLocation(declaringMember)));
+                declaringMember is null ? null : FirstLocation(declaringMember),
+                declaredKind: declaringMember is null ? DeclaredLockKind.Auto : DeclaredKind(declaringMember)));
+
+        private DeclaredLockKind DeclaredKind(ISymbol member)
+        {
+            foreach (var attribute in member.GetAttributes())
+            {
+                if (!KnownSymbols.IsAttribute(attribute, _known.LockClassAttribute))
+                {
+                    continue;
+                }
+
+                foreach (var argument in attribute.NamedArguments)
+                {
+                    if (argument.Key == "Kind" && argument.Value.Value is int kind && kind >= 0 && kind <= (int)DeclaredLockKind.LockMap)
+                    {
+                        return (DeclaredLockKind)kind;
+                    }
+                }
+            }
+
+            return DeclaredLockKind.Auto;
+        }
 
         /// <summary>Locks the flow cannot trace to a member (<c>lock (this)</c>, parameters) are classed by static type.</summary>
         public LockClass ForType(ITypeSymbol type, LockPrimitive primitive)
@@ -189,7 +211,17 @@ namespace LockDiscipline.Analyzer.Resolve
                     return default;
                 }
 
-                var first = arguments.Arguments.Count > 0 ? arguments.Arguments[0].Expression : null;
+                // SemaphoreSlim(initialCount, maxCount) and ReaderWriterLockSlim(recursionPolicy): the first
+                // positional argument, unless it is passed by name.
+                ExpressionSyntax? first = arguments.Arguments.Count > 0 && arguments.Arguments[0].NameColon is null ? arguments.Arguments[0].Expression : null;
+                foreach (var argument in arguments.Arguments)
+                {
+                    if (argument.NameColon?.Name.Identifier.ValueText is "initialCount" or "recursionPolicy")
+                    {
+                        first = argument.Expression;
+                    }
+                }
+
                 var countIsOne = first is LiteralExpressionSyntax literal
                     && literal.IsKind(SyntaxKind.NumericLiteralExpression)
                     && literal.Token.Value is int value

@@ -65,8 +65,8 @@ namespace LockDiscipline.Analyzer.Resolve
         /// </summary>
         public SyntaxNode? Scope { get; set; }
 
-        /// <summary>A try-acquisition with a timeout can still sleep.</summary>
-        public bool HasTimeout { get; set; }
+        /// <summary>A try-acquisition with a non-zero timeout can still sleep.</summary>
+        public bool SleepsOnTimeout { get; set; }
 
         /// <summary>The invocation of an annotated method stands for the lock operation (<c>[AcquiresLock]</c> etc.).</summary>
         public bool IsContract { get; set; }

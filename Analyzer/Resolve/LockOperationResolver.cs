@@ -582,7 +582,7 @@ namespace LockDiscipline.Analyzer.Resolve
             var resolved = ResolveLockObject(lockObject, primitive, origins);
             return resolved is null
                 ? null
-                : new LockOperation(kind, resolved.Value.Class, mode, resolved.Value.Path, invocation) { HasTimeout = HasTimeout(invocation.TargetMethod) };
+                : new LockOperation(kind, resolved.Value.Class, mode, resolved.Value.Path, invocation) { SleepsOnTimeout = SleepsOnTimeout(invocation) };
         }
 
         private static ILocalSymbol? RefFlag(IInvocationOperation invocation)
@@ -596,6 +596,26 @@ namespace LockDiscipline.Analyzer.Resolve
             }
 
             return null;
+        }
+
+        /// <summary>A timeout argument other than a constant 0 (or <c>TimeSpan.Zero</c>) lets the call block.</summary>
+        private static bool SleepsOnTimeout(IInvocationOperation invocation)
+        {
+            foreach (var argument in invocation.Arguments)
+            {
+                var type = argument.Parameter?.Type;
+                if (type?.SpecialType == SpecialType.System_Int32)
+                {
+                    return argument.Value.ConstantValue is not { HasValue: true, Value: 0 };
+                }
+
+                if (type?.Name == "TimeSpan")
+                {
+                    return !(argument.Value is IFieldReferenceOperation { Field.Name: "Zero" });
+                }
+            }
+
+            return false;
         }
 
         private static bool HasTimeout(IMethodSymbol method)

@@ -54,7 +54,7 @@ namespace LockDiscipline.Analyzer.Resolve
                     case IParenthesizedOperation parenthesized:
                         operation = parenthesized.Operand;
                         continue;
-                    case IFlowCaptureReferenceOperation reference when TryGetCapture(reference.Id, out var value):
+                    case IFlowCaptureReferenceOperation reference when TryGetCapture(reference.Id, out var value) && value is not IFlowCaptureOperation:
                         operation = value;
                         continue;
                 }
@@ -93,7 +93,8 @@ namespace LockDiscipline.Analyzer.Resolve
                 switch (operation)
                 {
                     case IFlowCaptureOperation capture:
-                        _captures[capture.Id] = capture.Value;
+                        // A capture assigned on two paths (c ? _a : _b) has no single origin: leave it opaque.
+                        _captures[capture.Id] = _captures.ContainsKey(capture.Id) ? capture : capture.Value;
                         break;
                     case ISimpleAssignmentOperation { Target: ILocalReferenceOperation local } assignment:
                         Add(local.Local, assignment.Value);

@@ -39,6 +39,7 @@ namespace LockDiscipline.Analyzer.Rules
             }
         }
 
+        /// <summary>Every call made while holding a lock that leads, through any chain, to a lock declared to come first.</summary>
         public static void AnalyzeProgram(ProgramGraph graph, DeclaredOrder order, System.Action<Diagnostic> report)
         {
             if (order.IsEmpty)
@@ -46,26 +47,51 @@ namespace LockDiscipline.Analyzer.Rules
                 return;
             }
 
-            var reported = new HashSet<Location>();
-            foreach (var edge in graph.Dependencies.Edges)
+            var summaries = graph.Calls.Summaries;
+            for (var method = 0; method < summaries.Count; method++)
             {
-                if (edge.CallIndex < 0 || order.Precedes(edge.To, edge.From) is not { } declaration || !reported.Add(edge.Link))
+                var calls = summaries[method].Calls;
+                for (var call = 0; call < calls.Length; call++)
                 {
-                    continue;
+                    var site = calls[call];
+                    if (!site.Held.IsEmpty && Violation(graph, order, method, call, site) is { } violation)
+                    {
+                        report(violation);
+                    }
                 }
-
-                var additional = new List<Location> { edge.Inner, declaration.Location };
-                if (edge.Outer.Location is { } heldAt)
-                {
-                    additional.Add(heldAt);
-                }
-
-                report(Diagnostic.Create(
-                    RuleCatalog.DeclaredOrderViolation,
-                    edge.Link,
-                    additional,
-                    Explain(edge.To, edge.From, declaration) + $"; this call leads to the acquisition at {ReportText.Place(edge.Inner)}"));
             }
+        }
+
+        private static Diagnostic? Violation(ProgramGraph graph, DeclaredOrder order, int method, int call, Summaries.CallSite site)
+        {
+            foreach (var target in graph.Calls.Targets(method, call))
+            {
+                foreach (var entry in graph.Reach.Of(target))
+                {
+                    foreach (var held in site.Held)
+                    {
+                        if (order.Precedes(entry.Key, held.Class) is not { } declaration)
+                        {
+                            continue;
+                        }
+
+                        var inner = entry.Value.Acquisition.Location;
+                        var additional = new List<Location> { inner, declaration.Location };
+                        if (held.Location is { } heldAt)
+                        {
+                            additional.Add(heldAt);
+                        }
+
+                        return Diagnostic.Create(
+                            RuleCatalog.DeclaredOrderViolation,
+                            site.Location,
+                            additional,
+                            Explain(entry.Key, held.Class, declaration) + $"; this call leads to the acquisition at {ReportText.Place(inner)}");
+                    }
+                }
+            }
+
+            return null;
         }
 
         private static string Explain(LockClass acquired, LockClass held, OrderDeclaration declaration)

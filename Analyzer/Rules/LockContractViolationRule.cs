@@ -43,11 +43,14 @@ namespace LockDiscipline.Analyzer.Rules
                             RuleCatalog.LockContractViolation,
                             call.Site.Syntax.GetLocation(),
                             heldAt is null ? null : new[] { heldAt },
-                            $"{callee} must not be called with '{excluded.Class}' held ([ExcludesLock]), but it is held here (since {ReportText.Place(heldAt)})"));
+                            $"{callee} must not be called with '{excluded.Class}' held ([ExcludesLock]), but it is held here ({HeldSince(heldAt)})"));
                     }
                 }
             }
         }
+
+        private static string HeldSince(Location? heldAt)
+            => heldAt is null ? "the caller holds it: this method requires it" : "since " + ReportText.Place(heldAt);
 
         private static bool Holds(System.Collections.Immutable.ImmutableArray<HeldLock> held, LockClass lockClass, bool anyMode)
         {

@@ -29,7 +29,7 @@ namespace LockDiscipline.Analyzer.Rules
 
             foreach (var sleep in flow.Sleeps)
             {
-                if (sleep.Atomic && Atomicity(sleep.Held, hardIrqsOff: true, softIrqsOff: false, flow) is { } why && reported.Add(sleep.Site.Syntax.SpanStart))
+                if (sleep.Atomic && Atomicity(sleep.Held, sleep.HardIrqsOff, sleep.SoftIrqsOff, flow) is { } why && reported.Add(sleep.Site.Syntax.SpanStart))
                 {
                     report(Diagnostic.Create(RuleCatalog.SleepInAtomicContext, sleep.Site.Syntax.GetLocation(), $"{sleep.What} may sleep, but {why}"));
                 }
@@ -45,8 +45,9 @@ namespace LockDiscipline.Analyzer.Rules
                 for (var call = 0; call < calls.Length; call++)
                 {
                     var site = calls[call];
-                    if (!site.Atomic)
+                    if (!site.Atomic || site.CalleeMightSleep)
                     {
+                        // A [MightSleep] callee is a sleeping call of its own, reported with the body.
                         continue;
                     }
 

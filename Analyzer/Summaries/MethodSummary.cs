@@ -95,8 +95,9 @@ namespace LockDiscipline.Analyzer.Summaries
     /// <summary>A call and the locks held across it.</summary>
     internal sealed class CallSite
     {
-        public CallSite(Location location, IMethodSymbol target, ISymbol? delegateSlot, bool isVirtual, InstancePath receiver, ImmutableArray<HeldLockSite> held, bool hardIrqsOff, bool softIrqsOff, bool atomic)
+        public CallSite(Location location, IMethodSymbol target, ISymbol? delegateSlot, bool isVirtual, InstancePath receiver, ImmutableArray<HeldLockSite> held, bool hardIrqsOff, bool softIrqsOff, bool atomic, bool calleeMightSleep)
         {
+            CalleeMightSleep = calleeMightSleep;
             HardIrqsOff = hardIrqsOff;
             SoftIrqsOff = softIrqsOff;
             Atomic = atomic;
@@ -126,6 +127,9 @@ namespace LockDiscipline.Analyzer.Summaries
 
         /// <summary>A spinning lock is held or interrupts are off across the call.</summary>
         public bool Atomic { get; }
+
+        /// <summary>The callee is declared <c>[MightSleep]</c>.</summary>
+        public bool CalleeMightSleep { get; }
     }
 
     /// <summary>

@@ -409,3 +409,74 @@ public class CallKindTests
             }
             """);
 }
+
+/// <summary>Delegates kept in collections: notifier chains and callback registries, as kernels and event buses keep them.</summary>
+public class CollectionDelegateTests
+{
+    [Fact]
+    public void NotifierChainInAListInvokedInForeach()
+        => Verify.Diagnostics("""
+            using System;
+            using System.Collections.Generic;
+            class NotifierChain
+            {
+                public static readonly object Rwsem = new();
+                readonly List<Action<int>> _notifiers = new();
+                public void Register(Action<int> notifier) => _notifiers.Add(notifier);
+                public void CallChain(int action) { lock (Rwsem) { foreach (var notifier in _notifiers) notifier(action); } }
+            }
+            class Iommu
+            {
+                static readonly object ProbeLock = new();
+                public Iommu(NotifierChain chain) { chain.Register(OnBusEvent); }
+                void OnBusEvent(int action) { lock (ProbeLock) { } }
+                void Reverse() { lock (ProbeLock) { lock ({|LD0001:NotifierChain.Rwsem|}) { } } }
+            }
+            """);
+
+    [Fact]
+    public void CallbackArrayInvokedByIndex()
+        => Verify.Diagnostics("""
+            using System;
+            class Hotplug
+            {
+                public static readonly object CpuLock = new();
+                static readonly Func<int, int>[] States = new Func<int, int>[4];
+                public static void Setup(int state, Func<int, int> startup) => States[state] = startup;
+                public static void Invoke(int state, int cpu) { lock (CpuLock) { States[state](cpu); } }
+            }
+            class Coretemp
+            {
+                static readonly object Devices = new();
+                static void Init() => Hotplug.Setup(1, Online);
+                static int Online(int cpu) { lock (Devices) { return cpu; } }
+                static void Reverse() { lock (Devices) { lock ({|LD0001:Hotplug.CpuLock|}) { } } }
+            }
+            """);
+
+    [Fact]
+    public void CollectionInvokedAfterReleaseIsClean()
+        => Verify.Diagnostics("""
+            using System;
+            using System.Collections.Generic;
+            class NotifierChain
+            {
+                public static readonly object Rwsem = new();
+                readonly List<Action> _notifiers = new();
+                public void Register(Action notifier) { lock (Rwsem) { _notifiers.Add(notifier); } }
+                public void CallChain()
+                {
+                    Action[] snapshot;
+                    lock (Rwsem) { snapshot = _notifiers.ToArray(); }
+                    foreach (var notifier in snapshot) notifier();
+                }
+            }
+            class Iommu
+            {
+                static readonly object ProbeLock = new();
+                public Iommu(NotifierChain chain) { chain.Register(OnBusEvent); }
+                void OnBusEvent() { lock (ProbeLock) { } }
+                void Reverse() { lock (ProbeLock) { lock (NotifierChain.Rwsem) { } } }
+            }
+            """);
+}

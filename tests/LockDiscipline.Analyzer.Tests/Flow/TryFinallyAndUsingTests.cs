@@ -241,4 +241,16 @@ public class TryFinallyAndUsingTests
                 void Work() { }
             }
             """);
+
+    [Fact]
+    public void UsingWithTwoResources()
+        => Verify.Diagnostics("""
+            using LockDiscipline;
+            class Store
+            {
+                readonly KMutex _a = new(), _b = new();
+                void One() { using (_a.Guard()) using (_b.Guard()) { } }
+                void Two() { using (var b = _b.Guard()) using (var a = {|LD0001:_a.Guard()|}) { } }
+            }
+            """);
 }

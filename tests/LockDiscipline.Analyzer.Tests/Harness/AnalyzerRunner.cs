@@ -8,13 +8,17 @@ namespace LockDiscipline.Analyzer.Tests.Harness;
 /// <summary>Runs the real analyzer over a compilation the way the compiler does, and fails on any analyzer exception (AD0001).</summary>
 public static class AnalyzerRunner
 {
-    public static ImmutableArray<Diagnostic> Run(Compilation compilation)
+    /// <param name="concurrentAnalysis">
+    /// As the compiler runs it (the default). Callers that analyse many small compilations in
+    /// parallel themselves turn it off: its scheduling costs more than such a compilation's analysis.
+    /// </param>
+    public static ImmutableArray<Diagnostic> Run(Compilation compilation, bool concurrentAnalysis = true)
     {
         var exceptions = new List<Exception>();
         var options = new CompilationWithAnalyzersOptions(
             new AnalyzerOptions(ImmutableArray<AdditionalText>.Empty),
             onAnalyzerException: (exception, _, _) => { lock (exceptions) exceptions.Add(exception); },
-            concurrentAnalysis: true,
+            concurrentAnalysis: concurrentAnalysis,
             logAnalyzerExecutionTime: false);
         var withAnalyzers = compilation.WithAnalyzers(ImmutableArray.Create<DiagnosticAnalyzer>(new LockDisciplineAnalyzer()), options);
         var diagnostics = withAnalyzers.GetAnalyzerDiagnosticsAsync().GetAwaiter().GetResult();

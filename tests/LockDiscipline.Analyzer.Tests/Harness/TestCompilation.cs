@@ -14,6 +14,12 @@ public static class TestCompilation
 
     public static CSharpCompilation Create(IEnumerable<(string Path, string Source)> files, OutputKind kind = OutputKind.DynamicallyLinkedLibrary)
     {
+        if (SourceCapture.Active is { } sink)
+        {
+            sink.Add(files.ToArray());
+            throw new SourceCapture.StopException();
+        }
+
         var parseOptions = new CSharpParseOptions(LanguageVersion.Preview);
         var trees = files.Select(f => CSharpSyntaxTree.ParseText(f.Source, parseOptions, f.Path)).ToArray();
         return CSharpCompilation.Create(
