@@ -593,13 +593,30 @@ public sealed class CpuHotplug
             return 0;
         }
 
+        // The callback is read from one array or the other in separate branches: the analyzer cannot
+        // tell which slot a delegate chosen by ?: comes from, and would lose both.
         if (!_multiInstance[(int)state])
         {
-            CpuhpSingleFn? cb = bringup ? _startupSingle[(int)state] : _teardownSingle[(int)state];
-            return cb is null ? 0 : cb(cpu);
+            if (bringup)
+            {
+                CpuhpSingleFn? startup = _startupSingle[(int)state];
+                return startup is null ? 0 : startup(cpu);
+            }
+
+            CpuhpSingleFn? teardown = _teardownSingle[(int)state];
+            return teardown is null ? 0 : teardown(cpu);
         }
 
-        CpuhpMultiFn? cbm = bringup ? _startupMulti[(int)state] : _teardownMulti[(int)state];
+        CpuhpMultiFn? cbm;
+        if (bringup)
+        {
+            cbm = _startupMulti[(int)state];
+        }
+        else
+        {
+            cbm = _teardownMulti[(int)state];
+        }
+
         if (cbm is null)
         {
             return 0;
