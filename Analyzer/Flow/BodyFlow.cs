@@ -228,6 +228,9 @@ namespace LockDiscipline.Analyzer.Flow
 
         public List<AcquisitionEvent> Acquisitions { get; } = new List<AcquisitionEvent>();
 
+        /// <summary>Try-acquisitions: they never block, so they add no dependency, but they do give a class its IRQ usage.</summary>
+        public List<AcquisitionEvent> TryAcquisitions { get; } = new List<AcquisitionEvent>();
+
         public List<ReleaseEvent> Releases { get; } = new List<ReleaseEvent>();
 
         public List<CallEvent> Calls { get; } = new List<CallEvent>();

@@ -236,11 +236,7 @@ namespace LockDiscipline.Analyzer.Flow
 
                         if (_recording)
                         {
-                            _flow.Acquisitions.Add(new AcquisitionEvent(
-                                operation,
-                                state.Holds,
-                                state.HardIrqsOff || operation.IrqEffect == IrqEffect.HardIrqsOff,
-                                state.SoftIrqsOff || operation.IrqEffect == IrqEffect.SoftIrqsOff));
+                            _flow.Acquisitions.Add(AcquisitionAt(operation, state));
                         }
 
                         state = state.Acquire(operation, operation.TakenFlag, whenValue: true, certain: true);
@@ -250,6 +246,11 @@ namespace LockDiscipline.Analyzer.Flow
                         if (operation.CanThrowBeforeAcquiring)
                         {
                             Throw(state, invocation, frame);
+                        }
+
+                        if (_recording)
+                        {
+                            _flow.TryAcquisitions.Add(AcquisitionAt(operation, state));
                         }
 
                         if (_recording && operation.SleepsOnTimeout && operation.Class.Sleeps)
@@ -282,6 +283,14 @@ namespace LockDiscipline.Analyzer.Flow
 
             return state;
         }
+
+        /// <summary>An acquisition with the state it is made in; <c>LockIrqSave</c> switches interrupts off before it acquires.</summary>
+        private static AcquisitionEvent AcquisitionAt(LockOperation operation, LockState state)
+            => new AcquisitionEvent(
+                operation,
+                state.Holds,
+                state.HardIrqsOff || operation.IrqEffect == IrqEffect.HardIrqsOff,
+                state.SoftIrqsOff || operation.IrqEffect == IrqEffect.SoftIrqsOff);
 
         private static bool ContainsRelease(IReadOnlyList<LockOperation> operations)
         {
@@ -332,6 +341,11 @@ namespace LockDiscipline.Analyzer.Flow
             if (waited is not null && _origins.Unwrap(waited) is IInvocationOperation { TargetMethod.Name: "GetAwaiter" } getAwaiter)
             {
                 waited = getAwaiter.Instance;
+            }
+
+            if (waited is not null && _origins.Unwrap(waited) is IInvocationOperation { TargetMethod.Name: "ConfigureAwait" } configured)
+            {
+                waited = configured.Instance;
             }
 
             if (waited is not null)

@@ -122,8 +122,6 @@ namespace LockDiscipline.Analyzer.Graph
 
         public List<RecursiveAcquisition> Recursions { get; } = new List<RecursiveAcquisition>();
 
-        public DependencyEdge? Find(LockClass from, LockClass to) => _edges.TryGetValue((from, to), out var edge) ? edge : null;
-
         private static bool IsRecursive(HeldLockSite held, ReachStep step, InstancePath receiver)
         {
             var acquired = step.Instance.ThroughCall(receiver);

@@ -44,15 +44,15 @@ namespace LockDiscipline.Analyzer.Graph
         {
             for (var method = 0; method < calls.Summaries.Count; method++)
             {
-                var acquisitions = calls.Summaries[method].Acquisitions;
-                if (acquisitions.IsEmpty)
+                var summary = calls.Summaries[method];
+                if (summary.Acquisitions.IsEmpty && summary.TryAcquisitions.IsEmpty)
                 {
                     continue;
                 }
 
                 foreach (var state in contexts.StatesOf(method))
                 {
-                    foreach (var acquisition in acquisitions)
+                    foreach (var acquisition in Both(summary.Acquisitions, summary.TryAcquisitions))
                     {
                         if (acquisition.Class.IsLockMap)
                         {
@@ -81,6 +81,19 @@ namespace LockDiscipline.Analyzer.Graph
                         }
                     }
                 }
+            }
+        }
+
+        private static IEnumerable<AcquisitionSite> Both(System.Collections.Immutable.ImmutableArray<AcquisitionSite> first, System.Collections.Immutable.ImmutableArray<AcquisitionSite> second)
+        {
+            foreach (var acquisition in first)
+            {
+                yield return acquisition;
+            }
+
+            foreach (var acquisition in second)
+            {
+                yield return acquisition;
             }
         }
 

@@ -10,7 +10,6 @@ namespace LockDiscipline.Analyzer.Resolve
         {
             Monitor = compilation.GetTypeByMetadataName("System.Threading.Monitor");
             ThreadingLock = compilation.GetTypeByMetadataName("System.Threading.Lock");
-            LockScope = compilation.GetTypeByMetadataName("System.Threading.Lock+Scope");
             SemaphoreSlim = compilation.GetTypeByMetadataName("System.Threading.SemaphoreSlim");
             ReaderWriterLockSlim = compilation.GetTypeByMetadataName("System.Threading.ReaderWriterLockSlim");
             SpinLock = compilation.GetTypeByMetadataName("System.Threading.SpinLock");
@@ -68,8 +67,6 @@ namespace LockDiscipline.Analyzer.Resolve
         public INamedTypeSymbol? Monitor { get; }
 
         public INamedTypeSymbol? ThreadingLock { get; }
-
-        public INamedTypeSymbol? LockScope { get; }
 
         public INamedTypeSymbol? SemaphoreSlim { get; }
 

@@ -44,7 +44,7 @@ namespace LockDiscipline.Analyzer.Resolve
     /// </summary>
     internal sealed class LockClass : IEquatable<LockClass>
     {
-        public LockClass(string key, string displayName, LockPrimitive primitive, bool reentrant, Location? declaration, LockClass? nestingBase = null, DeclaredLockKind declaredKind = DeclaredLockKind.Auto)
+        public LockClass(string key, string displayName, LockPrimitive primitive, bool reentrant, LockClass? nestingBase = null, DeclaredLockKind declaredKind = DeclaredLockKind.Auto)
         {
             DeclaredKind = declaredKind;
             NestingBase = nestingBase;
@@ -52,7 +52,6 @@ namespace LockDiscipline.Analyzer.Resolve
             DisplayName = displayName;
             Primitive = primitive;
             Reentrant = reentrant;
-            Declaration = declaration;
         }
 
         /// <summary>Stable identity: "member:&lt;doc id&gt;", "name:&lt;LockClass name&gt;", "type:&lt;doc id&gt;" or "element:&lt;doc id&gt;".</summary>
@@ -65,8 +64,6 @@ namespace LockDiscipline.Analyzer.Resolve
 
         /// <summary>Whether the owner may take the same instance again (Monitor, Lock, Mutex, recursive RW locks).</summary>
         public bool Reentrant { get; }
-
-        public Location? Declaration { get; }
 
         /// <summary>For a nesting subclass (<c>LockNested(n)</c>): the class it refines. Releasing the lock releases either.</summary>
         public LockClass? NestingBase { get; }

@@ -33,8 +33,7 @@ namespace LockDiscipline.Analyzer.Resolve
                 k,
                 member.ContainingType.Name + "." + member.Name,
                 primitive,
-                IsReentrant(primitive, member),
-                FirstLocation(member)));
+                IsReentrant(primitive, member)));
         }
 
         /// <summary>The class of a <c>[LockClass("name")]</c>: every member carrying the name shares it.</summary>
@@ -44,7 +43,6 @@ namespace LockDiscipline.Analyzer.Resolve
                 name,
                 primitive,
                 IsReentrant(primitive, declaringMember),
-                declaringMember is null ? null : FirstLocation(declaringMember),
                 declaredKind: declaringMember is null ? DeclaredLockKind.Auto : DeclaredKind(declaringMember)));
 
         private DeclaredLockKind DeclaredKind(ISymbol member)
@@ -76,8 +74,7 @@ namespace LockDiscipline.Analyzer.Resolve
                 k,
                 type.ToDisplayString(SymbolDisplayFormat.MinimallyQualifiedFormat),
                 primitive,
-                IsReentrant(primitive, null),
-                null));
+                IsReentrant(primitive, null)));
         }
 
         /// <summary>All elements of an array or collection member form one class, as lockdep keys an array of locks.</summary>
@@ -88,8 +85,7 @@ namespace LockDiscipline.Analyzer.Resolve
                 k,
                 collectionMember.ContainingType.Name + "." + collectionMember.Name + "[]",
                 primitive,
-                IsReentrant(primitive, null),
-                FirstLocation(collectionMember)));
+                IsReentrant(primitive, null)));
         }
 
         /// <summary>
@@ -99,7 +95,7 @@ namespace LockDiscipline.Analyzer.Resolve
         public LockClass ForSubclass(LockClass lockClass, int subclass)
             => subclass == 0
                 ? lockClass
-                : _classes.GetOrAdd(lockClass.Key + "/" + subclass, k => new LockClass(k, lockClass.DisplayName + "/" + subclass, lockClass.Primitive, lockClass.Reentrant, lockClass.Declaration, lockClass));
+                : _classes.GetOrAdd(lockClass.Key + "/" + subclass, k => new LockClass(k, lockClass.DisplayName + "/" + subclass, lockClass.Primitive, lockClass.Reentrant, lockClass));
 
         /// <summary>A <c>SemaphoreSlim</c> member is a lock only when it is created with an initial count of 1.</summary>
         public bool IsMutexSemaphore(ISymbol member) => Creation(member).InitialCountIsOne;
@@ -135,8 +131,6 @@ namespace LockDiscipline.Analyzer.Resolve
         };
 
         private LockCreation Creation(ISymbol member) => _creations.GetOrAdd(member.OriginalDefinition, LockCreation.Inspect);
-
-        private static Location? FirstLocation(ISymbol symbol) => symbol.Locations.IsDefaultOrEmpty ? null : symbol.Locations[0];
 
         private static string DocId(ISymbol symbol) => symbol.GetDocumentationCommentId() ?? symbol.ToDisplayString();
 

@@ -458,7 +458,7 @@ namespace LockDiscipline.Analyzer.Resolve
                 || (KnownSymbols.Is(type, _known.Monitor) && name == "Wait")
                 || (BlockingWaitKind(method) is not null))
             {
-                return type.Name + "." + name;
+                return type.Name + "." + (name.StartsWith("get_", System.StringComparison.Ordinal) ? name.Substring(4) : name);
             }
 
             foreach (var attribute in method.OriginalDefinition.GetAttributes())
@@ -482,7 +482,9 @@ namespace LockDiscipline.Analyzer.Resolve
                 return name == "get_Result" ? "Result" : name;
             }
 
-            if ((KnownSymbols.Is(type, _known.TaskAwaiter) || KnownSymbols.Is(type, _known.TaskAwaiterOfT)) && name == "GetResult")
+            // TaskAwaiter, and ConfigureAwait's ConfiguredTaskAwaiter (nested in ConfiguredTaskAwaitable).
+            if (name == "GetResult"
+                && (KnownSymbols.Is(type, _known.TaskAwaiter) || KnownSymbols.Is(type, _known.TaskAwaiterOfT) || type?.Name == "ConfiguredTaskAwaiter"))
             {
                 return "GetResult";
             }

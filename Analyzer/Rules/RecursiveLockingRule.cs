@@ -34,7 +34,7 @@ namespace LockDiscipline.Analyzer.Rules
                             RuleCatalog.RecursiveLocking,
                             operation.Site.Syntax.GetLocation(),
                             heldAt is null ? null : new[] { heldAt },
-                            Explain(held.Class, held.Instance, operation.Instance, heldAt)));
+                            Explain(held.Class, held.Instance, operation.Instance, heldAt, held.Mode == LockMode.Shared && operation.Mode == LockMode.Shared)));
                     }
 
                     break;
@@ -55,7 +55,7 @@ namespace LockDiscipline.Analyzer.Rules
                 var call = graph.Calls.Summaries[recursion.Holder].Calls[recursion.CallIndex];
                 var lockClass = recursion.Held.Class;
                 var message = $"'{lockClass}' is held here across a call that acquires it again at {ReportText.Place(recursion.Step.Acquisition.Location)}; "
-                    + Reason(lockClass, sameInstance: false);
+                    + Reason(lockClass, sameInstance: false, bothShared: recursion.Held.Mode == LockMode.Shared && recursion.Step.Acquisition.Mode == LockMode.Shared);
                 var additional = new List<Location> { recursion.Step.Acquisition.Location };
                 if (recursion.Held.Location is { } heldAt)
                 {
@@ -77,17 +77,19 @@ namespace LockDiscipline.Analyzer.Rules
             return sameInstance && heldMode == LockMode.Upgradeable && mode != LockMode.Upgradeable;
         }
 
-        private static string Explain(LockClass lockClass, InstancePath heldInstance, InstancePath instance, Location? heldAt)
+        private static string Explain(LockClass lockClass, InstancePath heldInstance, InstancePath instance, Location? heldAt, bool bothShared)
         {
             var sameInstance = heldInstance.ProvablySameAs(instance);
-            return $"'{lockClass}' is acquired while already held (since {ReportText.Place(heldAt)}); " + Reason(lockClass, sameInstance);
+            return $"'{lockClass}' is acquired while already held (since {ReportText.Place(heldAt)}); " + Reason(lockClass, sameInstance, bothShared);
         }
 
-        private static string Reason(LockClass lockClass, bool sameInstance)
+        private static string Reason(LockClass lockClass, bool sameInstance, bool bothShared)
         {
             if (!lockClass.Reentrant)
             {
-                return $"{PrimitiveName(lockClass.Primitive)} is not reentrant, so the thread waits for itself";
+                return bothShared && lockClass.Primitive == LockPrimitive.KRwSem
+                    ? "KRwSem prefers writers, so a writer queued between the two acquisitions blocks the second one while the first is held, and the thread waits for itself"
+                    : $"{PrimitiveName(lockClass.Primitive)} is not reentrant, so the thread waits for itself";
             }
 
             return sameInstance

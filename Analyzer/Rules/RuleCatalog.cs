@@ -94,7 +94,7 @@ namespace LockDiscipline.Analyzer.Rules
         public static readonly DiagnosticDescriptor UnresolvedLockName = Create(
             "LD0012",
             "Lock name cannot be resolved",
-            "cannot resolve lock name '{0}' in [{1}]: {2}",
+            "{0}",
             DiagnosticSeverity.Error,
             "A lock name in an attribute must be a member of the same type, a dotted path through parameters and members, or a [LockClass] name.");
 

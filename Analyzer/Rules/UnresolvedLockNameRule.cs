@@ -59,9 +59,7 @@ namespace LockDiscipline.Analyzer.Rules
                 report(Diagnostic.Create(
                     RuleCatalog.UnresolvedLockName,
                     contradiction.Location,
-                    contradiction.First + " before " + contradiction.Second,
-                    "declared lock order",
-                    $"other declarations already put '{contradiction.Second}' before '{contradiction.First}', so the declared orders contradict each other"));
+                    $"declared lock orders contradict each other: this declaration puts '{contradiction.First}' before '{contradiction.Second}', but other declarations put '{contradiction.Second}' before '{contradiction.First}'"));
             }
         }
 
@@ -84,7 +82,7 @@ namespace LockDiscipline.Analyzer.Rules
                 attributeName = attributeName.Substring(0, attributeName.Length - "Attribute".Length);
             }
 
-            report(Diagnostic.Create(RuleCatalog.UnresolvedLockName, ArgumentLocation(attribute, syntaxIndex), name, attributeName, resolution.Failure));
+            report(Diagnostic.Create(RuleCatalog.UnresolvedLockName, ArgumentLocation(attribute, syntaxIndex), $"cannot resolve lock name '{name}' in [{attributeName}]: {resolution.Failure}"));
         }
 
         /// <summary>The written argument that produced the name; the whole attribute when it came from an explicit array.</summary>

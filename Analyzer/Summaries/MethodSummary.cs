@@ -143,6 +143,7 @@ namespace LockDiscipline.Analyzer.Summaries
             IMethodSymbol method,
             IrqContextKind context,
             ImmutableArray<AcquisitionSite> acquisitions,
+            ImmutableArray<AcquisitionSite> tryAcquisitions,
             ImmutableArray<CallSite> calls,
             ImmutableArray<SleepSite> sleeps,
             ImmutableArray<WaitSite> waits,
@@ -150,6 +151,7 @@ namespace LockDiscipline.Analyzer.Summaries
         {
             Method = method;
             Context = context;
+            TryAcquisitions = tryAcquisitions;
             Sleeps = sleeps;
             Waits = waits;
             Acquisitions = acquisitions;
@@ -163,6 +165,9 @@ namespace LockDiscipline.Analyzer.Summaries
         public IrqContextKind Context { get; }
 
         public ImmutableArray<AcquisitionSite> Acquisitions { get; }
+
+        /// <summary>Try-acquisitions: no dependencies, but IRQ usage (lockdep marks usage for trylocks too).</summary>
+        public ImmutableArray<AcquisitionSite> TryAcquisitions { get; }
 
         public ImmutableArray<SleepSite> Sleeps { get; }
 

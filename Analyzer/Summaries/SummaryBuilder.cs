@@ -62,7 +62,18 @@ namespace LockDiscipline.Analyzer.Summaries
                 }
             }
 
-            return new MethodSummary(flow.Owner, flow.Contract.Context, acquisitions.ToImmutable(), calls.ToImmutable(), sleeps.ToImmutable(), waits.ToImmutable(), bindings);
+            var tryAcquisitions = ImmutableArray.CreateBuilder<AcquisitionSite>();
+            var seenTries = new HashSet<int>();
+            foreach (var attempt in flow.TryAcquisitions)
+            {
+                var operation = attempt.Operation;
+                if (seenTries.Add(operation.Site.Syntax.SpanStart))
+                {
+                    tryAcquisitions.Add(new AcquisitionSite(operation.Class, operation.Mode, operation.Instance, operation.Site.Syntax.GetLocation(), Convert(attempt.HeldBefore), attempt.HardIrqsOff, attempt.SoftIrqsOff));
+                }
+            }
+
+            return new MethodSummary(flow.Owner, flow.Contract.Context, acquisitions.ToImmutable(), tryAcquisitions.ToImmutable(), calls.ToImmutable(), sleeps.ToImmutable(), waits.ToImmutable(), bindings);
         }
 
         public static ImmutableArray<HeldLockSite> Convert(ImmutableArray<HeldLock> holds)

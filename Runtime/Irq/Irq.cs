@@ -1,4 +1,5 @@
 using System;
+using LockDiscipline.Validation;
 
 namespace LockDiscipline
 {
@@ -21,21 +22,33 @@ namespace LockDiscipline
     /// </remarks>
     public static class Irq
     {
-        [ThreadStatic]
-        private static bool t_hardIrqsDisabled;
+        // The state lives in CpuState, beside the lock validator's, so that the validator reads both with one
+        // thread-static access.
+        private static int State
+        {
+            get => CpuState.Current.IrqState;
+            set => CpuState.Current.IrqState = value;
+        }
 
-        // local_bh_disable nests, like the softirq part of the kernel's preempt count.
-        [ThreadStatic]
-        private static int t_bhDisableDepth;
+        private const int HardIrqsOff = CpuState.HardIrqsOff;
+        private const int BhUnit = CpuState.BhUnit;
+
+        private static bool HardOff
+        {
+            get => (State & HardIrqsOff) != 0;
+            set => State = value ? State | HardIrqsOff : State & ~HardIrqsOff;
+        }
+
+        private static int BhDepth => State >> 1;
 
         /// <summary>Whether hard IRQs are disabled on this thread (the kernel's <c>irqs_disabled()</c>).</summary>
-        public static bool HardIrqsDisabled => t_hardIrqsDisabled;
+        public static bool HardIrqsDisabled => HardOff;
 
         /// <summary>
         /// Whether soft IRQs are disabled on this thread by <see cref="LocalBhDisable"/>, at any nesting depth
         /// (the kernel's <c>softirq_count() != 0</c>). Disabling hard IRQs does not change it.
         /// </summary>
-        public static bool SoftIrqsDisabled => t_bhDisableDepth != 0;
+        public static bool SoftIrqsDisabled => BhDepth != 0;
 
         /// <summary>
         /// Saves whether hard IRQs are enabled, then disables them (<c>local_irq_save</c>). Pass the result to
@@ -44,8 +57,8 @@ namespace LockDiscipline
         /// <returns>The state before the call.</returns>
         public static IrqFlags LocalIrqSave()
         {
-            var flags = new IrqFlags(hardIrqsWereEnabled: !t_hardIrqsDisabled);
-            t_hardIrqsDisabled = true;
+            var flags = new IrqFlags(hardIrqsWereEnabled: !HardOff);
+            HardOff = true;
             return flags;
         }
 
@@ -58,13 +71,18 @@ namespace LockDiscipline
         public static void LocalIrqRestore(IrqFlags flags)
         {
             CheckSaved(flags, nameof(flags));
-            t_hardIrqsDisabled = !flags.HardIrqsWereEnabled;
+            bool wereDisabled = HardOff;
+            HardOff = !flags.HardIrqsWereEnabled;
+            if (wereDisabled && flags.HardIrqsWereEnabled)
+            {
+                Enabled();
+            }
         }
 
         /// <summary>Disables hard IRQs on this thread (<c>local_irq_disable</c>); disabling them again is harmless.</summary>
         public static void LocalIrqDisable()
         {
-            t_hardIrqsDisabled = true;
+            HardOff = true;
         }
 
         /// <summary>
@@ -73,13 +91,18 @@ namespace LockDiscipline
         /// </summary>
         public static void LocalIrqEnable()
         {
-            t_hardIrqsDisabled = false;
+            bool wereDisabled = HardOff;
+            HardOff = false;
+            if (wereDisabled)
+            {
+                Enabled();
+            }
         }
 
         /// <summary>Disables soft IRQs on this thread, one level deeper (<c>local_bh_disable</c>).</summary>
         public static void LocalBhDisable()
         {
-            t_bhDisableDepth++;
+            State += BhUnit;
         }
 
         /// <summary>
@@ -89,12 +112,58 @@ namespace LockDiscipline
         /// <exception cref="InvalidOperationException">Soft IRQs are not disabled on this thread (the kernel's preempt count would underflow).</exception>
         public static void LocalBhEnable()
         {
-            if (t_bhDisableDepth == 0)
+            if (BhDepth == 0)
             {
                 throw new InvalidOperationException("local_bh_enable without a matching local_bh_disable on this thread.");
             }
 
-            t_bhDisableDepth--;
+            State -= BhUnit;
+            if (BhDepth == 0)
+            {
+                Enabled();
+            }
+        }
+
+        /// <summary>How many <see cref="LocalBhDisable"/> calls (and soft-IRQ handlers) are in force, for the kernel's preempt count.</summary>
+        internal static int BhDisableDepth => BhDepth;
+
+        /// <summary>Entering a hard-IRQ handler, which runs with hard IRQs disabled; returns the state to put back at exit.</summary>
+        internal static bool EnterHardIrqHandler()
+        {
+            bool wereDisabled = HardOff;
+            HardOff = true;
+            return wereDisabled;
+        }
+
+        /// <summary>Leaving a hard-IRQ handler. Not a <see cref="LocalIrqEnable"/>: the interrupted code's locks did not change state.</summary>
+        internal static void ExitHardIrqHandler(bool wereDisabled)
+        {
+            HardOff = wereDisabled;
+        }
+
+        /// <summary>Entering a soft-IRQ handler, which runs with soft IRQs disabled.</summary>
+        internal static void EnterSoftIrqHandler()
+        {
+            State += BhUnit;
+        }
+
+        /// <summary>Leaving a soft-IRQ handler, silently as <see cref="ExitHardIrqHandler"/> does.</summary>
+        internal static void ExitSoftIrqHandler()
+        {
+            if (BhDepth != 0)
+            {
+                State -= BhUnit;
+            }
+        }
+
+        // IRQs were just enabled: the locks this thread holds are now held with them enabled, which the
+        // lock validator records (lockdep's trace_hardirqs_on). A flag check when it is not running.
+        private static void Enabled()
+        {
+            if (Engine.Active)
+            {
+                Engine.OnIrqsEnabled();
+            }
         }
 
         /// <summary>Rejects flags that no save produced, before anything is unlocked or changed.</summary>

@@ -1,6 +1,7 @@
 using System;
 using System.Collections.Generic;
 using System.Threading;
+using LockDiscipline.Validation;
 
 namespace LockDiscipline
 {
@@ -63,6 +64,12 @@ namespace LockDiscipline
             }
 
             held.RemoveAt(index);
+
+            // A Guard() scope's release is not intercepted: tell the lock validator (a flag check when it is off).
+            if (Engine.Active)
+            {
+                Engine.OnPrimitiveRelease(this);
+            }
         }
 
         /// <summary>Acquires the map and returns a scope that releases it when disposed.</summary>

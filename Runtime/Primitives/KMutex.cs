@@ -1,5 +1,6 @@
 using System;
 using System.Threading;
+using LockDiscipline.Validation;
 
 namespace LockDiscipline
 {
@@ -184,6 +185,12 @@ namespace LockDiscipline
         // The single release path; the caller has checked that this thread owns the mutex.
         private void Release()
         {
+            // A Guard() scope's release is not intercepted: tell the lock validator here (a flag check when it is off).
+            if (Engine.Active)
+            {
+                Engine.OnPrimitiveRelease(this);
+            }
+
             bool interrupted = false;
             if (Volatile.Read(ref _handoff) == 0)
             {

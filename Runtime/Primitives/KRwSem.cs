@@ -1,5 +1,6 @@
 using System;
 using System.Threading;
+using LockDiscipline.Validation;
 
 namespace LockDiscipline
 {
@@ -158,6 +159,8 @@ namespace LockDiscipline
             {
                 ExitGate(interrupted);
             }
+
+            Released();
         }
 
         /// <summary>Acquires the semaphore for writing, sleeping until no reader or writer holds it (<c>down_write</c>).</summary>
@@ -220,6 +223,7 @@ namespace LockDiscipline
         public void UpWrite()
         {
             ReleaseWrite("UpWrite", readersAfter: 0);
+            Released();
         }
 
         /// <summary>
@@ -290,6 +294,16 @@ namespace LockDiscipline
             finally
             {
                 ExitGate(interrupted);
+            }
+        }
+
+        // A guard scope's release is not intercepted: tell the lock validator (a flag check when it is off).
+        // Not on DowngradeWrite, which keeps a hold.
+        private void Released()
+        {
+            if (Engine.Active)
+            {
+                Engine.OnPrimitiveRelease(this);
             }
         }
 

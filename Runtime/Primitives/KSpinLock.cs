@@ -1,5 +1,6 @@
 using System;
 using System.Threading;
+using LockDiscipline.Validation;
 
 namespace LockDiscipline
 {
@@ -73,6 +74,12 @@ namespace LockDiscipline
             if (Volatile.Read(ref _owner) != Environment.CurrentManagedThreadId)
             {
                 throw new SynchronizationLockException("KSpinLock unlocked by a thread that does not hold it.");
+            }
+
+            // Guard scopes and the IRQ variants release through here without interception: tell the lock validator.
+            if (Engine.Active)
+            {
+                Engine.OnPrimitiveRelease(this);
             }
 
             Volatile.Write(ref _owner, 0);

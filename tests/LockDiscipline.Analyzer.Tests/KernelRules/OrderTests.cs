@@ -213,7 +213,7 @@ public class DeclaredOrderTests
                     [{|LD0012:AcquiredBefore(nameof(_accounts))|}] readonly KMutex _ledger = new();
                 }
                 """),
-            d => Assert.Contains("so the declared orders contradict each other", d.GetMessage()));
+            d => Assert.Contains("declared lock orders contradict each other", d.GetMessage()));
 
     [Fact]
     public void ContradictionThroughTransitivity()

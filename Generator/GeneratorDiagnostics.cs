@@ -1,0 +1,41 @@
+using Microsoft.CodeAnalysis;
+
+namespace LockDiscipline.Generator
+{
+    /// <summary>
+    /// The generator's own diagnostics, kept to two: it reports only what stops it from generating
+    /// correct runtime checks. Lock-discipline problems themselves are the analyzer's (LD0001–LD0013).
+    /// Documented in docs/rules/LDG001.md and docs/rules/LDG002.md.
+    /// </summary>
+    internal static class GeneratorDiagnostics
+    {
+        private const string Category = "LockDiscipline.Generator";
+        private const string HelpBase = "https://github.com/LockDiscipline/LockDiscipline/blob/main/docs/rules/";
+
+        /// <summary>
+        /// Declared orders contradict each other, so the classes on the cycle get no rank. A warning: the
+        /// analyzer reports the contradiction itself as an error (LD0012); this only says what the runtime
+        /// checks do about it.
+        /// </summary>
+        public static readonly DiagnosticDescriptor DeclaredOrderCycle = new DiagnosticDescriptor(
+            "LDG001",
+            "Declared lock orders contradict each other",
+            "Declared lock orders form a cycle ({0}); the runtime checks ignore the declared order of these classes",
+            Category,
+            DiagnosticSeverity.Warning,
+            isEnabledByDefault: true,
+            description: "[assembly: LockOrder], [AcquiredBefore] and [AcquiredAfter] together say that a class is acquired before itself. Runtime checks still run, but without a declared-order rank for the classes on the cycle.",
+            helpLinkUri: HelpBase + "LDG001.md");
+
+        /// <summary>Runtime checks are on for the project but the generated code could not compile, so none is generated.</summary>
+        public static readonly DiagnosticDescriptor RuntimeChecksUnavailable = new DiagnosticDescriptor(
+            "LDG002",
+            "Runtime lock checks cannot be generated",
+            "LockDisciplineRuntimeChecks is on but no runtime checks are generated: {0}",
+            Category,
+            DiagnosticSeverity.Warning,
+            isEnabledByDefault: true,
+            description: "The runtime checks are C# interceptors: they need C# 11 or later and the namespace LockDiscipline.Generated in the InterceptorsNamespaces property (the package's build files add it). Fix the project, or set LockDisciplineRuntimeChecks to false.",
+            helpLinkUri: HelpBase + "LDG002.md");
+    }
+}

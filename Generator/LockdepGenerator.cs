@@ -1,0 +1,265 @@
+using System;
+using System.Collections.Generic;
+using System.Collections.Immutable;
+using System.Linq;
+using LockDiscipline.Generator.Emit;
+using LockDiscipline.Generator.Model;
+using LockDiscipline.Generator.Parse;
+using Microsoft.CodeAnalysis;
+using Microsoft.CodeAnalysis.CSharp;
+using Microsoft.CodeAnalysis.CSharp.Syntax;
+using Microsoft.CodeAnalysis.Diagnostics;
+
+namespace LockDiscipline.Generator
+{
+    /// <summary>
+    /// Emits runtime lockdep checks as C# interceptors: a registry of the assembly's lock classes with
+    /// their declared-order ranks, and at each explicit lock operation on a field or property, and each
+    /// call of a method with a lock contract or IRQ context, a call into the LockDiscipline engine
+    /// (<c>LockDiscipline.Validation.LockdepHooks</c>) around the real call.
+    /// </summary>
+    /// <remarks>
+    /// Pipeline: attributes are found with <c>ForAttributeWithMetadataName</c>; invocations are found by
+    /// syntax and filtered by simple name (the lock APIs' names and the annotated methods' names) before
+    /// anything is bound, because binding is the expensive part and re-runs on every edit; the survivors
+    /// are bound together in one step whose output is plain data, then split per source file so an edit
+    /// regenerates only the files whose calls changed. Nothing is emitted when
+    /// <c>LockDisciplineRuntimeChecks</c> is off.
+    /// </remarks>
+    [Generator(LanguageNames.CSharp)]
+    public sealed class LockdepGenerator : IIncrementalGenerator
+    {
+        /// <summary>The MSBuild property that switches the runtime checks (compiler-visible through the package's props).</summary>
+        public const string RuntimeChecksProperty = "LockDisciplineRuntimeChecks";
+
+        /// <inheritdoc/>
+        public void Initialize(IncrementalGeneratorInitializationContext context)
+        {
+            var settings = context.AnalyzerConfigOptionsProvider
+                .Select(static (options, _) => ReadProperties(options.GlobalOptions))
+                .Combine(context.CompilationProvider.Select(static (compilation, _) => (
+                    Debug: compilation.Options.OptimizationLevel == OptimizationLevel.Debug,
+                    HasHooks: compilation.GetTypeByMetadataName(KnownTypes.HooksTypeName) is not null)))
+                .Combine(context.ParseOptionsProvider.Select(static (options, _) => ReadParseOptions(options)))
+                .Select(static (input, _) => CreateSettings(input.Left.Left, input.Left.Right, input.Right))
+                .WithTrackingName(TrackingNames.Settings);
+
+            var declaredClasses = context.SyntaxProvider
+                .ForAttributeWithMetadataName(
+                    KnownTypes.LockClassAttributeName,
+                    static (node, _) => node is VariableDeclaratorSyntax or PropertyDeclarationSyntax,
+                    static (attributeContext, _) => DeclaredClass(attributeContext.TargetSymbol))
+                .Where(static declaration => declaration is not null)
+                .Collect()
+                .Select(static (declarations, _) => declarations.Select(d => d!).OrderBy(d => d.Name, StringComparer.Ordinal).ThenBy(d => d.Kind, StringComparer.Ordinal).ToEquatableArray())
+                .WithTrackingName(TrackingNames.DeclaredClasses);
+
+            var orderEdges = MemberOrder(context, KnownTypes.AcquiredBeforeAttributeName, memberIsBefore: true)
+                .Combine(MemberOrder(context, KnownTypes.AcquiredAfterAttributeName, memberIsBefore: false))
+                .Combine(context.SyntaxProvider
+                    .ForAttributeWithMetadataName(
+                        KnownTypes.LockOrderAttributeName,
+                        static (node, _) => node is CompilationUnitSyntax,
+                        static (attributeContext, _) => OrderParser.FromAssembly(attributeContext.Attributes))
+                    .Collect())
+                .Select(static (input, _) => input.Left.Left.AddRange(input.Left.Right).AddRange(input.Right).ToEquatableArray())
+                .WithTrackingName(TrackingNames.OrderEdges);
+
+            var annotatedNames = AnnotatedMethodNames(context, settings);
+
+            var candidates = context.SyntaxProvider
+                .CreateSyntaxProvider(
+                    static (node, _) => node is InvocationExpressionSyntax invocation && SimpleName(invocation) is not null,
+                    static (syntaxContext, _) => Candidate((InvocationExpressionSyntax)syntaxContext.Node))
+                .WithTrackingName(TrackingNames.Candidates)
+                .Combine(annotatedNames)
+                .Where(static pair => LockApiCatalog.MethodNames.Contains(pair.Left.Name) || pair.Right.Contains(pair.Left.Name))
+                .Select(static (pair, _) => pair.Left)
+                .WithTrackingName(TrackingNames.FilteredCandidates);
+
+            var bound = candidates
+                .Collect()
+                .Combine(context.CompilationProvider)
+                .Combine(settings)
+                .Combine(declaredClasses)
+                .Select(static (input, cancellationToken) => input.Left.Right.Emits
+                    ? CallBinder.Bind(input.Left.Left.Left, input.Left.Left.Right, input.Left.Right.ProjectDirectory, input.Right, cancellationToken)
+                    : new BoundCalls(EquatableArray<FileInterceptors>.Empty, EquatableArray<UsedClass>.Empty))
+                .WithTrackingName(TrackingNames.BoundCalls);
+
+            var files = bound
+                .SelectMany(static (calls, _) => calls.Files)
+                .WithTrackingName(TrackingNames.Files);
+            context.RegisterSourceOutput(files, static (output, file) => output.AddSource(Names.InterceptorsHint(file.Path), InterceptorEmitter.Write(file)));
+
+            var registry = declaredClasses
+                .Combine(bound.Select(static (calls, _) => calls.Classes))
+                .Combine(orderEdges)
+                .Combine(settings)
+                .Select(static (input, _) => input.Right.Emits
+                    ? RegistryEmitter.Build(input.Left.Left.Left, input.Left.Left.Right, input.Left.Right)
+                    : null)
+                .WithTrackingName(TrackingNames.Registry);
+            context.RegisterSourceOutput(registry, static (output, model) =>
+            {
+                if (model is null)
+                {
+                    return;
+                }
+
+                foreach (var cycle in model.Cycles)
+                {
+                    output.ReportDiagnostic(Diagnostic.Create(GeneratorDiagnostics.DeclaredOrderCycle, cycle.Where?.ToLocation() ?? Location.None, cycle.Cycle));
+                }
+
+                // No class, no registry: a project with nothing to check gets no generated code at all.
+                if (model.Entries.Count > 0)
+                {
+                    output.AddSource(RegistryEmitter.HintName, RegistryEmitter.Write(model));
+                }
+            });
+
+            context.RegisterSourceOutput(settings, static (output, value) =>
+            {
+                if (value.Enabled && value.Unavailable is not null)
+                {
+                    output.ReportDiagnostic(Diagnostic.Create(GeneratorDiagnostics.RuntimeChecksUnavailable, Location.None, value.Unavailable));
+                }
+            });
+        }
+
+        private static (string? Checks, string ProjectDirectory) ReadProperties(AnalyzerConfigOptions options)
+        {
+            options.TryGetValue("build_property." + RuntimeChecksProperty, out var checks);
+            options.TryGetValue("build_property.ProjectDir", out var projectDirectory);
+            return (checks, projectDirectory ?? string.Empty);
+        }
+
+        private static (bool InterceptorsEnabled, LanguageVersion Version) ReadParseOptions(ParseOptions options)
+        {
+            if (options is not CSharpParseOptions csharp)
+            {
+                return (false, LanguageVersion.Default);
+            }
+
+            // The Csc task passes MSBuild's InterceptorsNamespaces and InterceptorsPreviewNamespaces together as this one feature.
+            var enabled = csharp.Features.TryGetValue("InterceptorsNamespaces", out var namespaces)
+                && namespaces.Split(';').Any(ns => ns.Trim() == Names.Namespace);
+            return (enabled, csharp.LanguageVersion);
+        }
+
+        /// <summary>
+        /// On when the property says so; without the property (the package's build files not imported),
+        /// on for unoptimised builds, as the default is on in Debug. A runtime library without the engine
+        /// (older than the generator) gets no checks: generated code could not compile against it.
+        /// </summary>
+        private static GeneratorSettings CreateSettings((string? Checks, string ProjectDirectory) properties, (bool Debug, bool HasHooks) compilation, (bool InterceptorsEnabled, LanguageVersion Version) parse)
+        {
+            var requested = bool.TryParse(properties.Checks?.Trim(), out var value) ? value : compilation.Debug;
+            var enabled = requested && compilation.HasHooks;
+            string? unavailable = null;
+            if (enabled && parse.Version < LanguageVersion.CSharp11)
+            {
+                unavailable = "the generated interceptors need C# 11 or later (LangVersion is " + parse.Version.ToDisplayString() + ")";
+            }
+            else if (enabled && !parse.InterceptorsEnabled)
+            {
+                unavailable = "the namespace " + Names.Namespace + " is not in the InterceptorsNamespaces property";
+            }
+
+            return new GeneratorSettings(enabled, unavailable, properties.ProjectDirectory);
+        }
+
+        private static LockClassDeclaration? DeclaredClass(ISymbol member)
+        {
+            var type = LockNaming.MemberType(member);
+            return LockNaming.DeclaredClassName(member) is { } name && type is not null && LockNaming.IsLockable(type)
+                ? new LockClassDeclaration(name, LockNaming.KindOf(type, LockNaming.DeclaredKind(member)))
+                : null;
+        }
+
+        private static IncrementalValueProvider<ImmutableArray<EquatableArray<OrderEdge>>> MemberOrder(IncrementalGeneratorInitializationContext context, string attributeName, bool memberIsBefore)
+            => context.SyntaxProvider
+                .ForAttributeWithMetadataName(
+                    attributeName,
+                    static (node, _) => node is VariableDeclaratorSyntax or PropertyDeclarationSyntax,
+                    (attributeContext, _) => OrderParser.FromMember(attributeContext.TargetSymbol, attributeContext.Attributes, memberIsBefore))
+                .Collect();
+
+        /// <summary>
+        /// The names of methods whose calls get a wrapper: those declared here with a contract or context
+        /// attribute, and those of referenced assemblies built against LockDiscipline (read only when
+        /// checks are on, since that walk repeats on every edit).
+        /// </summary>
+        private static IncrementalValueProvider<NameSet> AnnotatedMethodNames(IncrementalGeneratorInitializationContext context, IncrementalValueProvider<GeneratorSettings> settings)
+        {
+            IncrementalValueProvider<ImmutableArray<string>>? source = null;
+            foreach (var attributeName in KnownTypes.ContractAttributeNames)
+            {
+                var names = context.SyntaxProvider
+                    .ForAttributeWithMetadataName(
+                        attributeName,
+                        static (node, _) => node is MethodDeclarationSyntax,
+                        static (attributeContext, _) => attributeContext.TargetSymbol.Name)
+                    .Collect();
+                source = source is null ? names : source.Value.Combine(names).Select(static (pair, _) => pair.Left.AddRange(pair.Right));
+            }
+
+            var referenced = context.CompilationProvider
+                .Combine(settings)
+                .Select(static (input, cancellationToken) => input.Right.Emits ? ReferencedAnnotatedNames(input.Left, cancellationToken) : new NameSet(Array.Empty<string>()))
+                .WithTrackingName(TrackingNames.ReferencedAnnotatedNames);
+
+            return source!.Value
+                .Combine(referenced)
+                .Select(static (input, _) => new NameSet(input.Left.Concat(input.Right.Names)))
+                .WithTrackingName(TrackingNames.AnnotatedNames);
+        }
+
+        private static NameSet ReferencedAnnotatedNames(Compilation compilation, System.Threading.CancellationToken cancellationToken)
+        {
+            var names = new HashSet<string>(StringComparer.Ordinal);
+            foreach (var assembly in compilation.SourceModule.ReferencedAssemblySymbols)
+            {
+                if (!assembly.Modules.Any(module => module.ReferencedAssemblies.Any(reference => reference.Name == "LockDiscipline")))
+                {
+                    continue;
+                }
+
+                var pending = new Stack<INamespaceOrTypeSymbol>();
+                pending.Push(assembly.GlobalNamespace);
+                while (pending.Count > 0)
+                {
+                    cancellationToken.ThrowIfCancellationRequested();
+                    foreach (var member in pending.Pop().GetMembers())
+                    {
+                        if (member is INamespaceOrTypeSymbol container)
+                        {
+                            pending.Push(container);
+                        }
+                        else if (member is IMethodSymbol method && !names.Contains(method.Name) && method.GetAttributes().Any(IsContractAttribute))
+                        {
+                            names.Add(method.Name);
+                        }
+                    }
+                }
+            }
+
+            return new NameSet(names);
+        }
+
+        private static bool IsContractAttribute(AttributeData attribute)
+            => attribute.AttributeClass is { } type && KnownTypes.ContractAttributeNames.Contains("LockDiscipline." + type.Name) && LockNaming.IsAttribute(attribute, type.Name);
+
+        private static CallCandidate Candidate(InvocationExpressionSyntax invocation)
+            => new CallCandidate(invocation.SyntaxTree.FilePath, invocation.Span.Start, invocation.Span.Length, SimpleName(invocation)!);
+
+        private static string? SimpleName(InvocationExpressionSyntax invocation) => invocation.Expression switch
+        {
+            MemberAccessExpressionSyntax access => access.Name.Identifier.ValueText,
+            MemberBindingExpressionSyntax binding => binding.Name.Identifier.ValueText,
+            SimpleNameSyntax name => name.Identifier.ValueText,
+            _ => null,
+        };
+    }
+}

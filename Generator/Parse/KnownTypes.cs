@@ -1,0 +1,87 @@
+using Microsoft.CodeAnalysis;
+
+namespace LockDiscipline.Generator.Parse
+{
+    /// <summary>The types the generator recognises, looked up once per binding pass.</summary>
+    internal sealed class KnownTypes
+    {
+        public const string LockClassAttributeName = "LockDiscipline.LockClassAttribute";
+        public const string LockOrderAttributeName = "LockDiscipline.LockOrderAttribute";
+        public const string AcquiredBeforeAttributeName = "LockDiscipline.AcquiredBeforeAttribute";
+        public const string AcquiredAfterAttributeName = "LockDiscipline.AcquiredAfterAttribute";
+        public const string RequiresLockAttributeName = "LockDiscipline.RequiresLockAttribute";
+        public const string RequiresSharedLockAttributeName = "LockDiscipline.RequiresSharedLockAttribute";
+        public const string ExcludesLockAttributeName = "LockDiscipline.ExcludesLockAttribute";
+        public const string HardIrqContextAttributeName = "LockDiscipline.HardIrqContextAttribute";
+        public const string SoftIrqContextAttributeName = "LockDiscipline.SoftIrqContextAttribute";
+        public const string MightSleepAttributeName = "LockDiscipline.MightSleepAttribute";
+        public const string HooksTypeName = "LockDiscipline.Validation.LockdepHooks";
+
+        /// <summary>The attributes that make a call of a method get a wrapper.</summary>
+        public static readonly string[] ContractAttributeNames =
+        {
+            RequiresLockAttributeName, RequiresSharedLockAttributeName, ExcludesLockAttributeName,
+            HardIrqContextAttributeName, SoftIrqContextAttributeName, MightSleepAttributeName,
+        };
+
+        public KnownTypes(Compilation compilation)
+        {
+            ThreadingLock = compilation.GetTypeByMetadataName("System.Threading.Lock");
+            SemaphoreSlim = compilation.GetTypeByMetadataName("System.Threading.SemaphoreSlim");
+            ReaderWriterLockSlim = compilation.GetTypeByMetadataName("System.Threading.ReaderWriterLockSlim");
+            SpinLock = compilation.GetTypeByMetadataName("System.Threading.SpinLock");
+            KMutex = compilation.GetTypeByMetadataName("LockDiscipline.KMutex");
+            KSpinLock = compilation.GetTypeByMetadataName("LockDiscipline.KSpinLock");
+            KRwSem = compilation.GetTypeByMetadataName("LockDiscipline.KRwSem");
+            KLockMap = compilation.GetTypeByMetadataName("LockDiscipline.KLockMap");
+            LockClassAttribute = compilation.GetTypeByMetadataName(LockClassAttributeName);
+            RequiresLockAttribute = compilation.GetTypeByMetadataName(RequiresLockAttributeName);
+            RequiresSharedLockAttribute = compilation.GetTypeByMetadataName(RequiresSharedLockAttributeName);
+            ExcludesLockAttribute = compilation.GetTypeByMetadataName(ExcludesLockAttributeName);
+            HardIrqContextAttribute = compilation.GetTypeByMetadataName(HardIrqContextAttributeName);
+            SoftIrqContextAttribute = compilation.GetTypeByMetadataName(SoftIrqContextAttributeName);
+            MightSleepAttribute = compilation.GetTypeByMetadataName(MightSleepAttributeName);
+            UnsafeAccessorAttribute = compilation.GetTypeByMetadataName("System.Runtime.CompilerServices.UnsafeAccessorAttribute");
+            UnsafeAccessorTypeAttribute = compilation.GetTypeByMetadataName("System.Runtime.CompilerServices.UnsafeAccessorTypeAttribute");
+        }
+
+        public INamedTypeSymbol? ThreadingLock { get; }
+
+        public INamedTypeSymbol? SemaphoreSlim { get; }
+
+        public INamedTypeSymbol? ReaderWriterLockSlim { get; }
+
+        public INamedTypeSymbol? SpinLock { get; }
+
+        public INamedTypeSymbol? KMutex { get; }
+
+        public INamedTypeSymbol? KSpinLock { get; }
+
+        public INamedTypeSymbol? KRwSem { get; }
+
+        public INamedTypeSymbol? KLockMap { get; }
+
+        public INamedTypeSymbol? LockClassAttribute { get; }
+
+        public INamedTypeSymbol? RequiresLockAttribute { get; }
+
+        public INamedTypeSymbol? RequiresSharedLockAttribute { get; }
+
+        public INamedTypeSymbol? ExcludesLockAttribute { get; }
+
+        public INamedTypeSymbol? HardIrqContextAttribute { get; }
+
+        public INamedTypeSymbol? SoftIrqContextAttribute { get; }
+
+        public INamedTypeSymbol? MightSleepAttribute { get; }
+
+        /// <summary>Present on .NET 8 and later: lets an interceptor call a private annotated method.</summary>
+        public INamedTypeSymbol? UnsafeAccessorAttribute { get; }
+
+        /// <summary>Present on .NET 10 and later: lets an accessor name a type it cannot use as a parameter (a static class).</summary>
+        public INamedTypeSymbol? UnsafeAccessorTypeAttribute { get; }
+
+        public static bool Is(ITypeSymbol? type, INamedTypeSymbol? known)
+            => known is not null && type is not null && SymbolEqualityComparer.Default.Equals(type.OriginalDefinition, known);
+    }
+}

@@ -1,0 +1,17 @@
+namespace LockDiscipline.Generator
+{
+    /// <summary>Names of the pipeline steps, for tests that check what an edit lets the driver reuse.</summary>
+    internal static class TrackingNames
+    {
+        public const string Settings = "LockDiscipline.Settings";
+        public const string DeclaredClasses = "LockDiscipline.DeclaredClasses";
+        public const string OrderEdges = "LockDiscipline.OrderEdges";
+        public const string ReferencedAnnotatedNames = "LockDiscipline.ReferencedAnnotatedNames";
+        public const string AnnotatedNames = "LockDiscipline.AnnotatedNames";
+        public const string Candidates = "LockDiscipline.Candidates";
+        public const string FilteredCandidates = "LockDiscipline.FilteredCandidates";
+        public const string BoundCalls = "LockDiscipline.BoundCalls";
+        public const string Files = "LockDiscipline.Files";
+        public const string Registry = "LockDiscipline.Registry";
+    }
+}

@@ -1,0 +1,59 @@
+using System.Threading;
+
+namespace LockDiscipline.Validation
+{
+    /// <summary>
+    /// The keys of the lock chains already validated (lockdep's chain hash): an open-addressing table of
+    /// 64-bit keys, read without a lock and written under the graph lock. A key is written only after its
+    /// chain has been validated and its dependencies added, and never removed, so a reader that finds it
+    /// may skip validation.
+    /// </summary>
+    internal sealed class ChainCache
+    {
+        private readonly ulong[] _slots;
+        private readonly int _mask;
+
+        public ChainCache(int slots)
+        {
+            _slots = new ulong[slots];
+            _mask = slots - 1;
+        }
+
+        /// <summary>Chains stored.</summary>
+        public int Count { get; private set; }
+
+        public bool Contains(ulong key)
+        {
+            ulong[] slots = _slots;
+            int i = (int)key & _mask;
+            while (true)
+            {
+                ulong found = Volatile.Read(ref slots[i]);
+                if (found == key)
+                {
+                    return true;
+                }
+
+                if (found == 0)
+                {
+                    return false;
+                }
+
+                i = (i + 1) & _mask;
+            }
+        }
+
+        /// <summary>Stores a key not yet present; the caller holds the graph lock and has checked the capacity.</summary>
+        public void Add(ulong key)
+        {
+            int i = (int)key & _mask;
+            while (_slots[i] != 0)
+            {
+                i = (i + 1) & _mask;
+            }
+
+            Volatile.Write(ref _slots[i], key);
+            Count++;
+        }
+    }
+}

@@ -1,0 +1,84 @@
+namespace LockDiscipline.Generator.Tests.Harness;
+
+/// <summary>
+/// The engine API of notes/runtime-hooks-contract.md, implemented as a recorder: compiled into a test
+/// compilation, it shadows the runtime's engine (CS0436) so a test can run intercepted code and see
+/// exactly which hooks the interceptors call, in which order, with which arguments.
+/// </summary>
+public static class RecordingHooks
+{
+    public const string Source = """
+        namespace LockDiscipline.Validation
+        {
+            public enum LockClassKind { Mutex, SpinLock, RwSemaphore, PerCpuRwSemaphore, LockMap, Monitor, ThreadingLock, SemaphoreSlim, ReaderWriterLockSlim }
+
+            [System.Flags]
+            public enum AcquireFlags { None = 0, Read = 1, Upgradeable = 2, DisablesHardIrqs = 4, DisablesSoftIrqs = 8 }
+
+            public enum IrqContext { HardIrq, SoftIrq }
+
+            public readonly struct LockSite
+            {
+                public LockSite(string file, int line, string member) { File = file; Line = line; Member = member; }
+                public string File { get; }
+                public int Line { get; }
+                public string Member { get; }
+                public override string ToString() => File + ":" + Line + " " + Member;
+            }
+
+            public static class LockdepHooks
+            {
+                public static readonly System.Collections.Generic.List<string> Log = new System.Collections.Generic.List<string>();
+                public static readonly System.Collections.Generic.List<string> Classes = new System.Collections.Generic.List<string>();
+
+                /// <summary>What Release answers; the default says "held".</summary>
+                public static bool ReleaseAnswer = true;
+
+                public static int RegisterClass(string name, LockClassKind kind, int orderRank)
+                {
+                    int id = Classes.IndexOf(name);
+                    if (id >= 0) return id;
+                    Classes.Add(name);
+                    Log.Add("RegisterClass " + name + " " + kind + " " + orderRank);
+                    return Classes.Count - 1;
+                }
+
+                public static void Acquire(int classId, object instance, AcquireFlags flags, int subclass, in LockSite site)
+                    => Log.Add("Acquire " + Classes[classId] + " " + flags + " " + subclass + Held(instance) + " @ " + site);
+
+                public static void AcquireFailed(int classId, object instance)
+                    => Log.Add("AcquireFailed " + Classes[classId]);
+
+                public static void TryAcquired(int classId, object instance, AcquireFlags flags, int subclass, bool acquired, in LockSite site)
+                    => Log.Add("TryAcquired " + Classes[classId] + " " + flags + " " + subclass + " " + acquired + " @ " + site);
+
+                public static bool Release(int classId, object instance, in LockSite site)
+                {
+                    Log.Add("Release " + Classes[classId] + Held(instance) + " @ " + site);
+                    return ReleaseAnswer;
+                }
+
+                public static void Downgrade(int classId, object instance, in LockSite site)
+                    => Log.Add("Downgrade " + Classes[classId] + " @ " + site);
+
+                public static void EnterIrq(IrqContext context, in LockSite site) => Log.Add("EnterIrq " + context + " @ " + site);
+
+                public static void ExitIrq(IrqContext context) => Log.Add("ExitIrq " + context);
+
+                public static void AssertHeld(int classId, bool shared, in LockSite site)
+                    => Log.Add("AssertHeld " + Classes[classId] + " " + (shared ? "shared" : "exclusive") + " @ " + site);
+
+                public static void AssertNotHeld(int classId, in LockSite site) => Log.Add("AssertNotHeld " + Classes[classId] + " @ " + site);
+
+                public static void MightSleep(in LockSite site) => Log.Add("MightSleep @ " + site);
+
+                // Whether the real lock is held at the moment of the hook, for locks that can tell.
+                private static string Held(object instance)
+                {
+                    var property = instance.GetType().GetProperty("IsHeldByCurrentThread");
+                    return property is null ? "" : " held=" + property.GetValue(instance);
+                }
+            }
+        }
+        """;
+}
