@@ -227,7 +227,7 @@ public sealed class CpuHotplug
 
     /// <summary>
     /// <c>cpuhp_setup_state_multi()</c>: installs a multi-instance state's callbacks; instances are added
-    /// later (<see cref="CpuhpStateAddInstanceNocalls"/>).
+    /// later (<see cref="CpuhpStateAddInstance"/>).
     /// </summary>
     /// <param name="state">The state.</param>
     /// <param name="name">Its name.</param>
@@ -253,7 +253,8 @@ public sealed class CpuHotplug
     }
 
     /// <summary>
-    /// <c>cpuhp_state_add_instance_nocalls()</c> → <c>__cpuhp_state_add_instance()</c>: adds an instance to a
+    /// <c>__cpuhp_state_add_instance()</c>, as <c>cpuhp_state_add_instance_nocalls()</c> calls it (the only
+    /// form the model needs: no callback runs for the new instance): adds an instance to a
     /// multi-instance state under <c>cpus_read_lock()</c>. Reached from the bus notifier (an IOVA domain set
     /// up while a device is probed), it is why <c>&amp;(&amp;priv-&gt;bus_notifier)-&gt;rwsem</c> is ordered
     /// before <c>cpu_hotplug_lock</c>.
@@ -262,7 +263,7 @@ public sealed class CpuHotplug
     /// <param name="node">The instance.</param>
     /// <returns>0, or a negative error.</returns>
     [ExcludesLock("cpu_hotplug_lock")]
-    public int CpuhpStateAddInstanceNocalls(CpuhpState state, object node)
+    public int CpuhpStateAddInstance(CpuhpState state, object node)
     {
         _cpuHotplugLock.DownRead();
         int ret = CpuhpStateAddInstanceCpuslocked(state, node);

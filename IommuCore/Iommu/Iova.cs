@@ -99,7 +99,7 @@ public sealed class IovaDomain
 
     /// <summary>
     /// <c>iova_domain_init_rcaches()</c>: the per-CPU caches, then the <c>CPUHP_IOMMU_IOVA_DEAD</c> instance
-    /// (<c>cpuhp_state_add_instance_nocalls</c>, which takes <c>cpu_hotplug_lock</c>).
+    /// (<c>cpuhp_state_add_instance_nocalls</c> → <c>__cpuhp_state_add_instance</c>, which takes <c>cpu_hotplug_lock</c>).
     /// </summary>
     /// <param name="cpu">The CPU hotplug core.</param>
     /// <returns>0, or a negative error.</returns>
@@ -112,7 +112,7 @@ public sealed class IovaDomain
         }
 
         System.Threading.Volatile.Write(ref _rcaches, rcaches);
-        int ret = cpu.CpuhpStateAddInstanceNocalls(CpuhpState.IommuIovaDead, this);
+        int ret = cpu.CpuhpStateAddInstance(CpuhpState.IommuIovaDead, this);
         HasCpuhpInstance = ret == 0;
         return ret;
     }
