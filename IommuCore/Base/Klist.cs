@@ -129,24 +129,6 @@ public sealed class Klist<T>
         }
     }
 
-    /// <summary>The number of live nodes (for snapshots; the kernel has no such call).</summary>
-    /// <returns>How many nodes are on the list and not dead.</returns>
-    public int CountLive()
-    {
-        IrqFlags flags = _kLock.LockIrqSave();
-        int count = 0;
-        foreach (KlistNode<T> n in _kList)
-        {
-            if (!n.Dead)
-            {
-                count++;
-            }
-        }
-
-        _kLock.UnlockIrqRestore(flags);
-        return count;
-    }
-
     /// <summary><c>klist_put()</c>.</summary>
     private void KlistPut(KlistNode<T> n, bool kill)
     {

@@ -50,9 +50,6 @@ public sealed class Coretemp
     /// <summary><c>coretemp_driver</c>.</summary>
     public CoretempDriver Driver { get; }
 
-    /// <summary>The hotplug state <see cref="CoretempInit"/> was given.</summary>
-    public int HpOnline { get; private set; }
-
     /// <summary>The packages' platform devices (<c>zone_devices</c>).</summary>
     public IReadOnlyList<PlatformDevice?> ZoneDevices => _zoneDevices;
 
@@ -72,13 +69,7 @@ public sealed class Coretemp
         }
 
         int state = _kernel.Cpu.CpuhpSetupState("hwmon/coretemp:online", CoretempCpuOnline, CoretempCpuOffline);
-        if (state < 0)
-        {
-            return state;
-        }
-
-        HpOnline = state;
-        return 0;
+        return state < 0 ? state : 0;
     }
 
     /// <summary><c>topology_logical_die_id()</c>: the package of a CPU.</summary>

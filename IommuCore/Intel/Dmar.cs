@@ -113,15 +113,11 @@ public sealed class IntelIommuUnit
     internal IntelIommuUnit(DmarDrhdEntry drhd)
     {
         Name = drhd.Name;
-        Drhd = drhd;
         Iommu = new IommuDevice(drhd.Name, null);
     }
 
     /// <summary><c>iommu-&gt;name</c>.</summary>
     public string Name { get; }
-
-    /// <summary>The DRHD entry that describes the unit.</summary>
-    public DmarDrhdEntry Drhd { get; }
 
     /// <summary><c>iommu-&gt;iommu</c>.</summary>
     public IommuDevice Iommu { get; }

@@ -161,12 +161,6 @@ public sealed class Rk3399Machine : IDisposable
     /// <summary>The display controller driver.</summary>
     public RockchipVopDriver Vop { get; }
 
-    /// <summary>The IOMMU instances' platform devices.</summary>
-    public IReadOnlyList<PlatformDevice> Iommus => _iommus;
-
-    /// <summary>The client devices, the i-th behind the i-th IOMMU.</summary>
-    public IReadOnlyList<PlatformDevice> Clients => _clients;
-
     /// <summary>
     /// Boots on a <c>kernel_init</c> thread: populates the platform bus from the device tree, registers
     /// <c>rk_iommu</c> (each instance probes on its own async worker, registering with the IOMMU core

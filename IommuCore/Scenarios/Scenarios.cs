@@ -33,11 +33,12 @@ public sealed record VfioResult(
 
 /// <summary>What <see cref="IommuScenarios.DmaFaultDuringDeviceAdd"/> saw.</summary>
 /// <param name="DevicesAdded">The hot-added functions.</param>
+/// <param name="DevicesRemoved">The hot-added functions removed again.</param>
 /// <param name="FaultsRaised">Faults the hardware recorded.</param>
 /// <param name="FaultsHandled">Faults the interrupt handler processed.</param>
 /// <param name="Snapshot">The kernel afterwards.</param>
 /// <param name="Log">The kernel log.</param>
-public sealed record FaultResult(IReadOnlyList<string> DevicesAdded, int FaultsRaised, int FaultsHandled, KernelSnapshot Snapshot, IReadOnlyList<string> Log);
+public sealed record FaultResult(IReadOnlyList<string> DevicesAdded, IReadOnlyList<string> DevicesRemoved, int FaultsRaised, int FaultsHandled, KernelSnapshot Snapshot, IReadOnlyList<string> Log);
 
 /// <summary>What <see cref="IommuScenarios.CpuHotplugDuringDeviceAdd"/> saw.</summary>
 /// <param name="DevicesAdded">The hot-added functions.</param>
@@ -145,8 +146,8 @@ public static class IommuScenarios
 
     /// <summary>
     /// The second seed's situation, fixed: DMA faults interrupt a CPU while another hot-adds NICs (whose
-    /// <c>device_add()</c> takes the PCI bus's <c>k_lock</c> with interrupts on); the handler reads
-    /// context entries and page tables without walking the bus.
+    /// <c>device_add()</c> takes the PCI bus's <c>k_lock</c> with interrupts on) and removes two of them
+    /// again; the handler reads context entries and page tables without walking the bus.
     /// </summary>
     /// <returns>What the handler and the kernel saw.</returns>
     public static FaultResult DmaFaultDuringDeviceAdd()
@@ -156,15 +157,24 @@ public static class IommuScenarios
         Kernel kernel = machine.Kernel;
         IntelIommuUnit dmar1 = machine.Intel.Units[1];
         var added = new List<string>();
+        var removed = new List<string>();
         int addsDone = 0, raised = 0;
 
         KernelThreads.RunAll(
             ("pciehp", () =>
             {
+                var devices = new List<PciDev>();
                 for (int slot = 0; slot < 6; slot++)
                 {
                     PciDev dev = machine.HotAddNic(2, slot, 0);
+                    devices.Add(dev);
                     added.Add(dev.Name);
+                }
+
+                foreach (PciDev dev in devices.GetRange(4, 2))
+                {
+                    kernel.Base.DeviceDel(dev);
+                    removed.Add(dev.Name);
                 }
 
                 Volatile.Write(ref addsDone, 1);
@@ -189,7 +199,7 @@ public static class IommuScenarios
             kernel.IrqChip.GenerateIrq(X86Machine.Dmar1Irq);
         }
 
-        return new FaultResult(added, raised, dmar1.FaultsHandledCount(), KernelSnapshot.Take(kernel), kernel.Log.Lines);
+        return new FaultResult(added, removed, raised, dmar1.FaultsHandledCount(), KernelSnapshot.Take(kernel), kernel.Log.Lines);
     }
 
     /// <summary>

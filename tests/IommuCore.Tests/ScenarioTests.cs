@@ -57,14 +57,21 @@ public class ScenarioTests
     {
         FaultResult r = IommuScenarios.DmaFaultDuringDeviceAdd();
         Assert.Equal(6, r.DevicesAdded.Count);
+        Assert.Equal(["0000:02:04.0", "0000:02:05.0"], r.DevicesRemoved);
         Assert.Equal(r.FaultsRaised, r.FaultsHandled);
         Assert.Equal(0, r.Snapshot.Warnings);
-        Assert.All(r.DevicesAdded, name =>
+        Assert.All(r.DevicesAdded.Except(r.DevicesRemoved), name =>
         {
             DeviceSnapshot dev = r.Snapshot.Device(name)!;
             Assert.Equal("e1000e", dev.Driver);
             Assert.NotNull(dev.GroupId);
         });
+        Assert.All(r.DevicesRemoved, name =>
+        {
+            Assert.Null(r.Snapshot.Device(name));
+            Assert.Null(r.Snapshot.GroupOf(name));
+        });
+        Assert.All(r.DevicesRemoved, name => Assert.Contains(r.Log, l => l.StartsWith(name + ": Removing from iommu group ", StringComparison.Ordinal)));
         Assert.Contains(r.Log, l => l.StartsWith("DMAR: pte level: 1", StringComparison.Ordinal));
         Assert.Contains(r.Log, l => l.StartsWith("DMAR: [DMA Write NO_PASID] Request device [02:", StringComparison.Ordinal));
     }
