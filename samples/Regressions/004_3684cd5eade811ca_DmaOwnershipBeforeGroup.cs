@@ -1,0 +1,152 @@
+// Seed: 004_3684cd5eade811ca
+// Subject: Re: [PATCH v7 01/11] iommu: Add DMA ownership management interfaces
+//
+// v7 of the DMA ownership series called iommu_device_use_default_domain() at the start of
+// pci_dma_configure(), before the firmware configuration. A device whose IOMMU driver had ignored its
+// first probe (no firmware data yet) had no group then: use_default_domain returned 0 without taking
+// ownership (owner_cnt unchanged), acpi/of_dma_configure then replayed the probe and created the
+// group, and unbinding the driver made iommu_device_unuse_default_domain() hit WARN_ON(owner_cnt == 0).
+// Fixed in v8 (v5.19): the call moved to the end of each bus's dma_configure. The driver's DMA claim
+// is a pseudo-lock here, so the success path that claims nothing is reported.
+using System.Collections.Generic;
+using LockDiscipline;
+
+namespace Regressions.Seed004;
+
+/// <summary><c>struct iommu_group</c>.</summary>
+public sealed class IommuGroup
+{
+    [LockClass("&group->mutex")]
+    public readonly KMutex Mutex = new();
+
+    [GuardedBy(nameof(Mutex))]
+    internal int OwnerCnt;
+
+    [GuardedBy(nameof(Mutex))]
+    internal object? Owner;
+
+    [GuardedBy(nameof(Mutex))]
+    internal readonly List<Device> Devices = new();
+}
+
+/// <summary><c>struct device</c>.</summary>
+public sealed class Device
+{
+    public Device(string name) => Name = name;
+
+    public string Name { get; }
+
+    public IommuGroup? IommuGroup { get; set; }
+
+    /// <summary>The bound driver's claim on the device's DMA (a pseudo-lock, as in IommuCore).</summary>
+    [LockClass("&dev->dma_owner", Kind = LockKind.LockMap)]
+    public readonly KLockMap DmaOwner = new();
+}
+
+/// <summary><c>drivers/iommu/iommu.c</c> with v7 of the series.</summary>
+public sealed class Iommu
+{
+    /// <summary><c>iommu_group_claim_dma_owner()</c>: user space takes a group no kernel driver uses.</summary>
+    public static int IommuGroupClaimDmaOwner(IommuGroup group, object owner)
+    {
+        group.Mutex.Lock();
+        if (group.OwnerCnt != 0)
+        {
+            group.Mutex.Unlock();
+            return -1;
+        }
+
+        group.Owner = owner;
+        group.OwnerCnt++;
+        group.Mutex.Unlock();
+        return 0;
+    }
+
+    /// <summary><c>iommu_probe_device()</c>, replayed by the firmware configuration: the device joins its group.</summary>
+    public static int IommuProbeDevice(Device dev, IommuGroup group)
+    {
+        dev.IommuGroup = group;
+        group.Mutex.Lock();
+        group.Devices.Add(dev);
+        group.Mutex.Unlock();
+        return 0;
+    }
+
+    /// <summary><c>iommu_device_use_default_domain()</c>.</summary>
+    [TryAcquiresLock(0, "dev.DmaOwner")]
+    public static int IommuDeviceUseDefaultDomain(Device dev)
+    {
+        IommuGroup? group = dev.IommuGroup;
+        if (group is null)
+        {
+            return 0; // expect LD0010 '&dev->dma_owner'
+        }
+
+        group.Mutex.Lock();
+        if (group.OwnerCnt != 0 && group.Owner is not null)
+        {
+            group.Mutex.Unlock();
+            return -16;
+        }
+
+        group.OwnerCnt++;
+        group.Mutex.Unlock();
+        DevDmaOwnerClaim(dev);
+        return 0;
+    }
+
+    /// <summary><c>iommu_device_unuse_default_domain()</c>.</summary>
+    [ReleasesLock("dev.DmaOwner")]
+    public static void IommuDeviceUnuseDefaultDomain(Device dev)
+    {
+        DevDmaOwnerRelease(dev);
+        IommuGroup? group = dev.IommuGroup;
+        if (group is null)
+        {
+            return;
+        }
+
+        group.Mutex.Lock();
+        if (group.OwnerCnt == 0)
+        {
+            System.Console.WriteLine($"WARNING: iommu_device_unuse_default_domain: {dev.Name}: owner_cnt is 0");
+        }
+        else
+        {
+            group.OwnerCnt--;
+        }
+
+        group.Mutex.Unlock();
+    }
+
+    [AcquiresLock("dev.DmaOwner")]
+    private static void DevDmaOwnerClaim(Device dev) => System.Console.WriteLine($"{dev.Name}: DMA owned by its driver");
+
+    [ReleasesLock("dev.DmaOwner")]
+    private static void DevDmaOwnerRelease(Device dev) => System.Console.WriteLine($"{dev.Name}: DMA given back");
+}
+
+/// <summary><c>drivers/pci/pci-driver.c</c> with v7 of the series.</summary>
+public sealed class PciBus
+{
+    private readonly IommuGroup _firmwareGroup = new();
+
+    /// <summary><c>pci_dma_configure()</c>: the ownership first, the firmware configuration (which creates the group) after.</summary>
+    public int PciDmaConfigure(Device dev)
+    {
+        int ret = Iommu.IommuDeviceUseDefaultDomain(dev);
+        if (ret != 0)
+        {
+            return ret;
+        }
+
+        return AcpiDmaConfigure(dev);
+    }
+
+    /// <summary><c>pci_dma_cleanup()</c>.</summary>
+    [ReleasesLock("dev.DmaOwner")]
+    public void PciDmaCleanup(Device dev) => Iommu.IommuDeviceUnuseDefaultDomain(dev);
+
+    /// <summary><c>acpi_dma_configure()</c>: replays the IOMMU probe the driver ignored.</summary>
+    private int AcpiDmaConfigure(Device dev) => dev.IommuGroup is null ? Iommu.IommuProbeDevice(dev, _firmwareGroup) : 0;
+}
