@@ -155,7 +155,15 @@ namespace LockDiscipline.Analyzer.Resolve
 
         private static void Add(ImmutableArray<DelegateBinding>.Builder bindings, ISymbol slot, IOperation value, ValueOrigins origins)
         {
-            var source = origins.Unwrap(value);
+            // cond ? _up[i] : _down[i] binds both arms.
+            foreach (var alternative in origins.Alternatives(value))
+            {
+                AddOne(bindings, slot, alternative, origins);
+            }
+        }
+
+        private static void AddOne(ImmutableArray<DelegateBinding>.Builder bindings, ISymbol slot, IOperation source, ValueOrigins origins)
+        {
             if (source is IDelegateCreationOperation creation)
             {
                 source = origins.Unwrap(creation.Target);

@@ -114,6 +114,12 @@ namespace LockDiscipline.Analyzer.Resolve
                 attributes = attributes.AddRange(property.GetAttributes());
             }
 
+            // A contract declared on an interface member or a base method binds its implementations too.
+            if (attributes.IsEmpty)
+            {
+                attributes = InheritedAttributes(method);
+            }
+
             if (attributes.IsEmpty)
             {
                 return MethodContract.None;
@@ -171,6 +177,39 @@ namespace LockDiscipline.Analyzer.Resolve
             }
 
             return new MethodContract(leaves.ToImmutable(), releases.ToImmutable(), requires.ToImmutable(), excludes.ToImmutable(), context, mightSleep);
+        }
+
+        private static ImmutableArray<AttributeData> InheritedAttributes(IMethodSymbol method)
+        {
+            for (var overridden = method.OverriddenMethod; overridden is not null; overridden = overridden.OverriddenMethod)
+            {
+                var attributes = overridden.GetAttributes();
+                if (!attributes.IsEmpty)
+                {
+                    return attributes;
+                }
+            }
+
+            var type = method.ContainingType;
+            if (type is null || method.MethodKind != MethodKind.Ordinary)
+            {
+                return ImmutableArray<AttributeData>.Empty;
+            }
+
+            foreach (var contract in type.AllInterfaces)
+            {
+                foreach (var member in contract.GetMembers(method.Name))
+                {
+                    if (member is IMethodSymbol interfaceMethod
+                        && SymbolEqualityComparer.Default.Equals(type.FindImplementationForInterfaceMember(interfaceMethod), method)
+                        && !interfaceMethod.GetAttributes().IsEmpty)
+                    {
+                        return interfaceMethod.GetAttributes();
+                    }
+                }
+            }
+
+            return ImmutableArray<AttributeData>.Empty;
         }
 
         private void Add(ImmutableArray<ContractLock>.Builder target, AttributeData attribute, IMethodSymbol method, LockMode mode, bool tryAcquire, object? successValue)

@@ -16,6 +16,7 @@ namespace LockDiscipline.Analyzer.Resolve
         private const int MaxDepth = 8;
 
         private readonly Dictionary<CaptureId, IOperation> _captures = new Dictionary<CaptureId, IOperation>();
+        private readonly Dictionary<CaptureId, List<IOperation>> _alternatives = new Dictionary<CaptureId, List<IOperation>>();
         private readonly Dictionary<ILocalSymbol, List<IOperation>> _locals = new Dictionary<ILocalSymbol, List<IOperation>>(SymbolEqualityComparer.Default);
         private readonly ValueOrigins? _enclosing;
 
@@ -65,6 +66,26 @@ namespace LockDiscipline.Analyzer.Resolve
             return operation;
         }
 
+        /// <summary>
+        /// Every value an operation may have: the arms of a conditional captured on two paths, each unwrapped;
+        /// otherwise just the operation, unwrapped.
+        /// </summary>
+        public IEnumerable<IOperation> Alternatives(IOperation operation)
+        {
+            var unwrapped = Unwrap(operation);
+            if (unwrapped is IFlowCaptureReferenceOperation reference && _alternatives.TryGetValue(reference.Id, out var values) && values.Count > 1)
+            {
+                foreach (var value in values)
+                {
+                    yield return Unwrap(value);
+                }
+
+                yield break;
+            }
+
+            yield return unwrapped;
+        }
+
         /// <summary>The values assigned to a local in this body (or the enclosing one, for captured locals).</summary>
         public IReadOnlyList<IOperation> AssignmentsOf(ILocalSymbol local)
         {
@@ -93,8 +114,16 @@ namespace LockDiscipline.Analyzer.Resolve
                 switch (operation)
                 {
                     case IFlowCaptureOperation capture:
-                        // A capture assigned on two paths (c ? _a : _b) has no single origin: leave it opaque.
+                        // A capture assigned on two paths (c ? _a : _b) has no single origin: leave it opaque,
+                        // but keep the alternatives for questions that want all of them (delegate targets).
                         _captures[capture.Id] = _captures.ContainsKey(capture.Id) ? capture : capture.Value;
+                        if (!_alternatives.TryGetValue(capture.Id, out var values))
+                        {
+                            values = new List<IOperation>(1);
+                            _alternatives.Add(capture.Id, values);
+                        }
+
+                        values.Add(capture.Value);
                         break;
                     case ISimpleAssignmentOperation { Target: ILocalReferenceOperation local } assignment:
                         Add(local.Local, assignment.Value);

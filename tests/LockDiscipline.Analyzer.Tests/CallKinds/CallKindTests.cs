@@ -480,3 +480,40 @@ public class CollectionDelegateTests
             }
             """);
 }
+
+/// <summary>Limitations found while modelling IommuCore, each now handled.</summary>
+public class IommuCoreFindingsTests
+{
+    [Fact]
+    public void DelegateChosenWithConditionalBindsBothArms()
+        => Verify.Diagnostics("""
+            using System;
+            class Hotplug
+            {
+                static readonly object CpuLock = new(), Devices = new();
+                readonly Action?[] _up = new Action?[4], _down = new Action?[4];
+                public void Setup() { _up[0] = Online; _down[0] = Offline; }
+                public void Invoke(bool up) { lock (CpuLock) { Action? callback = up ? _up[0] : _down[0]; callback?.Invoke(); } }
+                void Online() { lock (Devices) { } }
+                void Offline() { }
+                void Reverse() { lock (Devices) { lock ({|LD0001:CpuLock|}) { } } }
+            }
+            """);
+
+    [Fact]
+    public void InterfaceContractBindsTheImplementationsBody()
+        => Verify.Diagnostics("""
+            using LockDiscipline;
+            class Group { public readonly KMutex Mutex = new(); [GuardedBy(nameof(Mutex))] public int Owners; }
+            interface IOps { [RequiresLock("group.Mutex")] void Attach(Group group); }
+            class Intel : IOps
+            {
+                public void Attach(Group group) => group.Owners++;
+            }
+            class Caller
+            {
+                void Good(IOps ops, Group group) { group.Mutex.Lock(); ops.Attach(group); group.Mutex.Unlock(); }
+                void Bad(IOps ops, Group group) => {|LD0009:ops.Attach(group)|};
+            }
+            """);
+}
