@@ -1,7 +1,10 @@
 using IommuCore.Scenarios;
+using IommuCore.Tests.Infrastructure;
 
 namespace IommuCore.Tests;
 
+/// <summary>The scenarios' outcomes. IommuCore's runtime checks drive the process-wide lockdep engine, hence the collection.</summary>
+[Collection(LockdepCollection.Name)]
 public class ScenarioTests
 {
     [Fact]
