@@ -1,0 +1,159 @@
+using System.Collections.Immutable;
+using System.Diagnostics;
+using System.Globalization;
+using System.Reflection;
+using LockDiscipline.Analyzer;
+using Microsoft.CodeAnalysis;
+using Microsoft.CodeAnalysis.CSharp;
+using Microsoft.CodeAnalysis.Diagnostics;
+
+namespace LockDiscipline.Benchmarks.Analyzer;
+
+/// <summary>
+/// The IDE's request: one document's analyzer semantic diagnostics
+/// (<see cref="CompilationWithAnalyzers.GetAnalyzerSemanticDiagnosticsAsync(SemanticModel, Microsoft.CodeAnalysis.Text.TextSpan?, CancellationToken)"/>),
+/// with no compilation-end actions, in a compilation of a generated project whose one large document
+/// is measured. Each iteration uses a fresh <see cref="CompilationWithAnalyzers"/> and semantic model
+/// (as an edit does), over the same compilation (whose declarations stay bound, as in the IDE).
+/// Prints medians; the compiler's own semantic diagnostics of the document (binding it) in the same
+/// run is the yardstick.
+/// </summary>
+internal static class IdeBenchmark
+{
+    public static async Task<int> RunAsync(Dictionary<string, string> options)
+    {
+        var lines = Program.Int(options, "lines", 2_000);
+        var context = Program.Int(options, "context", 50_000);
+        var seed = Program.Int(options, "seed", 1);
+        var iterations = Program.Int(options, "iterations", 21);
+        var (document, others) = ProjectGenerator.GenerateWithLargeDocument(new GeneratorOptions(context, seed, 0, 0), lines);
+
+        var parse = new CSharpParseOptions(LanguageVersion.Latest);
+        var tree = CSharpSyntaxTree.ParseText(document.Text, parse, document.Path);
+        var trees = others.Select(f => CSharpSyntaxTree.ParseText(f.Text, parse, f.Path)).Prepend(tree).ToArray();
+        var compilation = CSharpCompilation.Create(
+            "Bench",
+            trees,
+            References(),
+            new CSharpCompilationOptions(OutputKind.DynamicallyLinkedLibrary, nullableContextOptions: NullableContextOptions.Disable));
+        var errors = compilation.GetDiagnostics().Where(d => d.Severity == DiagnosticSeverity.Error).Take(5).ToList();
+        if (errors.Count > 0)
+        {
+            foreach (var error in errors)
+            {
+                Console.Error.WriteLine(error);
+            }
+
+            return 1;
+        }
+
+        Console.WriteLine(string.Create(CultureInfo.InvariantCulture,
+            $"document: {document.LineCount} lines, {ProjectGenerator.CountLockSites(document.Text)} lock sites; compilation: {trees.Sum(t => t.GetText().Lines.Count)} lines in {trees.Length} documents; {iterations} iterations, medians"));
+
+        var analyzers = new List<(string Name, ImmutableArray<DiagnosticAnalyzer> Analyzers)>
+        {
+            ("LockDiscipline", ImmutableArray.Create<DiagnosticAnalyzer>(new LockDisciplineAnalyzer())),
+        };
+        if (options.TryGetValue("vsthrd", out var vsthrd))
+        {
+            analyzers.Add(("VSTHRD", LoadAnalyzers(vsthrd)));
+        }
+
+        var binding = new List<double>();
+        var wall = analyzers.Select(_ => new List<double>()).ToArray();
+        var own = analyzers.Select(_ => new List<double>()).ToArray();
+        var counts = new int[analyzers.Count];
+        for (var i = 0; i < iterations + 1; i++)
+        {
+            var watch = Stopwatch.StartNew();
+            compilation.GetSemanticModel(tree).GetDiagnostics();
+            watch.Stop();
+            var warm = i == 0;
+            if (!warm)
+            {
+                binding.Add(watch.Elapsed.TotalMilliseconds);
+            }
+
+            for (var a = 0; a < analyzers.Count; a++)
+            {
+                var withAnalyzers = compilation.WithAnalyzers(
+                    analyzers[a].Analyzers,
+                    new CompilationWithAnalyzersOptions(new AnalyzerOptions(ImmutableArray<AdditionalText>.Empty), onAnalyzerException: null, concurrentAnalysis: true, logAnalyzerExecutionTime: true, reportSuppressedDiagnostics: false));
+                watch.Restart();
+                var diagnostics = await withAnalyzers.GetAnalyzerSemanticDiagnosticsAsync(compilation.GetSemanticModel(tree), filterSpan: null, CancellationToken.None);
+                watch.Stop();
+                var executionTime = TimeSpan.Zero;
+                foreach (var analyzer in analyzers[a].Analyzers)
+                {
+                    executionTime += (await withAnalyzers.GetAnalyzerTelemetryInfoAsync(analyzer, CancellationToken.None)).ExecutionTime;
+                }
+
+                counts[a] = diagnostics.Length;
+                if (!warm)
+                {
+                    wall[a].Add(watch.Elapsed.TotalMilliseconds);
+                    own[a].Add(executionTime.TotalMilliseconds);
+                }
+            }
+        }
+
+        var bind = Median(binding);
+        Console.WriteLine(string.Create(CultureInfo.InvariantCulture, $"| measured | median ms | ÷ compiler binding |"));
+        Console.WriteLine("|---|---:|---:|");
+        Console.WriteLine(string.Create(CultureInfo.InvariantCulture, $"| compiler semantic diagnostics of the document (binding) | {bind:F1} | 1.00 |"));
+        for (var a = 0; a < analyzers.Count; a++)
+        {
+            Console.WriteLine(string.Create(CultureInfo.InvariantCulture, $"| {analyzers[a].Name}: GetAnalyzerSemanticDiagnosticsAsync, wall | {Median(wall[a]):F1} | {Median(wall[a]) / bind:F2} |"));
+            Console.WriteLine(string.Create(CultureInfo.InvariantCulture, $"| {analyzers[a].Name}: analyzer's own execution time | {Median(own[a]):F1} | {Median(own[a]) / bind:F2} |"));
+        }
+
+        for (var a = 0; a < analyzers.Count; a++)
+        {
+            Console.WriteLine($"{analyzers[a].Name} reported {counts[a]} diagnostics on the document");
+        }
+
+        return counts[0] == 0 ? 0 : 1;
+    }
+
+    private static double Median(List<double> values)
+    {
+        var sorted = values.OrderBy(v => v).ToArray();
+        return sorted.Length % 2 == 1 ? sorted[sorted.Length / 2] : (sorted[sorted.Length / 2 - 1] + sorted[sorted.Length / 2]) / 2;
+    }
+
+    private static ImmutableArray<MetadataReference> References()
+    {
+        var platform = ((string)AppContext.GetData("TRUSTED_PLATFORM_ASSEMBLIES")!)
+            .Split(Path.PathSeparator)
+            .Where(path => Path.GetFileName(path).StartsWith("System.", StringComparison.Ordinal)
+                || Path.GetFileName(path) is "mscorlib.dll" or "netstandard.dll");
+        var runtime = Path.Combine(AppContext.BaseDirectory, "LockDiscipline.dll");
+        return platform.Append(runtime).Select(path => (MetadataReference)MetadataReference.CreateFromFile(path)).ToImmutableArray();
+    }
+
+    private static ImmutableArray<DiagnosticAnalyzer> LoadAnalyzers(string directory)
+    {
+        var loader = new Loader();
+        var result = ImmutableArray.CreateBuilder<DiagnosticAnalyzer>();
+        foreach (var path in Directory.GetFiles(directory, "*.dll"))
+        {
+            loader.AddDependencyLocation(path);
+        }
+
+        foreach (var path in Directory.GetFiles(directory, "*.dll"))
+        {
+            result.AddRange(new AnalyzerFileReference(path, loader).GetAnalyzers(LanguageNames.CSharp));
+        }
+
+        return result.ToImmutable();
+    }
+
+    private sealed class Loader : IAnalyzerAssemblyLoader
+    {
+        public void AddDependencyLocation(string fullPath)
+        {
+        }
+
+        public Assembly LoadFromPath(string fullPath) => Assembly.LoadFrom(fullPath);
+    }
+}
