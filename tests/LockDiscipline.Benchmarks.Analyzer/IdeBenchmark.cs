@@ -115,6 +115,33 @@ internal static class IdeBenchmark
         return counts[0] == 0 ? 0 : 1;
     }
 
+    /// <summary>The whole analysis (compilation-end rules included) of a generated project, in process.</summary>
+    public static async Task<int> RunWholeAsync(Dictionary<string, string> options)
+    {
+        var project = ProjectGenerator.Generate(new GeneratorOptions(Program.Int(options, "lines", 50_000), Program.Int(options, "seed", 1), Program.Int(options, "cycles2", 3), Program.Int(options, "cycles3", 2)));
+        var parse = new CSharpParseOptions(LanguageVersion.Latest);
+        var trees = project.Files.Select(f => CSharpSyntaxTree.ParseText(f.Text, parse, f.Path)).ToArray();
+        var compilation = CSharpCompilation.Create("Bench", trees, References(), new CSharpCompilationOptions(OutputKind.DynamicallyLinkedLibrary));
+        var watch = Stopwatch.StartNew();
+        var compilerDiagnostics = compilation.GetDiagnostics();
+        Console.WriteLine(string.Create(CultureInfo.InvariantCulture, $"{project.Lines} lines, {project.LockSites} lock sites; compiler diagnostics {watch.Elapsed.TotalSeconds:F2}s, errors {compilerDiagnostics.Count(d => d.Severity == DiagnosticSeverity.Error)}"));
+        for (var i = 0; i < Program.Int(options, "iterations", 3); i++)
+        {
+            var analyzer = new LockDisciplineAnalyzer();
+            var withAnalyzers = compilation.WithAnalyzers(
+                ImmutableArray.Create<DiagnosticAnalyzer>(analyzer),
+                new CompilationWithAnalyzersOptions(new AnalyzerOptions(ImmutableArray<AdditionalText>.Empty), onAnalyzerException: null, concurrentAnalysis: true, logAnalyzerExecutionTime: true, reportSuppressedDiagnostics: false));
+            watch.Restart();
+            var diagnostics = await withAnalyzers.GetAnalyzerDiagnosticsAsync(CancellationToken.None);
+            var wallTime = watch.Elapsed.TotalSeconds;
+            var own = (await withAnalyzers.GetAnalyzerTelemetryInfoAsync(analyzer, CancellationToken.None)).ExecutionTime.TotalSeconds;
+            var byId = string.Join(", ", diagnostics.GroupBy(d => d.Id).OrderBy(g => g.Key).Select(g => $"{g.Key}×{g.Count()}"));
+            Console.WriteLine(string.Create(CultureInfo.InvariantCulture, $"run {i}: wall {wallTime:F2}s, analyzer {own:F2}s, diagnostics: {byId}"));
+        }
+
+        return 0;
+    }
+
     private static double Median(List<double> values)
     {
         var sorted = values.OrderBy(v => v).ToArray();

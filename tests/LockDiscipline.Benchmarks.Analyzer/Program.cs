@@ -8,6 +8,7 @@ namespace LockDiscipline.Benchmarks.Analyzer;
 /// <code>
 /// generate --lines N --out DIR [--seed S] [--cycles2 A] [--cycles3 B] --runtime LockDiscipline.dll --analyzer LockDiscipline.Analyzer.dll
 /// ide [--lines 2000] [--context N] [--seed S] [--iterations I] [--vsthrd DIR]
+/// whole [--lines N] [--seed S] [--iterations I]   (the whole analysis in process: quick to iterate on and to profile)
 /// </code>
 /// </summary>
 public static class Program
@@ -26,6 +27,8 @@ public static class Program
                 return Generate(options);
             case "ide":
                 return await IdeBenchmark.RunAsync(options);
+            case "whole":
+                return await IdeBenchmark.RunWholeAsync(options);
             default:
                 return Usage();
         }
