@@ -125,20 +125,41 @@ internal static class IdeBenchmark
         var watch = Stopwatch.StartNew();
         var compilerDiagnostics = compilation.GetDiagnostics();
         Console.WriteLine(string.Create(CultureInfo.InvariantCulture, $"{project.Lines} lines, {project.LockSites} lock sites; compiler diagnostics {watch.Elapsed.TotalSeconds:F2}s, errors {compilerDiagnostics.Count(d => d.Severity == DiagnosticSeverity.Error)}"));
-        for (var i = 0; i < Program.Int(options, "iterations", 3); i++)
+        // CPU time (all threads) of the process over each analysis: unlike wall time, it does not count
+        // the time the machine gives to other processes. The same analysis with an operation-block
+        // action that does nothing, and with one that only builds the control flow graphs, splits
+        // LockDiscipline's cost into the driver's, the CFGs' and its own.
+        var cpu = new Dictionary<string, List<double>>();
+        for (var i = 0; i < Program.Int(options, "iterations", 3) + 1; i++)
         {
-            var analyzer = new LockDisciplineAnalyzer();
-            var withAnalyzers = compilation.WithAnalyzers(
-                ImmutableArray.Create<DiagnosticAnalyzer>(analyzer),
-                new CompilationWithAnalyzersOptions(new AnalyzerOptions(ImmutableArray<AdditionalText>.Empty), onAnalyzerException: null, concurrentAnalysis: true, logAnalyzerExecutionTime: true, reportSuppressedDiagnostics: false));
-            watch.Restart();
-            var diagnostics = await withAnalyzers.GetAnalyzerDiagnosticsAsync(CancellationToken.None);
-            var wallTime = watch.Elapsed.TotalSeconds;
-            var own = (await withAnalyzers.GetAnalyzerTelemetryInfoAsync(analyzer, CancellationToken.None)).ExecutionTime.TotalSeconds;
-            var byId = string.Join(", ", diagnostics.GroupBy(d => d.Id).OrderBy(g => g.Key).Select(g => $"{g.Key}×{g.Count()}"));
-            Console.WriteLine(string.Create(CultureInfo.InvariantCulture, $"run {i}: wall {wallTime:F2}s, analyzer {own:F2}s, diagnostics: {byId}"));
+            foreach (var (name, analyzer) in new (string, DiagnosticAnalyzer)[] { ("empty", new EmptyBlockAnalyzer(false)), ("cfg", new EmptyBlockAnalyzer(true)), ("LockDiscipline", new LockDisciplineAnalyzer()) })
+            {
+                var withAnalyzers = compilation.WithAnalyzers(
+                    ImmutableArray.Create(analyzer),
+                    new CompilationWithAnalyzersOptions(new AnalyzerOptions(ImmutableArray<AdditionalText>.Empty), onAnalyzerException: null, concurrentAnalysis: true, logAnalyzerExecutionTime: true, reportSuppressedDiagnostics: false));
+                GC.Collect();
+                var before = Process.GetCurrentProcess().TotalProcessorTime;
+                watch.Restart();
+                var diagnostics = await withAnalyzers.GetAnalyzerDiagnosticsAsync(CancellationToken.None);
+                var wallTime = watch.Elapsed.TotalSeconds;
+                var used = (Process.GetCurrentProcess().TotalProcessorTime - before).TotalSeconds;
+                var own = (await withAnalyzers.GetAnalyzerTelemetryInfoAsync(analyzer, CancellationToken.None)).ExecutionTime.TotalSeconds;
+                if (i > 0)
+                {
+                    (cpu.TryGetValue(name, out var list) ? list : cpu[name] = new List<double>()).Add(used);
+                }
+
+                if (name == "LockDiscipline")
+                {
+                    var byId = string.Join(", ", diagnostics.GroupBy(d => d.Id).OrderBy(g => g.Key).Select(g => $"{g.Key}×{g.Count()}"));
+                    Console.WriteLine(string.Create(CultureInfo.InvariantCulture, $"run {i}: wall {wallTime:F2}s, analyzer {own:F2}s, process CPU {used:F2}s, diagnostics: {byId}"));
+                }
+            }
         }
 
+        var empty = Median(cpu["empty"]);
+        Console.WriteLine(string.Create(CultureInfo.InvariantCulture,
+            $"median process CPU: empty {empty:F2}s, +CFGs {Median(cpu["cfg"]) - empty:F2}s, +LockDiscipline {Median(cpu["LockDiscipline"]) - empty:F2}s (of which its own, without CFGs: {Median(cpu["LockDiscipline"]) - Median(cpu["cfg"]):F2}s)"));
         return 0;
     }
 
@@ -173,6 +194,43 @@ internal static class IdeBenchmark
         }
 
         return result.ToImmutable();
+    }
+
+    /// <summary>An operation-block action that does nothing, or only builds the blocks' control flow graphs.</summary>
+    [DiagnosticAnalyzer(LanguageNames.CSharp)]
+    private sealed class EmptyBlockAnalyzer : DiagnosticAnalyzer
+    {
+        private static readonly DiagnosticDescriptor Rule = new("BENCH0001", "bench", "bench", "bench", DiagnosticSeverity.Warning, true);
+        private readonly bool _buildGraphs;
+
+        public EmptyBlockAnalyzer(bool buildGraphs) => _buildGraphs = buildGraphs;
+
+        public override ImmutableArray<DiagnosticDescriptor> SupportedDiagnostics => ImmutableArray.Create(Rule);
+
+        public override void Initialize(AnalysisContext context)
+        {
+            context.EnableConcurrentExecution();
+            context.ConfigureGeneratedCodeAnalysis(GeneratedCodeAnalysisFlags.None);
+            context.RegisterOperationBlockAction(block =>
+            {
+                if (_buildGraphs)
+                {
+                    foreach (var operation in block.OperationBlocks)
+                    {
+                        var root = operation;
+                        while (root.Parent is not null)
+                        {
+                            root = root.Parent;
+                        }
+
+                        if (root.Kind is OperationKind.MethodBody or OperationKind.ConstructorBody or OperationKind.FieldInitializer or OperationKind.PropertyInitializer)
+                        {
+                            block.GetControlFlowGraph(operation);
+                        }
+                    }
+                }
+            });
+        }
     }
 
     private sealed class Loader : IAnalyzerAssemblyLoader
