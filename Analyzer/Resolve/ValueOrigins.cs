@@ -18,6 +18,7 @@ namespace LockDiscipline.Analyzer.Resolve
         private readonly Dictionary<CaptureId, IOperation> _captures = new Dictionary<CaptureId, IOperation>();
         private readonly Dictionary<ILocalSymbol, List<IOperation>> _locals = new Dictionary<ILocalSymbol, List<IOperation>>(SymbolEqualityComparer.Default);
         private readonly ValueOrigins? _enclosing;
+        private readonly List<IFlowAnonymousFunctionOperation> _lambdas = new List<IFlowAnonymousFunctionOperation>();
 
         private ValueOrigins(ValueOrigins? enclosing) => _enclosing = enclosing;
 
@@ -40,6 +41,12 @@ namespace LockDiscipline.Analyzer.Resolve
 
             return origins;
         }
+
+        /// <summary>
+        /// The lambdas and anonymous methods created in this graph (each has a graph of its own), in
+        /// block order: found on the same walk, so the caller need not walk the operations again.
+        /// </summary>
+        public IReadOnlyList<IFlowAnonymousFunctionOperation> Lambdas => _lambdas;
 
         /// <summary>Strips conversions and captures to the operation that produced the value.</summary>
         public IOperation Unwrap(IOperation operation)
@@ -100,6 +107,9 @@ namespace LockDiscipline.Analyzer.Resolve
                         break;
                     case IVariableDeclaratorOperation { Initializer: not null } declarator:
                         Add(declarator.Symbol, declarator.Initializer.Value);
+                        break;
+                    case IFlowAnonymousFunctionOperation lambda:
+                        _lambdas.Add(lambda);
                         break;
                 }
             }
