@@ -11,8 +11,13 @@
 # reports exactly the planted cycles (LD0001) and nothing else; prints one table of medians and
 # ratios, then the per-document (IDE) measurement on a 2,000-line file.
 #
-#   scripts/bench-analyzer.sh [--sizes "25000 50000 100000"] [--reps 3] [--seed 1]
-#                             [--cycles2 3] [--cycles3 2] [--ide-context 50000] [--no-ide] [--out DIR]
+#   scripts/bench-analyzer.sh [--sizes "25000 50000:3 100000:1"] [--reps 3] [--seed 1]
+#                             [--cycles2 3] [--cycles3 2] [--net-max-lines N] [--ide-context 50000]
+#                             [--no-ide] [--out DIR]
+#
+# A size may carry its own repetition count (SIZE:REPS; big sizes take minutes per build, run them
+# once). NetAnalyzers (AnalysisMode=All) is by far the slowest build: --net-max-lines skips it above
+# that size (the table shows "—").
 #
 # The machine may be shared: compare ratios measured in the same run, never absolute times.
 set -euo pipefail
@@ -25,6 +30,7 @@ cycles2=3
 cycles3=2
 ide_context=50000
 run_ide=1
+net_max_lines=1000000000
 out="$root/artifacts/bench"
 configs="None LockDiscipline VSTHRD NetAnalyzers"
 
@@ -37,6 +43,7 @@ while [[ $# -gt 0 ]]; do
     --cycles3) cycles3="$2"; shift 2 ;;
     --ide-context) ide_context="$2"; shift 2 ;;
     --no-ide) run_ide=0; shift ;;
+    --net-max-lines) net_max_lines="$2"; shift 2 ;;
     --configs) configs="$2"; shift 2 ;;
     --out) out="$2"; shift 2 ;;
     *) echo "bench-analyzer: unknown option $1" >&2; exit 2 ;;
@@ -100,7 +107,12 @@ check_ld() {
   echo "$ok $ld0001 $expected $others"
 }
 
-for size in $sizes; do
+size_list=""
+for spec in $sizes; do
+  size="${spec%%:*}"
+  size_reps="$reps"
+  [[ "$spec" == *:* ]] && size_reps="${spec##*:}"
+  size_list="$size_list $size"
   dir="$out/gen-$size"
   echo "==> Generating $size lines (seed $seed, $cycles2 two-class and $cycles3 three-class cycles planted) in $dir"
   dotnet "$tool" generate --lines "$size" --seed "$seed" --cycles2 "$cycles2" --cycles3 "$cycles3" --out "$dir" --runtime "$runtime" --analyzer "$analyzer"
@@ -109,8 +121,11 @@ for size in $sizes; do
   sites="$(sed -E 's/.*lock_sites=([0-9]+).*/\1/' <<<"$stats")"
   (cd "$dir" && dotnet restore -nologo -v:q >"$dir/restore.log" 2>&1) || { cat "$dir/restore.log" >&2; exit 1; }
 
-  for rep in $(seq 1 "$reps"); do
+  for rep in $(seq 1 "$size_reps"); do
     for config in $configs; do
+      if [[ "$config" == NetAnalyzers && "$size" -gt "$net_max_lines" ]]; then
+        continue
+      fi
       log="$dir/build-$config-$rep.log"
       printf '    %-8s rep %s %-15s ' "$size" "$rep" "$config"
       (cd "$dir" && /usr/bin/time -v -o "$log.time" dotnet build --no-restore --no-incremental -nologo -v:d -tl:off \
@@ -143,11 +158,12 @@ for size in $sizes; do
 done
 
 echo
-echo "Medians over $reps run(s); times in seconds; analyzer time is the analyzer's own (ReportAnalyzer), summed over the compiler's threads."
+echo "Medians over the runs of each size; times in seconds; analyzer time is the analyzer's own (ReportAnalyzer), summed over the compiler's threads."
 echo
-awk -F'\t' -v sizes="$sizes" '
+awk -F'\t' -v sizes="$size_list" '
   function median(key,   n, i, j, t, a) {
     n = count[key]
+    if (n == 0) return -1
     for (i = 1; i <= n; i++) a[i] = vals[key, i]
     for (i = 1; i <= n; i++) for (j = i + 1; j <= n; j++) if (a[j] < a[i]) { t = a[i]; a[i] = a[j]; a[j] = t }
     return n % 2 ? a[(n + 1) / 2] : (a[n / 2] + a[n / 2 + 1]) / 2
@@ -171,9 +187,11 @@ awk -F'\t' -v sizes="$sizes" '
       if (i > 1 && prevld > 0 && lines[z] > prevlines) {
         growth = sprintf("%.2f×", exp(log(ld / prevld) / (log(lines[z] / prevlines) / log(2))))
       }
-      printf "| %d | %d | %.1f | %.2f | %.1f%% | %+.1f%% | %.2f | %.1f%% | %.2f | %.2f | %.1f%% | %d / %d / %d / %d | %s |\n",
-        lines[z], sites[z], csc, ld, 100 * ld / csc, 100 * (ldwall - wall) / wall, vs, 100 * vs / csc, (vs > 0 ? ld / vs : 0), net, 100 * net / csc,
-        median(z SUBSEP "None" SUBSEP "peak"), median(z SUBSEP "LockDiscipline" SUBSEP "peak"), median(z SUBSEP "VSTHRD" SUBSEP "peak"), median(z SUBSEP "NetAnalyzers" SUBSEP "peak"), growth
+      netpeak = median(z SUBSEP "NetAnalyzers" SUBSEP "peak")
+      printf "| %d | %d | %.1f | %.2f | %.1f%% | %+.1f%% | %.2f | %.1f%% | %.2f | %s | %s | %d / %d / %d / %s | %s |\n",
+        lines[z], sites[z], csc, ld, 100 * ld / csc, 100 * (ldwall - wall) / wall, vs, 100 * vs / csc, (vs > 0 ? ld / vs : 0),
+        (net < 0 ? "—" : sprintf("%.2f", net)), (net < 0 ? "—" : sprintf("%.1f%%", 100 * net / csc)),
+        median(z SUBSEP "None" SUBSEP "peak"), median(z SUBSEP "LockDiscipline" SUBSEP "peak"), median(z SUBSEP "VSTHRD" SUBSEP "peak"), (netpeak < 0 ? "—" : netpeak), growth
       prevld = ld; prevlines = lines[z]
     }
   }' "$results" | tee "$out/table.md"
