@@ -29,9 +29,9 @@ internal static class IdeBenchmark
         var (document, others) = ProjectGenerator.GenerateWithLargeDocument(new GeneratorOptions(context, seed, 0, 0), lines);
 
         var parse = new CSharpParseOptions(LanguageVersion.Latest);
-        var tree = CSharpSyntaxTree.ParseText(document.Text, parse, document.Path);
+        SyntaxTree tree = CSharpSyntaxTree.ParseText(document.Text, parse, document.Path);
         var trees = others.Select(f => CSharpSyntaxTree.ParseText(f.Text, parse, f.Path)).Prepend(tree).ToArray();
-        var compilation = CSharpCompilation.Create(
+        Compilation compilation = CSharpCompilation.Create(
             "Bench",
             trees,
             References(),
@@ -52,6 +52,7 @@ internal static class IdeBenchmark
 
         var analyzers = new List<(string Name, ImmutableArray<DiagnosticAnalyzer> Analyzers)>
         {
+            ("operation-block action that does nothing (driver, binding, operation trees)", ImmutableArray.Create<DiagnosticAnalyzer>(new EmptyBlockAnalyzer(false))),
             ("LockDiscipline", ImmutableArray.Create<DiagnosticAnalyzer>(new LockDisciplineAnalyzer())),
         };
         if (options.TryGetValue("vsthrd", out var vsthrd))
@@ -59,14 +60,21 @@ internal static class IdeBenchmark
             analyzers.Add(("VSTHRD", LoadAnalyzers(vsthrd)));
         }
 
+        // Each iteration is an edit: the document is parsed again and replaces itself, so the
+        // compilation is new (as after a keystroke) and nothing bound for the document is reused.
         var binding = new List<double>();
         var wall = analyzers.Select(_ => new List<double>()).ToArray();
         var own = analyzers.Select(_ => new List<double>()).ToArray();
         var counts = new int[analyzers.Count];
+        var watch = new Stopwatch();
         for (var i = 0; i < iterations + 1; i++)
         {
-            var watch = Stopwatch.StartNew();
-            compilation.GetSemanticModel(tree).GetDiagnostics();
+            var edited = CSharpSyntaxTree.ParseText(document.Text, parse, document.Path);
+            var current = compilation.ReplaceSyntaxTree(tree, edited);
+            tree = edited;
+            compilation = current;
+            watch.Restart();
+            current.GetSemanticModel(edited).GetDiagnostics();
             watch.Stop();
             var warm = i == 0;
             if (!warm)
@@ -76,11 +84,11 @@ internal static class IdeBenchmark
 
             for (var a = 0; a < analyzers.Count; a++)
             {
-                var withAnalyzers = compilation.WithAnalyzers(
+                var withAnalyzers = current.WithAnalyzers(
                     analyzers[a].Analyzers,
                     new CompilationWithAnalyzersOptions(new AnalyzerOptions(ImmutableArray<AdditionalText>.Empty), onAnalyzerException: null, concurrentAnalysis: true, logAnalyzerExecutionTime: true, reportSuppressedDiagnostics: false));
                 watch.Restart();
-                var diagnostics = await withAnalyzers.GetAnalyzerSemanticDiagnosticsAsync(compilation.GetSemanticModel(tree), filterSpan: null, CancellationToken.None);
+                var diagnostics = await withAnalyzers.GetAnalyzerSemanticDiagnosticsAsync(current.GetSemanticModel(edited), filterSpan: null, CancellationToken.None);
                 watch.Stop();
                 var executionTime = TimeSpan.Zero;
                 foreach (var analyzer in analyzers[a].Analyzers)
@@ -98,21 +106,23 @@ internal static class IdeBenchmark
         }
 
         var bind = Median(binding);
-        Console.WriteLine(string.Create(CultureInfo.InvariantCulture, $"| measured | median ms | ÷ compiler binding |"));
+        var baseline = Median(wall[0]);
+        Console.WriteLine("| measured on the document | median ms | ÷ compiler's semantic diagnostics |");
         Console.WriteLine("|---|---:|---:|");
-        Console.WriteLine(string.Create(CultureInfo.InvariantCulture, $"| compiler semantic diagnostics of the document (binding) | {bind:F1} | 1.00 |"));
-        for (var a = 0; a < analyzers.Count; a++)
+        Console.WriteLine(string.Create(CultureInfo.InvariantCulture, $"| compiler's semantic diagnostics (binds the document) | {bind:F1} | 1.00 |"));
+        Console.WriteLine(string.Create(CultureInfo.InvariantCulture, $"| GetAnalyzerSemanticDiagnosticsAsync, {analyzers[0].Name} | {baseline:F1} | {baseline / bind:F2} |"));
+        for (var a = 1; a < analyzers.Count; a++)
         {
-            Console.WriteLine(string.Create(CultureInfo.InvariantCulture, $"| {analyzers[a].Name}: GetAnalyzerSemanticDiagnosticsAsync, wall | {Median(wall[a]):F1} | {Median(wall[a]) / bind:F2} |"));
-            Console.WriteLine(string.Create(CultureInfo.InvariantCulture, $"| {analyzers[a].Name}: analyzer's own execution time | {Median(own[a]):F1} | {Median(own[a]) / bind:F2} |"));
+            Console.WriteLine(string.Create(CultureInfo.InvariantCulture, $"| GetAnalyzerSemanticDiagnosticsAsync, {analyzers[a].Name}, wall | {Median(wall[a]):F1} | {Median(wall[a]) / bind:F2} |"));
+            Console.WriteLine(string.Create(CultureInfo.InvariantCulture, $"| {analyzers[a].Name}, the analyzer's own execution time | {Median(own[a]):F1} | {Median(own[a]) / bind:F2} |"));
         }
 
-        for (var a = 0; a < analyzers.Count; a++)
+        for (var a = 1; a < analyzers.Count; a++)
         {
             Console.WriteLine($"{analyzers[a].Name} reported {counts[a]} diagnostics on the document");
         }
 
-        return counts[0] == 0 ? 0 : 1;
+        return counts[1] == 0 ? 0 : 1;
     }
 
     /// <summary>The whole analysis (compilation-end rules included) of a generated project, in process.</summary>
