@@ -13,7 +13,9 @@
 #
 #   scripts/bench-analyzer.sh [--sizes "25000 50000:3 100000:1"] [--reps 3] [--seed 1]
 #                             [--cycles2 3] [--cycles3 2] [--net-max-lines N] [--ide-context 50000]
-#                             [--no-ide] [--out DIR]
+#                             [--no-ide] [--out DIR] [--table-only]
+#
+# --table-only prints the table again from DIR/results.tsv (the same --sizes) without building.
 #
 # A size may carry its own repetition count (SIZE:REPS; big sizes take minutes per build, run them
 # once). NetAnalyzers (AnalysisMode=All) is by far the slowest build: --net-max-lines skips it above
@@ -30,6 +32,7 @@ cycles2=3
 cycles3=2
 ide_context=50000
 run_ide=1
+table_only=0
 net_max_lines=1000000000
 out="$root/artifacts/bench"
 configs="None LockDiscipline VSTHRD NetAnalyzers"
@@ -46,6 +49,7 @@ while [[ $# -gt 0 ]]; do
     --net-max-lines) net_max_lines="$2"; shift 2 ;;
     --configs) configs="$2"; shift 2 ;;
     --out) out="$2"; shift 2 ;;
+    --table-only) table_only=1; shift ;;
     *) echo "bench-analyzer: unknown option $1" >&2; exit 2 ;;
   esac
 done
@@ -57,14 +61,16 @@ fi
 
 mkdir -p "$out"
 results="$out/results.tsv"
-: >"$results"
+[[ "$table_only" == 1 ]] || : >"$results"
 tool="$root/tests/LockDiscipline.Benchmarks.Analyzer/bin/Release/net10.0/LockDiscipline.Benchmarks.Analyzer.dll"
 analyzer="$root/Analyzer/bin/Release/netstandard2.0/LockDiscipline.Analyzer.dll"
 runtime="$root/Runtime/bin/Release/net8.0/LockDiscipline.dll"
 
+if [[ "$table_only" == 0 ]]; then
 echo "==> Building the analyzer, the runtime and the benchmark tool (Release)"
 dotnet build "$root/tests/LockDiscipline.Benchmarks.Analyzer/LockDiscipline.Benchmarks.Analyzer.csproj" -c Release -nologo -v:q -tl:off >"$out/tool-build.log" 2>&1 \
   || { cat "$out/tool-build.log" >&2; exit 1; }
+fi
 
 # seconds a named analyzer assembly (prefix) took in a -p:ReportAnalyzer=true log; summed over assemblies.
 analyzer_seconds() {
@@ -107,12 +113,66 @@ check_ld() {
   echo "$ok $ld0001 $expected $others"
 }
 
+print_table() {
+  echo
+  echo "Times in seconds, medians over the runs of each size. Ratios are medians of the ratios within each run (the builds of one"
+  echo "repetition follow each other), which cancels most of the drift of a shared machine. Analyzer time is the analyzer's own"
+  echo "(ReportAnalyzer), summed over the compiler's threads; compile is the Csc task of the build without analyzers."
+  echo
+  awk -F'\t' -v sizes="$1" '
+    function median(key,   n, i, j, t, a) {
+      n = count[key]
+      if (n == 0) return -1
+      for (i = 1; i <= n; i++) a[i] = vals[key, i]
+      for (i = 1; i <= n; i++) for (j = i + 1; j <= n; j++) if (a[j] < a[i]) { t = a[i]; a[i] = a[j]; a[j] = t }
+      return n % 2 ? a[(n + 1) / 2] : (a[n / 2] + a[n / 2 + 1]) / 2
+    }
+    function add(key, v) { count[key]++; vals[key, count[key]] = v }
+    {
+      lines[$1] = $2; sites[$1] = $3
+      add($1 SUBSEP $4 SUBSEP "csc", $6); add($1 SUBSEP $4 SUBSEP "wall", $7)
+      add($1 SUBSEP $4 SUBSEP "own", $8); add($1 SUBSEP $4 SUBSEP "peak", $9)
+      run[$1 SUBSEP $5 SUBSEP $4 SUBSEP "csc"] = $6; run[$1 SUBSEP $5 SUBSEP $4 SUBSEP "wall"] = $7; run[$1 SUBSEP $5 SUBSEP $4 SUBSEP "own"] = $8
+      if ($5 > reps[$1]) reps[$1] = $5
+    }
+    END {
+      print "| lines | lock sites | runs | compile, no analyzers (Csc) | LD analyzer | LD ÷ compile | LD build wall | VSTHRD analyzer | VSTHRD ÷ compile | LD ÷ VSTHRD | NetAnalyzers (All) | Net ÷ compile | peak MB none / LD / VSTHRD / Net | LD time growth per doubling | LD ÷ compile growth per doubling |"
+      print "|---:|---:|---:|---:|---:|---:|---:|---:|---:|---:|---:|---:|---|---:|---:|"
+      n = split(sizes, s, " ")
+      for (i = 1; i <= n; i++) {
+        z = s[i]
+        for (r = 1; r <= reps[z]; r++) {
+          base = run[z SUBSEP r SUBSEP "None" SUBSEP "csc"]; basewall = run[z SUBSEP r SUBSEP "None" SUBSEP "wall"]
+          ld = run[z SUBSEP r SUBSEP "LockDiscipline" SUBSEP "own"]; vs = run[z SUBSEP r SUBSEP "VSTHRD" SUBSEP "own"]
+          add(z SUBSEP "ld/csc", ld / base); add(z SUBSEP "vs/csc", vs / base); if (vs > 0) add(z SUBSEP "ld/vs", ld / vs)
+          add(z SUBSEP "ldwall", run[z SUBSEP r SUBSEP "LockDiscipline" SUBSEP "wall"] / basewall - 1)
+          if ((z SUBSEP r SUBSEP "NetAnalyzers" SUBSEP "own") in run) add(z SUBSEP "net/csc", run[z SUBSEP r SUBSEP "NetAnalyzers" SUBSEP "own"] / base)
+        }
+        ld = median(z SUBSEP "LockDiscipline" SUBSEP "own"); ratio = median(z SUBSEP "ld/csc")
+        net = median(z SUBSEP "NetAnalyzers" SUBSEP "own"); netpeak = median(z SUBSEP "NetAnalyzers" SUBSEP "peak")
+        growth = "—"; rgrowth = "—"
+        if (i > 1 && prevld > 0 && lines[z] > prevlines) {
+          d = log(lines[z] / prevlines) / log(2)
+          growth = sprintf("%.2f×", exp(log(ld / prevld) / d))
+          rgrowth = sprintf("%.2f×", 2 * exp(log(ratio / prevratio) / d))
+        }
+        printf "| %d | %d | %d | %.1f | %.2f | %.1f%% | %+.1f%% | %.2f | %.1f%% | %.2f | %s | %s | %d / %d / %d / %s | %s | %s |\n",
+          lines[z], sites[z], reps[z], median(z SUBSEP "None" SUBSEP "csc"), ld, 100 * ratio, 100 * median(z SUBSEP "ldwall"),
+          median(z SUBSEP "VSTHRD" SUBSEP "own"), 100 * median(z SUBSEP "vs/csc"), median(z SUBSEP "ld/vs"),
+          (net < 0 ? "—" : sprintf("%.2f", net)), (net < 0 ? "—" : sprintf("%.1f%%", 100 * median(z SUBSEP "net/csc"))),
+          median(z SUBSEP "None" SUBSEP "peak"), median(z SUBSEP "LockDiscipline" SUBSEP "peak"), median(z SUBSEP "VSTHRD" SUBSEP "peak"), (netpeak < 0 ? "—" : netpeak), growth, rgrowth
+        prevld = ld; prevlines = lines[z]; prevratio = ratio
+      }
+    }' "$2"
+}
+
 size_list=""
 for spec in $sizes; do
   size="${spec%%:*}"
   size_reps="$reps"
   [[ "$spec" == *:* ]] && size_reps="${spec##*:}"
   size_list="$size_list $size"
+  [[ "$table_only" == 1 ]] && continue
   dir="$out/gen-$size"
   echo "==> Generating $size lines (seed $seed, $cycles2 two-class and $cycles3 three-class cycles planted) in $dir"
   dotnet "$tool" generate --lines "$size" --seed "$seed" --cycles2 "$cycles2" --cycles3 "$cycles3" --out "$dir" --runtime "$runtime" --analyzer "$analyzer"
@@ -157,44 +217,8 @@ for spec in $sizes; do
   done
 done
 
-echo
-echo "Medians over the runs of each size; times in seconds; analyzer time is the analyzer's own (ReportAnalyzer), summed over the compiler's threads."
-echo
-awk -F'\t' -v sizes="$size_list" '
-  function median(key,   n, i, j, t, a) {
-    n = count[key]
-    if (n == 0) return -1
-    for (i = 1; i <= n; i++) a[i] = vals[key, i]
-    for (i = 1; i <= n; i++) for (j = i + 1; j <= n; j++) if (a[j] < a[i]) { t = a[i]; a[i] = a[j]; a[j] = t }
-    return n % 2 ? a[(n + 1) / 2] : (a[n / 2] + a[n / 2 + 1]) / 2
-  }
-  function add(key, v) { count[key]++; vals[key, count[key]] = v }
-  {
-    lines[$1] = $2; sites[$1] = $3
-    add($1 SUBSEP $4 SUBSEP "csc", $6); add($1 SUBSEP $4 SUBSEP "wall", $7)
-    add($1 SUBSEP $4 SUBSEP "own", $8); add($1 SUBSEP $4 SUBSEP "peak", $9)
-  }
-  END {
-    print "| lines | lock sites | compile, no analyzers (Csc) | LD analyzer | LD ÷ compile | LD build wall +% | VSTHRD analyzer | VSTHRD ÷ compile | LD ÷ VSTHRD | NetAnalyzers (All) | Net ÷ compile | peak MB none / LD / VSTHRD / Net | LD growth per doubling |"
-    print "|---:|---:|---:|---:|---:|---:|---:|---:|---:|---:|---:|---|---:|"
-    n = split(sizes, s, " ")
-    for (i = 1; i <= n; i++) {
-      z = s[i]
-      csc = median(z SUBSEP "None" SUBSEP "csc"); wall = median(z SUBSEP "None" SUBSEP "wall")
-      ld = median(z SUBSEP "LockDiscipline" SUBSEP "own"); ldwall = median(z SUBSEP "LockDiscipline" SUBSEP "wall")
-      vs = median(z SUBSEP "VSTHRD" SUBSEP "own"); net = median(z SUBSEP "NetAnalyzers" SUBSEP "own")
-      growth = "—"
-      if (i > 1 && prevld > 0 && lines[z] > prevlines) {
-        growth = sprintf("%.2f×", exp(log(ld / prevld) / (log(lines[z] / prevlines) / log(2))))
-      }
-      netpeak = median(z SUBSEP "NetAnalyzers" SUBSEP "peak")
-      printf "| %d | %d | %.1f | %.2f | %.1f%% | %+.1f%% | %.2f | %.1f%% | %.2f | %s | %s | %d / %d / %d / %s | %s |\n",
-        lines[z], sites[z], csc, ld, 100 * ld / csc, 100 * (ldwall - wall) / wall, vs, 100 * vs / csc, (vs > 0 ? ld / vs : 0),
-        (net < 0 ? "—" : sprintf("%.2f", net)), (net < 0 ? "—" : sprintf("%.1f%%", 100 * net / csc)),
-        median(z SUBSEP "None" SUBSEP "peak"), median(z SUBSEP "LockDiscipline" SUBSEP "peak"), median(z SUBSEP "VSTHRD" SUBSEP "peak"), (netpeak < 0 ? "—" : netpeak), growth
-      prevld = ld; prevlines = lines[z]
-    }
-  }' "$results" | tee "$out/table.md"
+print_table "$size_list" "$results" | tee "$out/table.md"
+[[ "$table_only" == 1 ]] && exit 0
 
 if [[ "$run_ide" == 1 ]]; then
   echo
