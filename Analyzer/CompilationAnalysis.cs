@@ -128,28 +128,9 @@ namespace LockDiscipline.Analyzer
                 AnalyzeGraph(graph.GetLocalFunctionControlFlowGraph(localFunction), localFunction, origins, report);
             }
 
-            foreach (var block in graph.Blocks)
+            foreach (var lambda in origins.Lambdas)
             {
-                foreach (var root in block.Operations)
-                {
-                    AnalyzeLambdas(graph, root, origins, report);
-                }
-
-                if (block.BranchValue is { } branchValue)
-                {
-                    AnalyzeLambdas(graph, branchValue, origins, report);
-                }
-            }
-        }
-
-        private void AnalyzeLambdas(ControlFlowGraph graph, IOperation root, ValueOrigins origins, System.Action<Diagnostic> report)
-        {
-            foreach (var operation in root.DescendantsAndSelf())
-            {
-                if (operation is IFlowAnonymousFunctionOperation lambda)
-                {
-                    AnalyzeGraph(graph.GetAnonymousFunctionControlFlowGraph(lambda), lambda.Symbol, origins, report);
-                }
+                AnalyzeGraph(graph.GetAnonymousFunctionControlFlowGraph(lambda), lambda.Symbol, origins, report);
             }
         }
 

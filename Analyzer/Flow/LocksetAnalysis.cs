@@ -34,6 +34,8 @@ namespace LockDiscipline.Analyzer.Flow
         private readonly BodyFlow _flow;
         private readonly Dictionary<FinallyEntry, LockState?> _finallyResults = new Dictionary<FinallyEntry, LockState?>();
         private readonly HashSet<FinallyEntry> _finallyRecorded = new HashSet<FinallyEntry>();
+        private readonly Dictionary<IOperation, IOperation[]> _flattened = new Dictionary<IOperation, IOperation[]>();
+        private readonly Dictionary<IInvocationOperation, IReadOnlyList<LockOperation>> _resolved = new Dictionary<IInvocationOperation, IReadOnlyList<LockOperation>>();
         private bool _recording;
 
         private LocksetAnalysis(ControlFlowGraph graph, ValueOrigins origins, Resolvers resolvers, BodyFlow flow)
@@ -92,7 +94,27 @@ namespace LockDiscipline.Analyzer.Flow
         private LockState Transfer(IOperation root, LockState state, Frame frame)
         {
             state = state.LeaveScopes(root.Syntax.Span);
-            // Post-order: operands are evaluated before the operation that uses them.
+            foreach (var operation in Flatten(root))
+            {
+                state = Apply(operation, state, frame);
+            }
+
+            return state;
+        }
+
+        /// <summary>
+        /// The operations under <paramref name="root"/> that <see cref="Apply"/> acts on, in evaluation
+        /// order (post-order: operands before the operation that uses them). Computed once per root:
+        /// the solver visits a block several times and the recording pass once more.
+        /// </summary>
+        private IOperation[] Flatten(IOperation root)
+        {
+            if (_flattened.TryGetValue(root, out var cached))
+            {
+                return cached;
+            }
+
+            var result = new List<IOperation>();
             var pending = new Stack<(IOperation Operation, bool ChildrenDone)>();
             pending.Push((root, false));
             while (pending.Count > 0)
@@ -110,10 +132,35 @@ namespace LockDiscipline.Analyzer.Flow
                     continue;
                 }
 
-                state = Apply(operation, state, frame);
+                switch (operation.Kind)
+                {
+                    case OperationKind.Invocation:
+                    case OperationKind.Invalid:
+                    case OperationKind.ObjectCreation:
+                    case OperationKind.PropertyReference:
+                    case OperationKind.FieldReference:
+                    case OperationKind.Await:
+                    case OperationKind.SimpleAssignment:
+                        result.Add(operation);
+                        break;
+                }
             }
 
-            return state;
+            cached = result.ToArray();
+            _flattened.Add(root, cached);
+            return cached;
+        }
+
+        /// <summary>The lock operations an invocation performs, resolved once per body.</summary>
+        private IReadOnlyList<LockOperation> Resolve(IInvocationOperation invocation)
+        {
+            if (!_resolved.TryGetValue(invocation, out var operations))
+            {
+                operations = _resolver.Resolve(invocation, _origins);
+                _resolved.Add(invocation, operations);
+            }
+
+            return operations;
         }
 
         private LockState Apply(IOperation operation, LockState state, Frame frame)
@@ -157,7 +204,7 @@ namespace LockDiscipline.Analyzer.Flow
                         _flow.Awaits.Add(new AwaitEvent(awaitOperation, state.Holds));
                     }
 
-                    if (!(AwaitedCall(awaitOperation) is { } awaited && _resolver.Resolve(awaited, _origins).Count > 0))
+                    if (!(AwaitedCall(awaitOperation) is { } awaited && Resolve(awaited).Count > 0))
                     {
                         Throw(state, awaitOperation, frame);
                     }
@@ -205,7 +252,7 @@ namespace LockDiscipline.Analyzer.Flow
                 return state.SwitchIrqs(irqSwitch.Effect, irqSwitch.Disables);
             }
 
-            var operations = _resolver.Resolve(invocation, _origins);
+            var operations = Resolve(invocation);
             var isCall = operations.Count == 0 || operations[0].IsContract;
             var releasesByContract = false;
             if (isCall)

@@ -69,7 +69,8 @@ namespace LockDiscipline.Analyzer.Graph
     /// </summary>
     internal sealed class DependencyGraph
     {
-        private readonly Dictionary<(LockClass, LockClass), DependencyEdge> _edges = new Dictionary<(LockClass, LockClass), DependencyEdge>();
+        /// <summary>Each edge's position in <see cref="Edges"/>, so a shorter witness replaces it in place.</summary>
+        private readonly Dictionary<(LockClass, LockClass), int> _edges = new Dictionary<(LockClass, LockClass), int>();
 
         public DependencyGraph(CallGraph calls, LockReach reach)
         {
@@ -137,21 +138,18 @@ namespace LockDiscipline.Analyzer.Graph
         private void Offer(DependencyEdge edge)
         {
             var key = (edge.From, edge.To);
-            if (_edges.TryGetValue(key, out var existing))
+            if (_edges.TryGetValue(key, out var index))
             {
-                if (existing.Depth <= edge.Depth)
+                if (Edges[index].Depth > edge.Depth)
                 {
-                    return;
+                    Edges[index] = edge;
                 }
 
-                Edges[Edges.IndexOf(existing)] = edge;
-            }
-            else
-            {
-                Edges.Add(edge);
+                return;
             }
 
-            _edges[key] = edge;
+            _edges.Add(key, Edges.Count);
+            Edges.Add(edge);
         }
     }
 }

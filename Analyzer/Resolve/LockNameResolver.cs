@@ -1,5 +1,7 @@
 using System;
 using System.Collections.Generic;
+using System.Runtime.CompilerServices;
+using System.Text.RegularExpressions;
 using System.Threading;
 using Microsoft.CodeAnalysis;
 
@@ -213,14 +215,32 @@ namespace LockDiscipline.Analyzer.Resolve
 
             public List<ISymbol> OrderedMembers { get; } = new List<ISymbol>();
 
+            /// <summary>The attributes whose members the index lists: a tree that never names one declares none.</summary>
+            private static readonly string[] IndexedAttributeNames = { "AcquiredBefore", "AcquiredAfter", "LockClass" };
+
+            private static readonly Regex AliasOfIndexedAttribute = new Regex(@"using\s+@?\w+\s*=[^;]*(AcquiredBefore|AcquiredAfter|LockClass)", RegexOptions.CultureInvariant);
+
+            /// <summary>What a syntax tree's text says, computed once per tree: the IDE makes a new compilation per edit, with the same trees.</summary>
+            private static readonly ConditionalWeakTable<SyntaxTree, TreeFacts> Facts = new ConditionalWeakTable<SyntaxTree, TreeFacts>();
+
             public static SourceIndex Build(Compilation compilation, KnownSymbols known, LockClassRegistry registry)
             {
+                // Only the types declared in trees that name an indexed attribute have their members
+                // built and their attributes bound; every other type only contributes its name. Binding
+                // every member of the compilation made each per-document request (a keystroke in the
+                // IDE) cost a walk of the whole program. An alias of an attribute can hide its name, so
+                // a compilation that aliases one is walked in full.
+                var candidates = CandidateTrees(compilation);
                 var index = new SourceIndex();
                 var pending = new Stack<INamespaceOrTypeSymbol>();
                 pending.Push(compilation.Assembly.GlobalNamespace);
                 while (pending.Count > 0)
                 {
-                    foreach (var member in pending.Pop().GetMembers())
+                    var container = pending.Pop();
+                    var members = container is INamedTypeSymbol owner && candidates is not null && !DeclaredIn(owner, candidates)
+                        ? owner.GetTypeMembers().CastArray<ISymbol>()
+                        : container.GetMembers();
+                    foreach (var member in members)
                     {
                         switch (member)
                         {
@@ -239,6 +259,64 @@ namespace LockDiscipline.Analyzer.Resolve
                 }
 
                 return index;
+            }
+
+            /// <summary>The trees that name an indexed attribute; null when one is aliased (then every tree counts).</summary>
+            private static HashSet<SyntaxTree>? CandidateTrees(Compilation compilation)
+            {
+                var candidates = new HashSet<SyntaxTree>();
+                foreach (var tree in compilation.SyntaxTrees)
+                {
+                    var facts = Facts.GetValue(tree, TreeFacts.Read);
+                    if (facts.AliasesIndexedAttribute)
+                    {
+                        return null;
+                    }
+
+                    if (facts.NamesIndexedAttribute)
+                    {
+                        candidates.Add(tree);
+                    }
+                }
+
+                return candidates;
+            }
+
+            private static bool DeclaredIn(INamedTypeSymbol type, HashSet<SyntaxTree> trees)
+            {
+                foreach (var reference in type.DeclaringSyntaxReferences)
+                {
+                    if (trees.Contains(reference.SyntaxTree))
+                    {
+                        return true;
+                    }
+                }
+
+                return false;
+            }
+
+            private sealed class TreeFacts
+            {
+                public bool NamesIndexedAttribute { get; private set; }
+
+                public bool AliasesIndexedAttribute { get; private set; }
+
+                public static TreeFacts Read(SyntaxTree tree)
+                {
+                    var text = tree.GetText().ToString();
+                    var facts = new TreeFacts();
+                    foreach (var name in IndexedAttributeNames)
+                    {
+                        if (text.IndexOf(name, StringComparison.Ordinal) >= 0)
+                        {
+                            facts.NamesIndexedAttribute = true;
+                            facts.AliasesIndexedAttribute = AliasOfIndexedAttribute.IsMatch(text);
+                            break;
+                        }
+                    }
+
+                    return facts;
+                }
             }
 
             private void IndexMember(ISymbol member, KnownSymbols known, LockClassRegistry registry)

@@ -19,6 +19,7 @@ namespace LockDiscipline.Analyzer.Resolve
         private readonly Dictionary<CaptureId, List<IOperation>> _alternatives = new Dictionary<CaptureId, List<IOperation>>();
         private readonly Dictionary<ILocalSymbol, List<IOperation>> _locals = new Dictionary<ILocalSymbol, List<IOperation>>(SymbolEqualityComparer.Default);
         private readonly ValueOrigins? _enclosing;
+        private readonly List<IFlowAnonymousFunctionOperation> _lambdas = new List<IFlowAnonymousFunctionOperation>();
 
         private ValueOrigins(ValueOrigins? enclosing) => _enclosing = enclosing;
 
@@ -41,6 +42,12 @@ namespace LockDiscipline.Analyzer.Resolve
 
             return origins;
         }
+
+        /// <summary>
+        /// The lambdas and anonymous methods created in this graph (each has a graph of its own), in
+        /// block order: found on the same walk, so the caller need not walk the operations again.
+        /// </summary>
+        public IReadOnlyList<IFlowAnonymousFunctionOperation> Lambdas => _lambdas;
 
         /// <summary>Strips conversions and captures to the operation that produced the value.</summary>
         public IOperation Unwrap(IOperation operation)
@@ -130,6 +137,9 @@ namespace LockDiscipline.Analyzer.Resolve
                         break;
                     case IVariableDeclaratorOperation { Initializer: not null } declarator:
                         Add(declarator.Symbol, declarator.Initializer.Value);
+                        break;
+                    case IFlowAnonymousFunctionOperation lambda:
+                        _lambdas.Add(lambda);
                         break;
                 }
             }
