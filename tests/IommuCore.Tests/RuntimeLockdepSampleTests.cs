@@ -1,0 +1,223 @@
+using System.Text.RegularExpressions;
+using IommuCore.Tests.Infrastructure;
+
+namespace IommuCore.Tests;
+
+/// <summary>
+/// Builds a copy of samples/RuntimeLockdep with `dotnet build` once per run, in a temporary folder of its
+/// own, against the runtime, generator and IommuCore this test assembly was built with (not rebuilt), and
+/// runs it as a real process: the generated checks must report each regression's broken path in its
+/// expected words, and nothing for IommuCore's fixed scenarios. The copy has no seed files next to it,
+/// so the sample prints its embedded splat excerpts.
+/// </summary>
+public sealed class RuntimeLockdepSampleRun : IDisposable
+{
+    public RuntimeLockdepSampleRun()
+    {
+        Directory = Path.Combine(Path.GetTempPath(), "IommuCore.Tests", DateTime.UtcNow.ToString("yyyyMMdd-HHmmss") + "-" + Guid.NewGuid().ToString("N")[..8]);
+        Project = Path.Combine(Directory, "RuntimeLockdep");
+        string sample = Path.Combine(Repository.Root, "samples", "RuntimeLockdep");
+        foreach (string file in Repository.SourceFiles(sample).Append(Path.Combine(sample, "RuntimeLockdep.csproj")))
+        {
+            string target = Path.Combine(Project, Path.GetRelativePath(sample, file));
+            System.IO.Directory.CreateDirectory(Path.GetDirectoryName(target)!);
+            File.Copy(file, target);
+        }
+
+        // The copy finds the repository's projects through LockDisciplineRepo, and MSBuild's search for
+        // Directory.Build.* stops here.
+        File.WriteAllText(Path.Combine(Directory, "Directory.Build.props"), $"""
+            <Project>
+              <PropertyGroup>
+                <LockDisciplineRepo>{Repository.Root}{Path.DirectorySeparatorChar}</LockDisciplineRepo>
+              </PropertyGroup>
+            </Project>
+            """);
+        File.WriteAllText(Path.Combine(Directory, "Directory.Build.targets"), "<Project />\n");
+
+        // Debug whatever this assembly was built in: the runtime checks exist only there.
+        Build = DotnetProcess.Run(
+            Project,
+            "build", "RuntimeLockdep.csproj",
+            "-c", "Debug",
+            "-nologo", "-v:q", "-tl:off", "-nodeReuse:false",
+            "-p:BuildProjectReferences=" + (Repository.Configuration == "Debug" ? "false" : "true"),
+            "-p:UseSharedCompilation=false");
+        Run = Build.ExitCode == 0
+            ? DotnetProcess.Run(Project, Path.Combine(Project, "bin", "Debug", "net10.0", "RuntimeLockdep.dll"))
+            : null;
+    }
+
+    public string Directory { get; }
+
+    public string Project { get; }
+
+    public ProcessResult Build { get; }
+
+    public ProcessResult? Run { get; }
+
+    /// <summary>The output of one scenario, from its <c>[ID] </c> header to the next header or the verdicts.</summary>
+    public string Block(string id)
+    {
+        Assert.True(Run is not null, "the sample did not build:\n" + Build.Describe());
+        string[] lines = Run!.Output.Replace("\r\n", "\n").Split('\n');
+        int start = Array.FindIndex(lines, l => l.StartsWith($"[{id}] ", StringComparison.Ordinal));
+        Assert.True(start >= 0, $"no [{id}] section:\n" + Run.Describe());
+        int end = Array.FindIndex(lines, start + 1, l => Regex.IsMatch(l, @"^(\[(00\d|fixed)\] |result \[)"));
+        return string.Join("\n", lines[start..(end < 0 ? lines.Length : end)]);
+    }
+
+    /// <summary>The line of a sample source file carrying <c>// runtime: MARKER</c>.</summary>
+    public int MarkerLine(string fileName, string marker)
+    {
+        string[] lines = File.ReadAllLines(Path.Combine(Project, "Broken", fileName));
+        int index = Array.FindIndex(lines, l => l.Contains("// runtime: " + marker, StringComparison.Ordinal));
+        Assert.True(index >= 0, $"no '// runtime: {marker}' in {fileName}");
+        return index + 1;
+    }
+
+    public void Dispose()
+    {
+        try
+        {
+            System.IO.Directory.Delete(Directory, recursive: true);
+        }
+        catch (IOException)
+        {
+            // Best effort: a compiler process may hold a file for a moment after exiting.
+        }
+    }
+}
+
+public class RuntimeLockdepSampleTests : IClassFixture<RuntimeLockdepSampleRun>
+{
+    private const string File000 = "000_752a93a4473dd53d_DmarGlobalLockVsGroupMutex.cs";
+    private const string File001 = "001_63d1b2f7394d89e4_KlistLockInHardIrq.cs";
+    private const string File002 = "002_382c9c215823b4cd_AsyncProbeDevIommuRace.cs";
+    private const string File003 = "003_ba5013d5ce36ceb8_CpuhpVsBusNotifier.cs";
+    private const string File004 = "004_3684cd5eade811ca_DmaOwnershipBeforeGroup.cs";
+
+    private readonly RuntimeLockdepSampleRun _run;
+
+    public RuntimeLockdepSampleTests(RuntimeLockdepSampleRun run)
+    {
+        _run = run;
+    }
+
+    [Fact]
+    public void The_sample_builds_without_warnings_runs_with_checks_and_says_OK()
+    {
+        Assert.True(_run.Build.ExitCode == 0, _run.Build.Describe());
+        Assert.DoesNotContain(": warning ", _run.Build.Output, StringComparison.Ordinal);
+        ProcessResult run = _run.Run!;
+        Assert.True(run.ExitCode == 0, run.Describe());
+        Assert.Contains("this sample: generated checks: present", run.Output, StringComparison.Ordinal);
+        Assert.Contains("IommuCore: generated checks: present", run.Output, StringComparison.Ordinal);
+        Assert.Contains("runtime-lockdep: OK", run.Output, StringComparison.Ordinal);
+        Assert.Equal(6, Regex.Matches(run.Output, @"^result \[(00\d|fixed)\]: OK ", RegexOptions.Multiline).Count);
+    }
+
+    [Fact]
+    public void Seed_000_is_a_circular_dependency_between_dmar_global_lock_and_the_group_mutex()
+    {
+        string block = _run.Block("000");
+        AssertReports(block, "000", "CircularDependency");
+        Assert.Contains("WARNING: possible circular locking dependency detected", block);
+        Assert.Matches(@"qemu-system-x86/\d+ is trying to acquire lock:\n\(dmar_global_lock\)", block);
+        Assert.Contains("but task is already holding lock:\n(&group->mutex)", block);
+        Assert.Contains($"at: IntelIommu.IntelIommuGetResvRegions (Broken/{File000}:{_run.MarkerLine(File000, "WARNING: possible circular")})", block);
+        Assert.Contains($"Iommu.IommuGroupAddDevice (Broken/{File000}:{_run.MarkerLine(File000, "dmar_global_lock -> &group->mutex")})", block);
+        Assert.Contains("  lock(&group->mutex);\n                               lock(dmar_global_lock);", block);
+    }
+
+    [Fact]
+    public void Seed_001_is_an_inconsistent_lock_state_of_the_klist_lock()
+    {
+        string block = _run.Block("001");
+        AssertReports(block, "001", "InconsistentLockState");
+        Assert.Contains("WARNING: inconsistent lock state", block);
+        Assert.Contains("inconsistent {HARDIRQ-ON-W} -> {IN-HARDIRQ-W} usage.", block);
+        Assert.Matches(@"rngd/\d+ \[HC1\[1\]:SC0\[0\]:HE0:SE1\] takes:\n\(&k->k_lock\)\{\?\.\+\.\}", block);
+        Assert.Contains($"Klist.KlistNext (Broken/{File001}:{_run.MarkerLine(File001, "WARNING: inconsistent lock state")})", block);
+        Assert.Contains($"{{HARDIRQ-ON-W}} state was registered at:\n  Klist.KlistAddTail (Broken/{File001}:{_run.MarkerLine(File001, "{HARDIRQ-ON-W}")})", block);
+    }
+
+    [Fact]
+    public void Seed_002_is_a_failed_assertion_of_iommu_probe_device_lock_and_says_the_race_is_not_visible()
+    {
+        string block = _run.Block("002");
+        AssertReports(block, "002", "LockNotHeld");
+        Assert.Contains("WARNING: lockdep_assert_held(iommu_probe_device_lock) failed", block);
+        Assert.Matches($@"kworker/u12:1/\d+ at Iommu\.ProbeIommuGroup \(Broken/{Regex.Escape(File002)}:{_run.MarkerLine(File002, "iommu_probe_device_lock is not held")}\)", block);
+        Assert.Contains("---- what the runtime cannot show ----", block);
+        Assert.Contains("is not a lock operation", block);
+    }
+
+    [Fact]
+    public void Seed_003_is_a_three_class_circular_dependency_through_cpuhp_state_up()
+    {
+        string block = _run.Block("003");
+        AssertReports(block, "003", "CircularDependency");
+        Assert.Contains("WARNING: possible circular locking dependency detected", block);
+        Assert.Matches(@"cpuhp/0/\d+ is trying to acquire lock:\n\(&\(&priv->bus_notifier\)->rwsem\)", block);
+        Assert.Contains("but task is already holding lock:\n(cpuhp_state-up)", block);
+        Assert.Contains("-> #2 (cpuhp_state-up)", block);
+        Assert.Contains("-> #1 (cpu_hotplug_lock)", block);
+        Assert.Contains("-> #0 (&(&priv->bus_notifier)->rwsem)", block);
+        Assert.Contains("Chain exists of:\n  &(&priv->bus_notifier)->rwsem --> cpu_hotplug_lock --> cpuhp_state-up", block);
+        Assert.Contains($"BlockingNotifierHead.BlockingNotifierCallChain (Broken/{File003}:{_run.MarkerLine(File003, "WARNING: possible circular")})", block);
+        Assert.Contains($"CpuHotplug.CpuhpStateAddInstance (Broken/{File003}:{_run.MarkerLine(File003, "&(&priv->bus_notifier)->rwsem -> cpu_hotplug_lock")})", block);
+    }
+
+    [Fact]
+    public void Seed_004_is_a_bad_unlock_balance_of_the_dma_owner_claim_next_to_the_owner_cnt_warning()
+    {
+        string block = _run.Block("004");
+        AssertReports(block, "004", "BadUnlockBalance");
+        Assert.Contains("WARNING: bad unlock balance detected!", block);
+        Assert.Matches(@"tee/\d+ is trying to release lock \(&dev->dma_owner\) at:", block);
+        Assert.Contains($"Iommu.DevDmaOwnerRelease (Broken/{File004}:{_run.MarkerLine(File004, "WARNING: bad unlock balance")})", block);
+        Assert.Contains("owner_cnt is 0", block);
+        Assert.Contains("---- what the runtime cannot show ----", block);
+    }
+
+    [Fact]
+    public void Every_broken_scenario_shows_the_seeds_splat_next_to_its_report()
+    {
+        foreach ((string id, string splat) in new[]
+        {
+            ("000", "(dmar_global_lock){++++}-{3:3}, at: intel_iommu_get_resv_regions"),
+            ("001", "(&k->k_lock){?.+.}-{2:2}, at: klist_next"),
+            ("002", "pc : dev_iommu_free+0x24/0x54"),
+            ("003", "(cpuhp_state-up){+.+.}-{0:0}, at:"),
+            ("004", "iommu_device_unuse_default_domain+0x68/0x100"),
+        })
+        {
+            string block = _run.Block(id);
+            int at = block.IndexOf("---- the seed's splat (", StringComparison.Ordinal);
+            Assert.True(at >= 0, block);
+            Assert.Contains(splat, block[at..]);
+        }
+    }
+
+    [Fact]
+    public void IommuCores_fixed_scenarios_print_no_report()
+    {
+        string block = _run.Block("fixed");
+        Assert.DoesNotContain("lockdep-report [fixed]", block);
+        Assert.DoesNotContain("WARNING:", block);
+        Assert.DoesNotContain("BUG:", block);
+        Assert.Equal(6, Regex.Matches(block, @": 0 report\(s\)$", RegexOptions.Multiline).Count);
+        Match validated = Regex.Match(block, @"validated: (\d+) lock classes, (\d+) dependencies, (\d+) chain lookups, 0 report\(s\)");
+        Assert.True(validated.Success, block);
+        Assert.True(int.Parse(validated.Groups[2].Value) > 0 && long.Parse(validated.Groups[3].Value) > 0, block);
+    }
+
+    /// <summary>The scenario made at least one report, and all of the expected kind.</summary>
+    private static void AssertReports(string block, string id, string kind)
+    {
+        string[] kinds = Regex.Matches(block, $@"^lockdep-report \[{id}\]: (\w+):", RegexOptions.Multiline).Select(m => m.Groups[1].Value).ToArray();
+        Assert.NotEmpty(kinds);
+        Assert.All(kinds, k => Assert.Equal(kind, k));
+    }
+}
