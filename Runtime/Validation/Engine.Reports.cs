@@ -126,7 +126,17 @@ namespace LockDiscipline.Validation
                 .Line()
                 .HeldLocks(thread, HeldView(state, ts, depth))
                 .Backtrace(current);
-            return Make(LockdepReportKind.CircularDependency, Title, text, next.Class.DisplayName, prev.Class.DisplayName);
+            // Every class in the cycle, from the new lock along the existing chain to the held one.
+            var classes = new List<string>(path.Count + 1) { next.Class.DisplayName };
+            foreach (Dependency dependency in path)
+            {
+                if (!classes.Contains(dependency.To.DisplayName))
+                {
+                    classes.Add(dependency.To.DisplayName);
+                }
+            }
+
+            return Make(LockdepReportKind.CircularDependency, Title, text, classes.ToArray());
         }
 
         /// <summary>lockdep's <c>print_bad_irq_dependency</c>.</summary>

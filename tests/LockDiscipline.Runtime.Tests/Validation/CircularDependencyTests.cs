@@ -81,4 +81,44 @@ public class CircularDependencyTests : LockdepTestBase
         Assert.Equal(new[] { "dmar_global_lock", "&group->mutex" }, report.Classes);
         Assert.Equal("qemu-system-x86", report.ThreadName);
     }
+
+    [Fact]
+    public void Three_class_cycle_names_every_class_in_the_chain()
+    {
+        // The cpuhp regression's shape: up -> hotplug, hotplug -> notifier, then notifier held while taking up.
+        int up = Register("cpuhp_state-up", LockClassKind.LockMap);
+        int hotplug = Register("cpu_hotplug_lock", LockClassKind.PerCpuRwSemaphore);
+        int notifier = Register("&(&priv->bus_notifier)->rwsem", LockClassKind.RwSemaphore);
+        var upMap = new KMutex();
+        var hotplugLock = new KMutex();
+        var notifierLock = new KMutex();
+
+        RunAs("cpuhp/0", () =>
+        {
+            Lock(up, upMap, At("CpuhpThreadFun", "Cpuhp.cs", 1));
+            Lock(hotplug, hotplugLock, At("CpuhpStateAddInstance", "Cpuhp.cs", 2));
+            Unlock(hotplug, hotplugLock, At("CpuhpStateAddInstance", "Cpuhp.cs", 3));
+            Unlock(up, upMap, At("CpuhpThreadFun", "Cpuhp.cs", 4));
+        });
+        RunAs("modprobe", () =>
+        {
+            Lock(hotplug, hotplugLock, At("CpuUp", "Cpuhp.cs", 5));
+            Lock(notifier, notifierLock, At("BlockingNotifierCallChain", "Notifier.cs", 6));
+            Unlock(notifier, notifierLock, At("BlockingNotifierCallChain", "Notifier.cs", 7));
+            Unlock(hotplug, hotplugLock, At("CpuUp", "Cpuhp.cs", 8));
+        });
+        Assert.Empty(Reports);
+
+        RunAs("kworker", () =>
+        {
+            Lock(notifier, notifierLock, At("BlockingNotifierCallChain", "Notifier.cs", 9));
+            Lock(up, upMap, At("CpuhpInvokeCallback", "Cpuhp.cs", 10));
+            Unlock(up, upMap, At("CpuhpInvokeCallback", "Cpuhp.cs", 11));
+            Unlock(notifier, notifierLock, At("BlockingNotifierCallChain", "Notifier.cs", 12));
+        });
+
+        LockdepReport report = Assert.Single(Reports);
+        Assert.Equal(LockdepReportKind.CircularDependency, report.Kind);
+        Assert.Equal(new[] { "cpuhp_state-up", "cpu_hotplug_lock", "&(&priv->bus_notifier)->rwsem" }, report.Classes);
+    }
 }
