@@ -2,9 +2,16 @@
 # The five IOMMU regressions of 2022, caught at compile time: builds samples/Regressions (the broken
 # upstream code, reduced to the IommuCore paths involved) with the LockDiscipline analyzer, prints each
 # caught regression next to its seed mail's subject, and checks that the build reported exactly the
-# diagnostics the sources mark with `// expect LDxxxx`.
-# Exits 0 when it did, 1 when a diagnostic is missing or unexpected, 2 when the build could not run.
+# diagnostics the sources mark with `// expect LDxxxx`; then runs the same broken paths under the
+# generated runtime checks (scripts/runtime-lockdep.sh). `--compile-only` stops after the first half.
+# Exits 0 when both halves did, 1 when a diagnostic is missing or unexpected, 2 when a build could not run
+# (the runtime half's codes are runtime-lockdep.sh's).
 set -euo pipefail
+
+compile_only=false
+if [[ "${1:-}" == "--compile-only" ]]; then
+  compile_only=true
+fi
 
 root="$(cd "$(dirname "${BASH_SOURCE[0]}")/.." && pwd)"
 cd "$root"
@@ -99,7 +106,13 @@ echo
 total="$(grep -c . <<<"$expected" || true)"
 if [[ $missing -eq 0 && $unexpected -eq 0 && $status -ne 0 ]]; then
   echo "regressions: OK - the build failed with exactly the $total expected diagnostics: all five regressions caught."
-  exit 0
+  if [[ "$compile_only" == true ]]; then
+    exit 0
+  fi
+
+  # The same broken paths at run time, under the generated checks: one command shows both halves.
+  echo
+  exec bash "$root/scripts/runtime-lockdep.sh"
 fi
 
 echo "regressions: FAILED - $missing expected diagnostic(s) missing, $unexpected unexpected (full log: artifacts/regressions-build.log)." >&2
