@@ -233,17 +233,9 @@ namespace LockDiscipline.Analyzer.Flow
             }
         }
 
-        /// <summary>The call an await waits for, looking through <c>ConfigureAwait</c>.</summary>
+        /// <summary>The call an await waits for (looking through <c>ConfigureAwait</c>, as <see cref="ValueOrigins.Unwrap"/> does).</summary>
         private IInvocationOperation? AwaitedCall(IAwaitOperation awaitOperation)
-        {
-            var awaited = _origins.Unwrap(awaitOperation.Operation) as IInvocationOperation;
-            if (awaited is { TargetMethod.Name: "ConfigureAwait", Instance: { } configured })
-            {
-                awaited = _origins.Unwrap(configured) as IInvocationOperation;
-            }
-
-            return awaited;
-        }
+            => _origins.Unwrap(awaitOperation.Operation) as IInvocationOperation;
 
         private LockState ApplyInvocation(IInvocationOperation invocation, LockState state, Frame frame)
         {
@@ -388,11 +380,6 @@ namespace LockDiscipline.Analyzer.Flow
             if (waited is not null && _origins.Unwrap(waited) is IInvocationOperation { TargetMethod.Name: "GetAwaiter" } getAwaiter)
             {
                 waited = getAwaiter.Instance;
-            }
-
-            if (waited is not null && _origins.Unwrap(waited) is IInvocationOperation { TargetMethod.Name: "ConfigureAwait" } configured)
-            {
-                waited = configured.Instance;
             }
 
             if (waited is not null)
@@ -572,9 +559,6 @@ namespace LockDiscipline.Analyzer.Flow
                         continue;
                     case ILocalReferenceOperation local:
                         return local.Local;
-                    case IInvocationOperation { TargetMethod.Name: "ConfigureAwait", Instance: { } configured }:
-                        value = configured;
-                        continue;
                     case IInvocationOperation invocation:
                         return invocation;
                     default:

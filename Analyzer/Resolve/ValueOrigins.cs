@@ -49,7 +49,7 @@ namespace LockDiscipline.Analyzer.Resolve
         /// </summary>
         public IReadOnlyList<IFlowAnonymousFunctionOperation> Lambdas => _lambdas;
 
-        /// <summary>Strips conversions and captures to the operation that produced the value.</summary>
+        /// <summary>Strips conversions, captures and <c>ConfigureAwait</c> to the operation that produced the value.</summary>
         public IOperation Unwrap(IOperation operation)
         {
             for (var depth = 0; depth < MaxDepth; depth++)
@@ -64,6 +64,10 @@ namespace LockDiscipline.Analyzer.Resolve
                         continue;
                     case IFlowCaptureReferenceOperation reference when TryGetCapture(reference.Id, out var value) && value is not IFlowCaptureOperation:
                         operation = value;
+                        continue;
+                    case IInvocationOperation { TargetMethod.Name: "ConfigureAwait", Instance: { } configured }:
+                        // task.ConfigureAwait(false) only changes where the continuation runs: the value is the task's.
+                        operation = configured;
                         continue;
                 }
 
