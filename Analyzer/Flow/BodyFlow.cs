@@ -3,6 +3,7 @@ using System.Collections.Immutable;
 using LockDiscipline.Analyzer.Resolve;
 using Microsoft.CodeAnalysis;
 using Microsoft.CodeAnalysis.Operations;
+using LockDiscipline.LockModel;
 
 namespace LockDiscipline.Analyzer.Flow
 {

@@ -2,6 +2,7 @@ using System;
 using System.Collections.Immutable;
 using LockDiscipline.Analyzer.Resolve;
 using Microsoft.CodeAnalysis;
+using LockDiscipline.LockModel;
 
 namespace LockDiscipline.Analyzer.Flow
 {

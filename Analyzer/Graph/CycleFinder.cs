@@ -1,6 +1,7 @@
 using System;
 using System.Collections.Generic;
 using LockDiscipline.Analyzer.Resolve;
+using LockDiscipline.LockModel;
 
 namespace LockDiscipline.Analyzer.Graph
 {

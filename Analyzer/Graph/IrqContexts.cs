@@ -1,5 +1,6 @@
 using System.Collections.Generic;
 using LockDiscipline.Analyzer.Resolve;
+using LockDiscipline.LockModel;
 
 namespace LockDiscipline.Analyzer.Graph
 {

@@ -2,6 +2,7 @@ using System.Collections.Generic;
 using LockDiscipline.Analyzer.Resolve;
 using LockDiscipline.Analyzer.Summaries;
 using Microsoft.CodeAnalysis;
+using LockDiscipline.LockModel;
 
 namespace LockDiscipline.Analyzer.Graph
 {

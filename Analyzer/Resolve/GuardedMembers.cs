@@ -1,5 +1,6 @@
 using System.Collections.Concurrent;
 using Microsoft.CodeAnalysis;
+using LockDiscipline.LockModel;
 
 namespace LockDiscipline.Analyzer.Resolve
 {

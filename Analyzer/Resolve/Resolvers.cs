@@ -1,6 +1,7 @@
 using System;
 using System.Threading;
 using Microsoft.CodeAnalysis;
+using LockDiscipline.LockModel;
 
 namespace LockDiscipline.Analyzer.Resolve
 {

@@ -1,6 +1,7 @@
 using LockDiscipline.Analyzer.Graph;
 using LockDiscipline.Analyzer.Resolve;
 using Microsoft.CodeAnalysis;
+using LockDiscipline.LockModel;
 
 namespace LockDiscipline.Analyzer.Rules
 {

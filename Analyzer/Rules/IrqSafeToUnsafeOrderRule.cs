@@ -2,6 +2,7 @@ using System.Collections.Generic;
 using LockDiscipline.Analyzer.Graph;
 using LockDiscipline.Analyzer.Resolve;
 using Microsoft.CodeAnalysis;
+using LockDiscipline.LockModel;
 
 namespace LockDiscipline.Analyzer.Rules
 {

@@ -2,6 +2,7 @@ using System.Collections.Immutable;
 using LockDiscipline.Analyzer.Resolve;
 using Microsoft.CodeAnalysis;
 using Microsoft.CodeAnalysis.CSharp.Syntax;
+using LockDiscipline.LockModel;
 
 namespace LockDiscipline.Analyzer.Rules
 {

@@ -1,6 +1,7 @@
 using System.Collections.Immutable;
 using LockDiscipline.Analyzer.Resolve;
 using Microsoft.CodeAnalysis;
+using LockDiscipline.LockModel;
 
 namespace LockDiscipline.Analyzer.Summaries
 {

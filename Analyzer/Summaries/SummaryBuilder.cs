@@ -3,6 +3,7 @@ using System.Collections.Immutable;
 using LockDiscipline.Analyzer.Flow;
 using LockDiscipline.Analyzer.Resolve;
 using Microsoft.CodeAnalysis;
+using LockDiscipline.LockModel;
 
 namespace LockDiscipline.Analyzer.Summaries
 {

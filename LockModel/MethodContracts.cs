@@ -2,7 +2,7 @@ using System.Collections.Concurrent;
 using System.Collections.Immutable;
 using Microsoft.CodeAnalysis;
 
-namespace LockDiscipline.Analyzer.Resolve
+namespace LockDiscipline.LockModel
 {
     internal enum IrqContextKind
     {

@@ -5,7 +5,11 @@ namespace LockDiscipline.Validation
     /// acquiring it may sleep, whether the same instance may be re-entered, whether its read side is
     /// recursive, and whether its holds follow the thread or the logical (async) flow.
     /// </summary>
+#if LOCKDISCIPLINE_RUNTIME
     public enum LockClassKind
+#else
+    internal enum LockClassKind
+#endif
     {
         /// <summary>A sleeping, exclusive, non-recursive lock (<see cref="KMutex"/>, the kernel's <c>struct mutex</c>).</summary>
         Mutex,

@@ -1,7 +1,7 @@
 using System;
-using Microsoft.CodeAnalysis;
+using LockDiscipline.Validation;
 
-namespace LockDiscipline.Analyzer.Resolve
+namespace LockDiscipline.LockModel
 {
     /// <summary>The API family a lock is used through; it decides reentrancy and thread affinity.</summary>
     internal enum LockPrimitive
@@ -16,17 +16,6 @@ namespace LockDiscipline.Analyzer.Resolve
         KSpinLock,
         KRwSem,
         KLockMap,
-    }
-
-    /// <summary>The kind a <c>[LockClass(Kind = ...)]</c> declares, mirroring the runtime's <c>LockKind</c>.</summary>
-    internal enum DeclaredLockKind
-    {
-        Auto = 0,
-        Mutex = 1,
-        SpinLock = 2,
-        RwSemaphore = 3,
-        PerCpuRwSemaphore = 4,
-        LockMap = 5,
     }
 
     /// <summary>Shared (read), exclusive (write) or upgradeable-read acquisition.</summary>
@@ -44,7 +33,7 @@ namespace LockDiscipline.Analyzer.Resolve
     /// </summary>
     internal sealed class LockClass : IEquatable<LockClass>
     {
-        public LockClass(string key, string displayName, LockPrimitive primitive, bool reentrant, LockClass? nestingBase = null, DeclaredLockKind declaredKind = DeclaredLockKind.Auto)
+        public LockClass(string key, string displayName, LockPrimitive primitive, bool reentrant, LockClass? nestingBase = null, LockKind declaredKind = LockKind.Auto)
         {
             DeclaredKind = declaredKind;
             NestingBase = nestingBase;
@@ -87,13 +76,37 @@ namespace LockDiscipline.Analyzer.Resolve
         };
 
         /// <summary>What <c>[LockClass(Kind = ...)]</c> says the lock is, overriding what its type suggests.</summary>
-        public DeclaredLockKind DeclaredKind { get; }
+        public LockKind DeclaredKind { get; }
+
+        /// <summary>
+        /// The kind the runtime validator registers the class with: the declared kind, else the one its
+        /// primitive implies. The generator passes exactly this to the runtime, so both judge one kind.
+        /// </summary>
+        public LockClassKind RuntimeKind => DeclaredKind switch
+        {
+            LockKind.Mutex => LockClassKind.Mutex,
+            LockKind.SpinLock => LockClassKind.SpinLock,
+            LockKind.RwSemaphore => LockClassKind.RwSemaphore,
+            LockKind.PerCpuRwSemaphore => LockClassKind.PerCpuRwSemaphore,
+            LockKind.LockMap => LockClassKind.LockMap,
+            _ => Primitive switch
+            {
+                LockPrimitive.KMutex => LockClassKind.Mutex,
+                LockPrimitive.KSpinLock or LockPrimitive.SpinLock => LockClassKind.SpinLock,
+                LockPrimitive.KRwSem => LockClassKind.RwSemaphore,
+                LockPrimitive.KLockMap => LockClassKind.LockMap,
+                LockPrimitive.ThreadingLock => LockClassKind.ThreadingLock,
+                LockPrimitive.SemaphoreSlim => LockClassKind.SemaphoreSlim,
+                LockPrimitive.ReaderWriterLockSlim => LockClassKind.ReaderWriterLockSlim,
+                _ => LockClassKind.Monitor,
+            },
+        };
 
         /// <summary>A spinning lock makes its holder atomic: sleeping under it is LD0006.</summary>
-        public bool Spins => DeclaredKind == DeclaredLockKind.SpinLock || (DeclaredKind == DeclaredLockKind.Auto && Primitive is LockPrimitive.KSpinLock or LockPrimitive.SpinLock);
+        public bool Spins => DeclaredKind == LockKind.SpinLock || (DeclaredKind == LockKind.Auto && Primitive is LockPrimitive.KSpinLock or LockPrimitive.SpinLock);
 
         /// <summary>A lockdep map only orders: it never blocks, sleeps, or is spun on by an interrupt.</summary>
-        public bool IsLockMap => DeclaredKind == DeclaredLockKind.LockMap || (DeclaredKind == DeclaredLockKind.Auto && Primitive == LockPrimitive.KLockMap);
+        public bool IsLockMap => DeclaredKind == LockKind.LockMap || (DeclaredKind == LockKind.Auto && Primitive == LockPrimitive.KLockMap);
 
         /// <summary>Whether a blocking acquisition can put the thread to sleep (everything but spinlocks and lockdep maps).</summary>
         public bool Sleeps => !Spins && !IsLockMap;

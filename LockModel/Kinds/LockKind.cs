@@ -9,7 +9,11 @@ namespace LockDiscipline
     /// member's type, for example a lock held in a field typed <see cref="object"/> that stands for a
     /// kernel spinlock in a model.
     /// </remarks>
+#if LOCKDISCIPLINE_RUNTIME
     public enum LockKind
+#else
+    internal enum LockKind
+#endif
     {
         /// <summary>Inferred from the lock's type (<see cref="KMutex"/> is a mutex, <c>lock</c> on an object is a monitor, and so on).</summary>
         Auto = 0,

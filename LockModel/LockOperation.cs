@@ -1,6 +1,6 @@
 using Microsoft.CodeAnalysis;
 
-namespace LockDiscipline.Analyzer.Resolve
+namespace LockDiscipline.LockModel
 {
     internal enum LockOperationKind
     {
@@ -67,6 +67,9 @@ namespace LockDiscipline.Analyzer.Resolve
 
         /// <summary>A try-acquisition with a non-zero timeout can still sleep.</summary>
         public bool SleepsOnTimeout { get; set; }
+
+        /// <summary>The row of the lock API table the call matched; null for contracts and scope disposals.</summary>
+        public LockApi? Api { get; set; }
 
         /// <summary>The invocation of an annotated method stands for the lock operation (<c>[AcquiresLock]</c> etc.).</summary>
         public bool IsContract { get; set; }

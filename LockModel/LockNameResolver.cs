@@ -5,7 +5,7 @@ using System.Text.RegularExpressions;
 using System.Threading;
 using Microsoft.CodeAnalysis;
 
-namespace LockDiscipline.Analyzer.Resolve
+namespace LockDiscipline.LockModel
 {
     /// <summary>The outcome of resolving a lock name written in an attribute.</summary>
     internal readonly struct LockNameResolution

@@ -1,6 +1,6 @@
 using System;
 
-namespace LockDiscipline.Analyzer.Resolve
+namespace LockDiscipline.LockModel
 {
     /// <summary>
     /// Which object a lock lives in, as a path from a root the method can name: <c>this._items</c>,

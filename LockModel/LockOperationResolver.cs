@@ -2,7 +2,7 @@ using System.Collections.Generic;
 using Microsoft.CodeAnalysis;
 using Microsoft.CodeAnalysis.Operations;
 
-namespace LockDiscipline.Analyzer.Resolve
+namespace LockDiscipline.LockModel
 {
     /// <summary>
     /// Turns an invocation into the lock operations it performs: the BCL lock APIs, the kernel-style
@@ -29,28 +29,51 @@ namespace LockDiscipline.Analyzer.Resolve
         public IReadOnlyList<LockOperation> Resolve(IInvocationOperation invocation, ValueOrigins origins)
         {
             var method = invocation.TargetMethod;
-            var type = method.ContainingType;
-            if (type is null)
+            if (method.ContainingType is null)
             {
                 return None;
             }
 
-            if (KnownSymbols.Is(type, _known.Monitor)) return Single(ResolveMonitor(invocation, origins));
-            if (KnownSymbols.Is(type, _known.ThreadingLock)) return Single(ResolveThreadingLock(invocation, origins));
-            if (KnownSymbols.Is(type, _known.SemaphoreSlim)) return Single(ResolveSemaphore(invocation, origins));
-            if (KnownSymbols.Is(type, _known.ReaderWriterLockSlim)) return Single(ResolveReaderWriter(invocation, origins));
-            if (KnownSymbols.Is(type, _known.SpinLock)) return Single(ResolveSpinLock(invocation, origins));
-            if (KnownSymbols.Is(type, _known.KMutex)) return Single(ResolveKernel(invocation, origins, LockPrimitive.KMutex));
-            if (KnownSymbols.Is(type, _known.KSpinLock)) return Single(ResolveKernel(invocation, origins, LockPrimitive.KSpinLock));
-            if (KnownSymbols.Is(type, _known.KRwSem)) return Single(ResolveKernel(invocation, origins, LockPrimitive.KRwSem));
-            if (KnownSymbols.Is(type, _known.KLockMap)) return Single(ResolveKernel(invocation, origins, LockPrimitive.KLockMap));
-            if (method.Name == "Dispose" && method.Parameters.Length == 0) return Single(ResolveScopeDisposal(invocation, origins));
-            if (method.Name is "WaitOne" or "ReleaseMutex" && invocation.Instance is { } handle && KnownSymbols.IsOrDerives(origins.Unwrap(handle).Type, _known.Mutex))
+            if (_known.FindApi(method, out var requiredReceiver) is { } api)
             {
-                return Single(ResolveMutex(invocation, origins));
+                return Single(ResolveApiCall(invocation, api, requiredReceiver, origins));
             }
 
+            if (method.Name == "Dispose" && method.Parameters.Length == 0) return Single(ResolveScopeDisposal(invocation, origins));
             return ResolveContract(invocation, origins);
+        }
+
+        /// <summary>A call of a row of <see cref="LockApis"/>: the operation it performs on the lock it names.</summary>
+        private LockOperation? ResolveApiCall(IInvocationOperation invocation, LockApi api, INamedTypeSymbol? requiredReceiver, ValueOrigins origins)
+        {
+            var lockObject = api.LocksFirstArgument
+                ? (invocation.Arguments.Length > 0 ? invocation.Arguments[0].Value : null)
+                : invocation.Instance;
+            if (lockObject is null || (requiredReceiver is not null && !KnownSymbols.IsOrDerives(origins.Unwrap(lockObject).Type, requiredReceiver)))
+            {
+                return null;
+            }
+
+            var method = invocation.TargetMethod;
+            var kind = api.TimeoutMakesTry && HasTimeout(method) ? LockOperationKind.TryAcquire : api.Operation;
+            var operation = Create(kind, lockObject, api.Primitive, api.Mode, invocation, origins);
+            if (operation is null)
+            {
+                return null;
+            }
+
+            operation.Api = api;
+            operation.TakenFlag = RefFlag(invocation);
+            operation.IrqEffect = api.Irq;
+            operation.CanThrowBeforeAcquiring = api.Primitive == LockPrimitive.SemaphoreSlim && TakesCancellationToken(method);
+            if (api.TakesNestingSubclass
+                && invocation.Arguments.Length == 1
+                && invocation.Arguments[0].Value.ConstantValue is { HasValue: true, Value: int subclass })
+            {
+                return new LockOperation(kind, _registry.ForSubclass(operation.Class, subclass), api.Mode, operation.Instance, invocation) { Api = api };
+            }
+
+            return operation;
         }
 
         /// <summary>
@@ -219,212 +242,6 @@ namespace LockDiscipline.Analyzer.Resolve
             }
         }
 
-        private LockOperation? ResolveMonitor(IInvocationOperation invocation, ValueOrigins origins)
-        {
-            if (invocation.Arguments.Length == 0)
-            {
-                return null;
-            }
-
-            var kind = invocation.TargetMethod.Name switch
-            {
-                "Enter" => LockOperationKind.Acquire,
-                "TryEnter" => LockOperationKind.TryAcquire,
-                "Exit" => LockOperationKind.Release,
-                _ => (LockOperationKind?)null,
-            };
-            if (kind is null)
-            {
-                return null;
-            }
-
-            var operation = Create(kind.Value, invocation.Arguments[0].Value, LockPrimitive.Monitor, LockMode.Exclusive, invocation, origins);
-            if (operation is not null)
-            {
-                operation.TakenFlag = RefFlag(invocation);
-            }
-
-            return operation;
-        }
-
-        private LockOperation? ResolveThreadingLock(IInvocationOperation invocation, ValueOrigins origins)
-        {
-            var kind = invocation.TargetMethod.Name switch
-            {
-                "Enter" => LockOperationKind.Acquire,
-                "EnterScope" => LockOperationKind.Acquire,
-                "TryEnter" => LockOperationKind.TryAcquire,
-                "Exit" => LockOperationKind.Release,
-                _ => (LockOperationKind?)null,
-            };
-            return kind is null || invocation.Instance is null
-                ? null
-                : Create(kind.Value, invocation.Instance, LockPrimitive.ThreadingLock, LockMode.Exclusive, invocation, origins);
-        }
-
-        private LockOperation? ResolveSemaphore(IInvocationOperation invocation, ValueOrigins origins)
-        {
-            var method = invocation.TargetMethod;
-            LockOperationKind kind;
-            switch (method.Name)
-            {
-                case "Wait":
-                case "WaitAsync":
-                    kind = HasTimeout(method) ? LockOperationKind.TryAcquire : LockOperationKind.Acquire;
-                    break;
-                case "Release":
-                    kind = LockOperationKind.Release;
-                    break;
-                default:
-                    return null;
-            }
-
-            var operation = invocation.Instance is null
-                ? null
-                : Create(kind, invocation.Instance, LockPrimitive.SemaphoreSlim, LockMode.Exclusive, invocation, origins);
-            if (operation is not null)
-            {
-                operation.CanThrowBeforeAcquiring = TakesCancellationToken(method);
-            }
-
-            return operation;
-        }
-
-        private LockOperation? ResolveReaderWriter(IInvocationOperation invocation, ValueOrigins origins)
-        {
-            var name = invocation.TargetMethod.Name;
-            var mode = name.Contains("Upgradeable") ? LockMode.Upgradeable : name.Contains("Read") ? LockMode.Shared : LockMode.Exclusive;
-            LockOperationKind kind;
-            if (name.StartsWith("TryEnter", System.StringComparison.Ordinal))
-            {
-                kind = LockOperationKind.TryAcquire;
-            }
-            else if (name.StartsWith("Enter", System.StringComparison.Ordinal))
-            {
-                kind = LockOperationKind.Acquire;
-            }
-            else if (name.StartsWith("Exit", System.StringComparison.Ordinal))
-            {
-                kind = LockOperationKind.Release;
-            }
-            else
-            {
-                return null;
-            }
-
-            return invocation.Instance is null ? null : Create(kind, invocation.Instance, LockPrimitive.ReaderWriterLockSlim, mode, invocation, origins);
-        }
-
-        private LockOperation? ResolveSpinLock(IInvocationOperation invocation, ValueOrigins origins)
-        {
-            var kind = invocation.TargetMethod.Name switch
-            {
-                "Enter" => LockOperationKind.Acquire,
-                "TryEnter" => LockOperationKind.TryAcquire,
-                "Exit" => LockOperationKind.Release,
-                _ => (LockOperationKind?)null,
-            };
-            if (kind is null || invocation.Instance is null)
-            {
-                return null;
-            }
-
-            var operation = Create(kind.Value, invocation.Instance, LockPrimitive.SpinLock, LockMode.Exclusive, invocation, origins);
-            if (operation is not null)
-            {
-                operation.TakenFlag = RefFlag(invocation);
-            }
-
-            return operation;
-        }
-
-        private LockOperation? ResolveMutex(IInvocationOperation invocation, ValueOrigins origins)
-        {
-            var method = invocation.TargetMethod;
-            var kind = method.Name == "ReleaseMutex"
-                ? LockOperationKind.Release
-                : method.Parameters.Length == 0 ? LockOperationKind.Acquire : LockOperationKind.TryAcquire;
-            return Create(kind, invocation.Instance!, LockPrimitive.Mutex, LockMode.Exclusive, invocation, origins);
-        }
-
-        private LockOperation? ResolveKernel(IInvocationOperation invocation, ValueOrigins origins, LockPrimitive primitive)
-        {
-            if (invocation.Instance is null)
-            {
-                return null;
-            }
-
-            LockOperationKind kind;
-            var mode = LockMode.Exclusive;
-            switch (invocation.TargetMethod.Name)
-            {
-                case "Lock":
-                case "LockNested":
-                case "LockIrq":
-                case "LockIrqSave":
-                case "LockBh":
-                case "DownWrite":
-                case "Acquire":
-                case "Guard":
-                case "GuardIrqSave":
-                case "WriteGuard":
-                    kind = LockOperationKind.Acquire;
-                    break;
-                case "DownRead":
-                case "AcquireRead":
-                case "ReadGuard":
-                    kind = LockOperationKind.Acquire;
-                    mode = LockMode.Shared;
-                    break;
-                case "TryLock":
-                case "TryDownWrite":
-                    kind = LockOperationKind.TryAcquire;
-                    break;
-                case "TryDownRead":
-                    kind = LockOperationKind.TryAcquire;
-                    mode = LockMode.Shared;
-                    break;
-                case "Unlock":
-                case "UnlockIrq":
-                case "UnlockIrqRestore":
-                case "UnlockBh":
-                case "UpWrite":
-                case "Release":
-                    kind = LockOperationKind.Release;
-                    break;
-                case "UpRead":
-                    kind = LockOperationKind.Release;
-                    mode = LockMode.Shared;
-                    break;
-                case "DowngradeWrite":
-                    kind = LockOperationKind.Downgrade;
-                    break;
-                default:
-                    return null;
-            }
-
-            var operation = Create(kind, invocation.Instance, primitive, mode, invocation, origins);
-            if (operation is null)
-            {
-                return null;
-            }
-
-            operation.IrqEffect = invocation.TargetMethod.Name switch
-            {
-                "LockIrq" or "LockIrqSave" or "GuardIrqSave" => IrqEffect.HardIrqsOff,
-                "LockBh" => IrqEffect.SoftIrqsOff,
-                _ => IrqEffect.None,
-            };
-            if (invocation.TargetMethod.Name == "LockNested"
-                && invocation.Arguments.Length == 1
-                && invocation.Arguments[0].Value.ConstantValue is { HasValue: true, Value: int subclass })
-            {
-                return new LockOperation(kind, _registry.ForSubclass(operation.Class, subclass), mode, operation.Instance, invocation);
-            }
-
-            return operation;
-        }
-
         /// <summary>
         /// The simulated interrupt switches of <c>LockDiscipline.Irq</c>: <c>LocalIrqSave</c>/<c>LocalIrqDisable</c>
         /// turn hard IRQs off, <c>LocalIrqRestore</c>/<c>LocalIrqEnable</c> back on; <c>LocalBh*</c> the same for soft IRQs.
@@ -526,18 +343,7 @@ namespace LockDiscipline.Analyzer.Resolve
         }
 
         private bool ReturnsScope(IInvocationOperation invocation)
-        {
-            var name = invocation.TargetMethod.Name;
-            var type = invocation.TargetMethod.ContainingType;
-            if (KnownSymbols.Is(type, _known.ThreadingLock))
-            {
-                return name == "EnterScope";
-            }
-
-            var isKernelLock = KnownSymbols.Is(type, _known.KMutex) || KnownSymbols.Is(type, _known.KSpinLock)
-                || KnownSymbols.Is(type, _known.KRwSem) || KnownSymbols.Is(type, _known.KLockMap);
-            return isKernelLock && (name.EndsWith("Guard", System.StringComparison.Ordinal) || name == "GuardIrqSave");
-        }
+            => _known.FindApi(invocation.TargetMethod, out _) is { ReturnsScope: true };
 
         /// <summary>A call of a method whose attributes make it a lock operation for its caller.</summary>
         private IReadOnlyList<LockOperation> ResolveContract(IInvocationOperation invocation, ValueOrigins origins)

@@ -4,7 +4,7 @@ using Microsoft.CodeAnalysis;
 using Microsoft.CodeAnalysis.CSharp;
 using Microsoft.CodeAnalysis.CSharp.Syntax;
 
-namespace LockDiscipline.Analyzer.Resolve
+namespace LockDiscipline.LockModel
 {
     /// <summary>
     /// Hands out one <see cref="LockClass"/> per key for the whole compilation, so every body that
@@ -33,7 +33,8 @@ namespace LockDiscipline.Analyzer.Resolve
                 k,
                 member.ContainingType.Name + "." + member.Name,
                 primitive,
-                IsReentrant(primitive, member)));
+                IsReentrant(primitive, member),
+                declaredKind: DeclaredKind(member)));
         }
 
         /// <summary>The class of a <c>[LockClass("name")]</c>: every member carrying the name shares it.</summary>
@@ -43,9 +44,9 @@ namespace LockDiscipline.Analyzer.Resolve
                 name,
                 primitive,
                 IsReentrant(primitive, declaringMember),
-                declaredKind: declaringMember is null ? DeclaredLockKind.Auto : DeclaredKind(declaringMember)));
+                declaredKind: declaringMember is null ? LockKind.Auto : DeclaredKind(declaringMember)));
 
-        private DeclaredLockKind DeclaredKind(ISymbol member)
+        private LockKind DeclaredKind(ISymbol member)
         {
             foreach (var attribute in member.GetAttributes())
             {
@@ -56,14 +57,14 @@ namespace LockDiscipline.Analyzer.Resolve
 
                 foreach (var argument in attribute.NamedArguments)
                 {
-                    if (argument.Key == "Kind" && argument.Value.Value is int kind && kind >= 0 && kind <= (int)DeclaredLockKind.LockMap)
+                    if (argument.Key == "Kind" && argument.Value.Value is int kind && kind >= 0 && kind <= (int)LockKind.LockMap)
                     {
-                        return (DeclaredLockKind)kind;
+                        return (LockKind)kind;
                     }
                 }
             }
 
-            return DeclaredLockKind.Auto;
+            return LockKind.Auto;
         }
 
         /// <summary>Locks the flow cannot trace to a member (<c>lock (this)</c>, parameters) are classed by static type.</summary>
@@ -95,7 +96,7 @@ namespace LockDiscipline.Analyzer.Resolve
         public LockClass ForSubclass(LockClass lockClass, int subclass)
             => subclass == 0
                 ? lockClass
-                : _classes.GetOrAdd(lockClass.Key + "/" + subclass, k => new LockClass(k, lockClass.DisplayName + "/" + subclass, lockClass.Primitive, lockClass.Reentrant, lockClass));
+                : _classes.GetOrAdd(lockClass.Key + "/" + subclass, k => new LockClass(k, lockClass.DisplayName + "/" + subclass, lockClass.Primitive, lockClass.Reentrant, lockClass, lockClass.DeclaredKind));
 
         /// <summary>A <c>SemaphoreSlim</c> member is a lock only when it is created with an initial count of 1.</summary>
         public bool IsMutexSemaphore(ISymbol member) => Creation(member).InitialCountIsOne;

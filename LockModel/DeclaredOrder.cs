@@ -2,7 +2,7 @@ using System.Collections.Concurrent;
 using System.Collections.Generic;
 using Microsoft.CodeAnalysis;
 
-namespace LockDiscipline.Analyzer.Resolve
+namespace LockDiscipline.LockModel
 {
     /// <summary>One declared "acquire <see cref="First"/> before <see cref="Second"/>", and where it was declared.</summary>
     internal sealed class OrderDeclaration

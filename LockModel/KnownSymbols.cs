@@ -1,7 +1,8 @@
+using System.Collections.Generic;
 using System.Collections.Immutable;
 using Microsoft.CodeAnalysis;
 
-namespace LockDiscipline.Analyzer.Resolve
+namespace LockDiscipline.LockModel
 {
     /// <summary>The types the analysis recognises, looked up once per compilation.</summary>
     internal sealed class KnownSymbols
@@ -52,6 +53,56 @@ namespace LockDiscipline.Analyzer.Resolve
             }
 
             LockNamingAttributes = naming.ToImmutable();
+
+            foreach (var api in LockApis.All)
+            {
+                if (compilation.GetTypeByMetadataName(api.Type) is not { } type)
+                {
+                    continue;
+                }
+
+                var receiver = api.ReceiverType is null ? null : compilation.GetTypeByMetadataName(api.ReceiverType);
+                if (api.ReceiverType is not null && receiver is null)
+                {
+                    continue;
+                }
+
+                if (!_apisByMethodName.TryGetValue(api.Method, out var rows))
+                {
+                    rows = new List<(INamedTypeSymbol, INamedTypeSymbol?, LockApi)>(1);
+                    _apisByMethodName.Add(api.Method, rows);
+                }
+
+                rows.Add((type, receiver, api));
+            }
+        }
+
+        private readonly Dictionary<string, List<(INamedTypeSymbol Type, INamedTypeSymbol? Receiver, LockApi Api)>> _apisByMethodName
+            = new Dictionary<string, List<(INamedTypeSymbol, INamedTypeSymbol?, LockApi)>>(System.StringComparer.Ordinal);
+
+        /// <summary>
+        /// The row of <see cref="LockApis"/> a call of <paramref name="method"/> matches, or null when the
+        /// call is no lock operation. When <paramref name="requiredReceiver"/> is set, the call is one only
+        /// on a receiver of that type (or a derived one), which the caller checks.
+        /// </summary>
+        public LockApi? FindApi(IMethodSymbol method, out INamedTypeSymbol? requiredReceiver)
+        {
+            requiredReceiver = null;
+            if (!_apisByMethodName.TryGetValue(method.Name, out var rows))
+            {
+                return null;
+            }
+
+            foreach (var (type, receiver, api) in rows)
+            {
+                if (Is(method.ContainingType, type))
+                {
+                    requiredReceiver = receiver;
+                    return api;
+                }
+            }
+
+            return null;
         }
 
         /// <summary>Every attribute whose arguments name locks, and so must resolve (LD0012).</summary>
