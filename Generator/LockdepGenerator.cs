@@ -13,8 +13,8 @@ using Microsoft.CodeAnalysis.Diagnostics;
 namespace LockDiscipline.Generator
 {
     /// <summary>
-    /// Emits runtime lockdep checks as C# interceptors: a registry of the assembly's lock classes with
-    /// their declared-order ranks, and at each explicit lock operation on a field or property, and each
+    /// Emits runtime lockdep checks as C# interceptors: a registry of the assembly's lock classes and
+    /// their declared orders, and at each explicit lock operation on a field or property, and each
     /// call of a method with a lock contract or IRQ context, a call into the LockDiscipline engine
     /// (<c>LockDiscipline.Validation.LockdepHooks</c>) around the real call.
     /// </summary>
@@ -44,27 +44,6 @@ namespace LockDiscipline.Generator
                 .Select(static (input, _) => CreateSettings(input.Left.Left, input.Left.Right, input.Right))
                 .WithTrackingName(TrackingNames.Settings);
 
-            var declaredClasses = context.SyntaxProvider
-                .ForAttributeWithMetadataName(
-                    KnownTypes.LockClassAttributeName,
-                    static (node, _) => node is VariableDeclaratorSyntax or PropertyDeclarationSyntax,
-                    static (attributeContext, _) => DeclaredClass(attributeContext.TargetSymbol))
-                .Where(static declaration => declaration is not null)
-                .Collect()
-                .Select(static (declarations, _) => declarations.Select(d => d!).OrderBy(d => d.Name, StringComparer.Ordinal).ThenBy(d => d.Kind, StringComparer.Ordinal).ToEquatableArray())
-                .WithTrackingName(TrackingNames.DeclaredClasses);
-
-            var orderEdges = MemberOrder(context, KnownTypes.AcquiredBeforeAttributeName, memberIsBefore: true)
-                .Combine(MemberOrder(context, KnownTypes.AcquiredAfterAttributeName, memberIsBefore: false))
-                .Combine(context.SyntaxProvider
-                    .ForAttributeWithMetadataName(
-                        KnownTypes.LockOrderAttributeName,
-                        static (node, _) => node is CompilationUnitSyntax,
-                        static (attributeContext, _) => OrderParser.FromAssembly(attributeContext.Attributes))
-                    .Collect())
-                .Select(static (input, _) => input.Left.Left.AddRange(input.Left.Right).AddRange(input.Right).ToEquatableArray())
-                .WithTrackingName(TrackingNames.OrderEdges);
-
             var annotatedNames = AnnotatedMethodNames(context, settings);
 
             var candidates = context.SyntaxProvider
@@ -73,18 +52,19 @@ namespace LockDiscipline.Generator
                     static (syntaxContext, _) => Candidate((InvocationExpressionSyntax)syntaxContext.Node))
                 .WithTrackingName(TrackingNames.Candidates)
                 .Combine(annotatedNames)
-                .Where(static pair => LockApiCatalog.MethodNames.Contains(pair.Left.Name) || pair.Right.Contains(pair.Left.Name))
+                .Where(static pair => CallBinder.LockApiMethodNames.Contains(pair.Left.Name) || pair.Right.Contains(pair.Left.Name))
                 .Select(static (pair, _) => pair.Left)
                 .WithTrackingName(TrackingNames.FilteredCandidates);
 
+            // Binding asks the shared lock model, which reads the whole compilation (declared classes and
+            // orders included), so it is one step over all candidates.
             var bound = candidates
                 .Collect()
                 .Combine(context.CompilationProvider)
                 .Combine(settings)
-                .Combine(declaredClasses)
-                .Select(static (input, cancellationToken) => input.Left.Right.Emits
-                    ? CallBinder.Bind(input.Left.Left.Left, input.Left.Left.Right, input.Left.Right.ProjectDirectory, input.Right, cancellationToken)
-                    : new BoundCalls(EquatableArray<FileInterceptors>.Empty, EquatableArray<UsedClass>.Empty))
+                .Select(static (input, cancellationToken) => input.Right.Emits
+                    ? CallBinder.Bind(input.Left.Left, input.Left.Right, input.Right.ProjectDirectory, cancellationToken)
+                    : BoundCalls.Empty)
                 .WithTrackingName(TrackingNames.BoundCalls);
 
             var files = bound
@@ -92,13 +72,9 @@ namespace LockDiscipline.Generator
                 .WithTrackingName(TrackingNames.Files);
             context.RegisterSourceOutput(files, static (output, file) => output.AddSource(Names.InterceptorsHint(file.Path), InterceptorEmitter.Write(file)));
 
-            var registry = declaredClasses
-                .Combine(bound.Select(static (calls, _) => calls.Classes))
-                .Combine(orderEdges)
+            var registry = bound
                 .Combine(settings)
-                .Select(static (input, _) => input.Right.Emits
-                    ? RegistryEmitter.Build(input.Left.Left.Left, input.Left.Left.Right, input.Left.Right)
-                    : null)
+                .Select(static (input, _) => input.Right.Emits ? RegistryEmitter.Build(input.Left) : null)
                 .WithTrackingName(TrackingNames.Registry);
             context.RegisterSourceOutput(registry, static (output, model) =>
             {
@@ -113,7 +89,7 @@ namespace LockDiscipline.Generator
                 }
 
                 // No class, no registry: a project with nothing to check gets no generated code at all.
-                if (model.Entries.Count > 0)
+                if (model.Classes.Count > 0)
                 {
                     output.AddSource(RegistryEmitter.HintName, RegistryEmitter.Write(model));
                 }
@@ -169,22 +145,6 @@ namespace LockDiscipline.Generator
 
             return new GeneratorSettings(enabled, unavailable, properties.ProjectDirectory);
         }
-
-        private static LockClassDeclaration? DeclaredClass(ISymbol member)
-        {
-            var type = LockNaming.MemberType(member);
-            return LockNaming.DeclaredClassName(member) is { } name && type is not null && LockNaming.IsLockable(type)
-                ? new LockClassDeclaration(name, LockNaming.KindOf(type, LockNaming.DeclaredKind(member)))
-                : null;
-        }
-
-        private static IncrementalValueProvider<ImmutableArray<EquatableArray<OrderEdge>>> MemberOrder(IncrementalGeneratorInitializationContext context, string attributeName, bool memberIsBefore)
-            => context.SyntaxProvider
-                .ForAttributeWithMetadataName(
-                    attributeName,
-                    static (node, _) => node is VariableDeclaratorSyntax or PropertyDeclarationSyntax,
-                    (attributeContext, _) => OrderParser.FromMember(attributeContext.TargetSymbol, attributeContext.Attributes, memberIsBefore))
-                .Collect();
 
         /// <summary>
         /// The names of methods whose calls get a wrapper: those declared here with a contract or context
@@ -249,7 +209,7 @@ namespace LockDiscipline.Generator
         }
 
         private static bool IsContractAttribute(AttributeData attribute)
-            => attribute.AttributeClass is { } type && KnownTypes.ContractAttributeNames.Contains("LockDiscipline." + type.Name) && LockNaming.IsAttribute(attribute, type.Name);
+            => attribute.AttributeClass is { } type && type.ContainingNamespace?.ToDisplayString() == "LockDiscipline" && KnownTypes.ContractAttributeNames.Contains("LockDiscipline." + type.Name);
 
         private static CallCandidate Candidate(InvocationExpressionSyntax invocation)
             => new CallCandidate(invocation.SyntaxTree.FilePath, invocation.Span.Start, invocation.Span.Length, SimpleName(invocation)!);

@@ -4,8 +4,6 @@ namespace LockDiscipline.Generator
     internal static class TrackingNames
     {
         public const string Settings = "LockDiscipline.Settings";
-        public const string DeclaredClasses = "LockDiscipline.DeclaredClasses";
-        public const string OrderEdges = "LockDiscipline.OrderEdges";
         public const string ReferencedAnnotatedNames = "LockDiscipline.ReferencedAnnotatedNames";
         public const string AnnotatedNames = "LockDiscipline.AnnotatedNames";
         public const string Candidates = "LockDiscipline.Candidates";

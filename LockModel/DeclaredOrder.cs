@@ -73,6 +73,58 @@ namespace LockDiscipline.LockModel
 
         public bool IsEmpty => _after.Count == 0;
 
+        /// <summary>Every declared pair, in declaration order per first class.</summary>
+        public IEnumerable<OrderDeclaration> Declarations
+        {
+            get
+            {
+                foreach (var list in _after.Values)
+                {
+                    foreach (var declaration in list)
+                    {
+                        yield return declaration;
+                    }
+                }
+            }
+        }
+
+        /// <summary>
+        /// The classes of a contradiction, from its first class round to it again
+        /// (<c>a, b, c, a</c>): the declaration's own pair, then the declared path back.
+        /// </summary>
+        public List<LockClass> CycleOf(OrderDeclaration contradiction)
+        {
+            var parents = new Dictionary<LockClass, LockClass> { [contradiction.Second] = contradiction.Second };
+            var pending = new Queue<LockClass>();
+            pending.Enqueue(contradiction.Second);
+            while (pending.Count > 0 && !parents.ContainsKey(contradiction.First))
+            {
+                var current = pending.Dequeue();
+                if (_after.TryGetValue(current, out var next))
+                {
+                    foreach (var declaration in next)
+                    {
+                        if (!parents.ContainsKey(declaration.Second))
+                        {
+                            parents.Add(declaration.Second, current);
+                            pending.Enqueue(declaration.Second);
+                        }
+                    }
+                }
+            }
+
+            var back = new List<LockClass>();
+            for (var at = contradiction.First; parents.TryGetValue(at, out var parent) && !at.Equals(contradiction.Second); at = parent)
+            {
+                back.Add(at);
+            }
+
+            back.Add(contradiction.Second);
+            back.Reverse();
+            back.Insert(0, contradiction.First);
+            return back;
+        }
+
         /// <summary>
         /// The declaration that puts <paramref name="first"/> before <paramref name="second"/> (directly or
         /// through other declarations), or null when nothing orders them that way.

@@ -46,6 +46,14 @@ namespace LockDiscipline.LockModel
         /// <summary>Stable identity: "member:&lt;doc id&gt;", "name:&lt;LockClass name&gt;", "type:&lt;doc id&gt;" or "element:&lt;doc id&gt;".</summary>
         public string Key { get; }
 
+        /// <summary>
+        /// Classed by static type (<c>lock (this)</c>, a parameter, an untraced local): the class stands for
+        /// every lock of that type, so it names no declaration a runtime check could be keyed by.
+        /// </summary>
+        public bool ClassedByType => Key.StartsWith(TypeKeyPrefix, StringComparison.Ordinal);
+
+        internal const string TypeKeyPrefix = "type:";
+
         /// <summary>What reports call the class: <c>Cache._items</c>, a <c>[LockClass]</c> name, or a type name.</summary>
         public string DisplayName { get; }
 

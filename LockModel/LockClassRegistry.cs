@@ -71,7 +71,7 @@ namespace LockDiscipline.LockModel
         public LockClass ForType(ITypeSymbol type, LockPrimitive primitive)
         {
             type = type.OriginalDefinition;
-            return _classes.GetOrAdd("type:" + DocId(type), k => new LockClass(
+            return _classes.GetOrAdd(LockClass.TypeKeyPrefix + DocId(type), k => new LockClass(
                 k,
                 type.ToDisplayString(SymbolDisplayFormat.MinimallyQualifiedFormat),
                 primitive,

@@ -31,7 +31,7 @@ namespace LockDiscipline.LockModel
     }
 
     /// <summary>
-    /// Resolves the lock names in attributes, in DESIGN.md's order: a member of the annotated type
+    /// Resolves the lock names in attributes, in the order docs/design.md gives: a member of the annotated type
     /// (<c>nameof(_mutex)</c>), a dotted path through parameters and members (<c>"group.Mutex"</c>),
     /// or a <c>[LockClass]</c> name declared anywhere in the compilation.
     /// </summary>

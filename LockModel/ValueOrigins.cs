@@ -44,6 +44,17 @@ namespace LockDiscipline.LockModel
         }
 
         /// <summary>
+        /// Collects the origins in an operation tree, for a caller that resolves single calls and builds no
+        /// flow graph (the generator). Without a graph there are no captures: locals are what it traces.
+        /// </summary>
+        public static ValueOrigins CollectTree(IOperation root)
+        {
+            var origins = new ValueOrigins(null);
+            origins.Visit(root);
+            return origins;
+        }
+
+        /// <summary>
         /// The lambdas and anonymous methods created in this graph (each has a graph of its own), in
         /// block order: found on the same walk, so the caller need not walk the operations again.
         /// </summary>
@@ -65,6 +76,10 @@ namespace LockDiscipline.LockModel
                     case IFlowCaptureReferenceOperation reference when TryGetCapture(reference.Id, out var value) && value is not IFlowCaptureOperation:
                         operation = value;
                         continue;
+                    case IConditionalAccessInstanceOperation instance when ConditionalAccessOf(instance) is { } access:
+                        // The receiver of `x?.M()` is x. Only operation trees have these; a flow graph captures x instead.
+                        operation = access.Operation;
+                        continue;
                     case IInvocationOperation { TargetMethod.Name: "ConfigureAwait", Instance: { } configured }:
                         // task.ConfigureAwait(false) only changes where the continuation runs: the value is the task's.
                         operation = configured;
@@ -75,6 +90,21 @@ namespace LockDiscipline.LockModel
             }
 
             return operation;
+        }
+
+        /// <summary>The <c>?.</c> whose receiver this is: the nearest one reached through its WhenNotNull part.</summary>
+        private static IConditionalAccessOperation? ConditionalAccessOf(IConditionalAccessInstanceOperation instance)
+        {
+            IOperation child = instance;
+            for (var parent = instance.Parent; parent is not null; child = parent, parent = parent.Parent)
+            {
+                if (parent is IConditionalAccessOperation access && access.WhenNotNull == child)
+                {
+                    return access;
+                }
+            }
+
+            return null;
         }
 
         /// <summary>

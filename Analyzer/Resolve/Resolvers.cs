@@ -1,42 +1,34 @@
-using System;
-using System.Threading;
-using Microsoft.CodeAnalysis;
 using LockDiscipline.LockModel;
+using Microsoft.CodeAnalysis;
 
 namespace LockDiscipline.Analyzer.Resolve
 {
-    /// <summary>The resolve stage for one compilation: every cache it keeps, shared by all bodies.</summary>
+    /// <summary>The resolve stage for one compilation: the shared lock model plus what only the analyzer asks.</summary>
     internal sealed class Resolvers
     {
-        private readonly Lazy<DeclaredOrder> _order;
+        private readonly LockModelContext _model;
 
         public Resolvers(Compilation compilation)
         {
             Assembly = compilation.Assembly;
-            Known = new KnownSymbols(compilation);
-            Registry = new LockClassRegistry(Known);
-            Names = new LockNameResolver(compilation, Known, Registry);
-            Contracts = new MethodContracts(Known, Names);
-            Guards = new GuardedMembers(Known, Names);
-            Operations = new LockOperationResolver(Known, Registry, Contracts);
-            _order = new Lazy<DeclaredOrder>(() => new DeclaredOrder(compilation, Known, Names, Registry), LazyThreadSafetyMode.ExecutionAndPublication);
+            _model = new LockModelContext(compilation);
+            Guards = new GuardedMembers(_model.Known, _model.Names);
         }
 
         public IAssemblySymbol Assembly { get; }
 
-        public KnownSymbols Known { get; }
+        public KnownSymbols Known => _model.Known;
 
-        public LockClassRegistry Registry { get; }
+        public LockClassRegistry Registry => _model.Registry;
 
-        public LockNameResolver Names { get; }
+        public LockNameResolver Names => _model.Names;
 
-        public MethodContracts Contracts { get; }
+        public MethodContracts Contracts => _model.Contracts;
 
         public GuardedMembers Guards { get; }
 
-        public LockOperationResolver Operations { get; }
+        public LockOperationResolver Operations => _model.Operations;
 
-        /// <summary>Built on first use: most compilations declare no order and never pay for the walk.</summary>
-        public DeclaredOrder Order => _order.Value;
+        public DeclaredOrder Order => _model.Order;
     }
 }

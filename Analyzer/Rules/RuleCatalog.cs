@@ -3,7 +3,7 @@ using Microsoft.CodeAnalysis;
 namespace LockDiscipline.Analyzer.Rules
 {
     /// <summary>
-    /// The one catalog of diagnostic descriptors. Rule IDs are a public contract (DESIGN.md); every
+    /// The one catalog of diagnostic descriptors. Rule IDs are a public contract (docs/design.md); every
     /// ID has a page under docs/rules/ that its help link points at.
     /// </summary>
     internal static class RuleCatalog

@@ -2,7 +2,6 @@ using System;
 using System.Collections.Generic;
 using System.Linq;
 using LockDiscipline.Generator.Model;
-using LockDiscipline.Generator.Parse;
 
 namespace LockDiscipline.Generator.Emit
 {
@@ -50,7 +49,7 @@ namespace LockDiscipline.Generator.Emit
                 methods[n].Write(n);
             }
 
-            var shapes = new HashSet<ApiShape>(file.Locks.Select(call => LockApiCatalog.Find(call.ApiKey)!.Shape));
+            var shapes = new HashSet<ApiShape>(file.Locks.Select(call => call.Api.Shape));
             if (shapes.Contains(ApiShape.AcquireAsync))
             {
                 WriteAcquireWhenDone(writer, hidden);
@@ -108,8 +107,8 @@ namespace LockDiscipline.Generator.Emit
 
         private static void WriteLockCall(SourceWriter writer, LockCall call, int index, string? hidden)
         {
-            var api = LockApiCatalog.Find(call.ApiKey)!;
-            var id = Names.RegistryClass + "." + Names.ClassField(call.ClassName);
+            var api = call.Api;
+            var id = Names.RegistryClass + "." + Names.ClassField(call.Class.Key);
             var target = api.LockObject;
             var flags = string.Join(" | ", api.Flags.Split('|').Select(f => "Flags." + f.Trim()));
             var arguments = string.Join(", ", api.Parameters.Select(p => p.Modifier + p.Name));
@@ -117,7 +116,7 @@ namespace LockDiscipline.Generator.Emit
             var parameters = (api.IsStatic ? string.Empty : "this " + api.Type + " self" + (api.Parameters.Count > 0 ? ", " : string.Empty))
                 + string.Join(", ", api.Parameters.Select(p => p.Modifier + p.Type + " " + p.Name));
 
-            WriteLocations(writer, api.Method + " of " + call.ClassName, call.Locations, hidden);
+            WriteLocations(writer, api.Method + " of " + call.Class.Name, call.Locations, hidden);
             writer.Open("internal static " + api.ReturnType + " " + api.Method + "_" + index + "(" + parameters + ")");
             writer.Line("var site = " + SiteLiteral(call.Site) + ";");
             switch (api.Shape)
@@ -279,7 +278,7 @@ namespace LockDiscipline.Generator.Emit
             var statement = (call.ReturnType == "void" ? string.Empty : "return ") + forwarded + ";";
 
             var what = new List<string>();
-            what.AddRange(call.Checks.Select(check => check.Hook + " " + check.ClassName));
+            what.AddRange(call.Checks.Select(check => check.Hook + " " + check.Class.Name));
             if (call.IrqContext is not null)
             {
                 what.Add(call.IrqContext + " context");
@@ -295,7 +294,7 @@ namespace LockDiscipline.Generator.Emit
             writer.Line("var site = " + SiteLiteral(call.Site) + ";");
             foreach (var check in call.Checks)
             {
-                var id = Names.RegistryClass + "." + Names.ClassField(check.ClassName);
+                var id = Names.RegistryClass + "." + Names.ClassField(check.Class.Key);
                 writer.Line(check.Hook switch
                 {
                     "AssertHeld" => "Hooks.AssertHeld(" + id + ", false, in site);",

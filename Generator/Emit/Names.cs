@@ -17,16 +17,32 @@ namespace LockDiscipline.Generator.Emit
         public const string GeneratedCodeAttribute = "[global::System.CodeDom.Compiler.GeneratedCode(\"LockDiscipline.Generator\", \"1.0\")]";
 
         /// <summary>
-        /// The registry field of a lock class. The mapping is injective, so distinct class names never
-        /// collide and each file's interceptors can name a field without seeing the others: letters and
-        /// digits stay, <c>_</c> becomes <c>__</c>, <c>.</c> becomes <c>_D</c>, anything else <c>_X</c> and four hex digits.
+        /// The registry field of a lock class, from its key. The mapping is injective, so distinct keys never
+        /// collide and each file's interceptors can name a field without seeing the others: the key's kind
+        /// (<c>name:</c>, <c>member:F:</c>, ...) becomes a word, then letters and digits stay, <c>_</c> becomes
+        /// <c>__</c>, <c>.</c> becomes <c>_D</c>, anything else <c>_X</c> and four hex digits.
         /// </summary>
-        public static string ClassField(string className)
+        public static string ClassField(string classKey)
         {
-            var builder = new StringBuilder(className.Length + 8);
-            for (var i = 0; i < className.Length; i++)
+            var builder = new StringBuilder(classKey.Length + 8);
+            var rest = classKey;
+            foreach (var (prefix, word) in KeyPrefixes)
             {
-                var c = className[i];
+                if (classKey.StartsWith(prefix, System.StringComparison.Ordinal))
+                {
+                    builder.Append(word);
+                    rest = classKey.Substring(prefix.Length);
+                    break;
+                }
+            }
+
+            if (builder.Length == 0)
+            {
+                builder.Append("Key_");
+            }
+
+            foreach (var c in rest)
+            {
                 if (c == '_')
                 {
                     builder.Append("__");
@@ -35,7 +51,7 @@ namespace LockDiscipline.Generator.Emit
                 {
                     builder.Append("_D");
                 }
-                else if (c < 128 && char.IsLetterOrDigit(c) && !(i == 0 && char.IsDigit(c)))
+                else if (c < 128 && char.IsLetterOrDigit(c))
                 {
                     builder.Append(c);
                 }
@@ -45,9 +61,18 @@ namespace LockDiscipline.Generator.Emit
                 }
             }
 
-            var field = builder.ToString();
-            return SyntaxFacts.GetKeywordKind(field) != SyntaxKind.None ? "@" + field : field;
+            return builder.ToString();
         }
+
+        // No word is a prefix of another, so fields of keys of different kinds never meet.
+        private static readonly (string Prefix, string Word)[] KeyPrefixes =
+        {
+            ("name:", "Name_"),
+            ("member:F:", "Field_"),
+            ("member:P:", "Property_"),
+            ("element:F:", "Elements_"),
+            ("element:P:", "ElementsOf_"),
+        };
 
         /// <summary>A user's identifier as it must be written in code: reserved keywords need <c>@</c>.</summary>
         public static string Identifier(string name) => SyntaxFacts.GetKeywordKind(name) != SyntaxKind.None ? "@" + name : name;

@@ -1,46 +1,13 @@
-using System;
-using System.Collections.Generic;
-using System.Linq;
 using LockDiscipline.Generator.Model;
-using LockDiscipline.Generator.Parse;
 
 namespace LockDiscipline.Generator.Emit
 {
-    /// <summary>Builds and writes the assembly's lock-class registry, <c>LockDiscipline.Generated.LockClasses</c>.</summary>
+    /// <summary>Writes the assembly's lock-class registry, <c>LockDiscipline.Generated.LockClasses</c>.</summary>
     internal static class RegistryEmitter
     {
         public const string HintName = "LockDiscipline.LockClasses.g.cs";
 
-        /// <summary>
-        /// One entry per <c>[LockClass]</c> name and per class that generated code uses. A declared class's
-        /// kind wins over a use's; among declarations (or uses) of one name that disagree, the kind that
-        /// sorts first, so the output never depends on the order files are seen in.
-        /// </summary>
-        public static RegistryModel Build(IEnumerable<LockClassDeclaration> declared, IEnumerable<UsedClass> used, IEnumerable<EquatableArray<OrderEdge>> edges)
-        {
-            var kinds = new SortedDictionary<string, string>(StringComparer.Ordinal);
-            foreach (var declaration in declared.OrderBy(d => d.Kind, StringComparer.Ordinal))
-            {
-                if (!kinds.ContainsKey(declaration.Name))
-                {
-                    kinds.Add(declaration.Name, declaration.Kind);
-                }
-            }
-
-            var declaredNames = new HashSet<string>(kinds.Keys, StringComparer.Ordinal);
-            foreach (var use in used)
-            {
-                if (!kinds.ContainsKey(use.Name))
-                {
-                    kinds.Add(use.Name, use.Kind);
-                }
-            }
-
-            var (ranks, cycles) = OrderRanker.Rank(edges.SelectMany(e => e), declaredNames);
-            var entries = kinds.Select(pair => new RegistryEntry(pair.Key, pair.Value, ranks.TryGetValue(pair.Key, out var rank) ? rank : -1));
-            var reports = cycles.Select(cycle => new OrderCycleReport(string.Join(" -> ", cycle.Classes), cycle.Where));
-            return new RegistryModel(entries.ToEquatableArray(), reports.ToEquatableArray());
-        }
+        public static RegistryModel Build(BoundCalls calls) => new RegistryModel(calls.Classes, calls.Orders, calls.Cycles);
 
         public static string Write(RegistryModel model)
         {
@@ -52,26 +19,38 @@ namespace LockDiscipline.Generator.Emit
             writer.Line();
             writer.Open("namespace " + Names.Namespace);
             writer.Line("/// <summary>");
-            writer.Line("/// One id per lock class used or declared in this assembly. The fields are read by the generated");
-            writer.Line("/// interceptors; registering happens when the class is first used, and registering one name twice");
-            writer.Line("/// (from several assemblies) yields one id. The rank is the class's place in the declared lock order,");
-            writer.Line("/// -1 when it has none.");
+            writer.Line("/// One id per lock class used in this assembly, registered by the lock model's key when the class is");
+            writer.Line("/// first used; registering one key twice (from several assemblies) yields one id. The declared lock");
+            writer.Line("/// orders are handed to the validator with the classes.");
             writer.Line("/// </summary>");
             writer.Line("[global::System.ComponentModel.EditorBrowsable(global::System.ComponentModel.EditorBrowsableState.Never)]");
             writer.Line(Names.GeneratedCodeAttribute);
             writer.Open("internal static class " + Names.RegistryClass);
-            for (var i = 0; i < model.Entries.Count; i++)
+            for (var i = 0; i < model.Classes.Count; i++)
             {
-                var entry = model.Entries[i];
+                var entry = model.Classes[i];
                 if (i > 0)
                 {
                     writer.Line();
                 }
 
                 writer.Line("/// <summary>" + Names.XmlText(entry.Name) + "</summary>");
-                writer.Line("internal static readonly int " + Names.ClassField(entry.Name)
+                writer.Line("internal static readonly int " + Names.ClassField(entry.Key)
                     + " = global::LockDiscipline.Validation.LockdepHooks.RegisterClass("
-                    + Names.Literal(entry.Name) + ", global::LockDiscipline.Validation.LockClassKind." + entry.Kind + ", " + entry.Rank + ");");
+                    + Names.Literal(entry.Key) + ", " + Names.Literal(entry.Name) + ", global::LockDiscipline.Validation.LockClassKind." + entry.Kind + ");");
+            }
+
+            if (model.Orders.Count > 0)
+            {
+                writer.Line();
+                writer.Open("static " + Names.RegistryClass + "()");
+                foreach (var order in model.Orders)
+                {
+                    writer.Line("global::LockDiscipline.Validation.LockdepHooks.DeclareOrder("
+                        + Names.ClassField(order.FirstKey) + ", " + Names.ClassField(order.SecondKey) + ", " + Names.Literal(order.DeclaredAt) + ");");
+                }
+
+                writer.Close();
             }
 
             writer.Close();

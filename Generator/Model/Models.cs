@@ -32,22 +32,30 @@ namespace LockDiscipline.Generator.Model
             return new SourceSpan(reference.SyntaxTree.FilePath, span.Start, span.Length, lines.StartLinePosition.Line, lines.StartLinePosition.Character, lines.EndLinePosition.Line, lines.EndLinePosition.Character);
         }
 
+        public static SourceSpan? From(Location location)
+        {
+            if (!location.IsInSource || location.SourceTree is null)
+            {
+                return null;
+            }
+
+            var lines = location.GetLineSpan();
+            return new SourceSpan(location.SourceTree.FilePath, location.SourceSpan.Start, location.SourceSpan.Length, lines.StartLinePosition.Line, lines.StartLinePosition.Character, lines.EndLinePosition.Line, lines.EndLinePosition.Character);
+        }
+
         public Location ToLocation()
             => Location.Create(Path, new TextSpan(Start, Length), new LinePositionSpan(new LinePosition(StartLine, StartCharacter), new LinePosition(EndLine, EndCharacter)));
     }
 
-    /// <summary>A member carrying <c>[LockClass(Name)]</c>; <paramref name="Kind"/> is a <c>LockClassKind</c> member name.</summary>
-    internal sealed record LockClassDeclaration(string Name, string Kind);
-
     /// <summary>
-    /// One end of a declared order. A name resolved through members is already a class name; a name that
-    /// did not start with a member or parameter can only be a <c>[LockClass]</c> name, checked when all
-    /// of those are known.
+    /// A lock class as the generated code registers it: the lock model's stable <paramref name="Key"/>
+    /// (identity), the <paramref name="Name"/> reports print, and <paramref name="Kind"/>, a
+    /// <c>LockClassKind</c> member name.
     /// </summary>
-    internal sealed record OrderEndpoint(string Name, bool MustBeDeclaredClass);
+    internal sealed record ClassRef(string Key, string Name, string Kind);
 
-    /// <summary>A declared order "<paramref name="Before"/> is acquired before <paramref name="After"/>", from the attribute at <paramref name="Where"/>.</summary>
-    internal sealed record OrderEdge(OrderEndpoint Before, OrderEndpoint After, SourceSpan? Where);
+    /// <summary>A declared order: a lock of class <paramref name="FirstKey"/> is acquired before one of <paramref name="SecondKey"/>, declared at <paramref name="DeclaredAt"/> (<c>File.cs:line</c>).</summary>
+    internal sealed record DeclaredOrderPair(string FirstKey, string SecondKey, string DeclaredAt);
 
     /// <summary>An invocation whose simple name is worth binding, found by syntax alone.</summary>
     internal sealed record CallCandidate(string Path, int Start, int Length, string Name);
@@ -58,11 +66,67 @@ namespace LockDiscipline.Generator.Model
     /// <summary>The arguments of one <c>[InterceptsLocation(Version, Data)]</c>; <paramref name="Position"/> orders the output.</summary>
     internal sealed record InterceptLocation(int Version, string Data, string Display, int Position);
 
+    /// <summary>What an interceptor does around the real call.</summary>
+    internal enum ApiShape
+    {
+        /// <summary>Blocking acquisition: <c>Acquire</c> before, <c>AcquireFailed</c> if the real call throws.</summary>
+        Acquire,
+
+        /// <summary><c>Monitor.Enter(obj, ref lockTaken)</c>: acquired unless the call throws with <c>lockTaken</c> still false.</summary>
+        AcquireWithFlag,
+
+        /// <summary>Try-acquisition returning whether it acquired: <c>TryAcquired</c> after.</summary>
+        TryAcquire,
+
+        /// <summary>Try-acquisition reporting through <c>ref bool lockTaken</c>: <c>TryAcquired</c> after, even if it throws.</summary>
+        TryAcquireWithFlag,
+
+        /// <summary><c>SemaphoreSlim.WaitAsync</c> without a timeout: <c>Acquire</c> before, <c>AcquireFailed</c> if the task faults or is cancelled.</summary>
+        AcquireAsync,
+
+        /// <summary><c>SemaphoreSlim.WaitAsync</c> with a timeout: <c>TryAcquired</c> when the task completes.</summary>
+        TryAcquireAsync,
+
+        /// <summary>Release returning nothing: <c>Release</c> before; the real release is skipped when the engine says this thread does not hold it (and the lock agrees).</summary>
+        Release,
+
+        /// <summary><c>SemaphoreSlim.Release</c>, which returns the previous count.</summary>
+        ReleaseCount,
+
+        /// <summary><c>KRwSem.DowngradeWrite</c>: <c>Downgrade</c> before.</summary>
+        Downgrade,
+    }
+
+    /// <summary>A parameter of an intercepted lock API method, written as the interceptor declares it.</summary>
+    /// <param name="Modifier">"" or "ref ".</param>
+    internal sealed record ApiParameter(string Modifier, string Type, string Name);
+
     /// <summary>
-    /// Call sites of one lock API method (<paramref name="ApiKey"/>, see <c>LockApiCatalog</c>) on one lock
-    /// class at one printed site; several calls on one line share one interceptor.
+    /// One overload of a lock API as its interceptor declares and forwards it: the lock model's
+    /// <c>LockApi</c> row, specialised to the overload bound at the call.
     /// </summary>
-    internal sealed record LockCall(string ApiKey, string ClassName, LockSiteInfo Site, EquatableArray<InterceptLocation> Locations);
+    /// <param name="Type">The declaring type, fully qualified.</param>
+    /// <param name="IsStatic">A static method (Monitor) locks its first argument, <c>obj</c>; an instance method locks <c>self</c>.</param>
+    /// <param name="Flags">The <c>AcquireFlags</c> member names, joined with " | ".</param>
+    /// <param name="HeldCheck">For releases: true when the real lock is held (see <c>LockApi.HeldCheck</c>).</param>
+    /// <param name="Subclass">The nesting subclass expression: "0", or the parameter that carries it.</param>
+    internal sealed record InterceptedApi(
+        string Type,
+        string Method,
+        bool IsStatic,
+        string ReturnType,
+        ApiShape Shape,
+        string Flags,
+        string HeldCheck,
+        string Subclass,
+        EquatableArray<ApiParameter> Parameters)
+    {
+        /// <summary>The expression of the locked object inside the interceptor.</summary>
+        public string LockObject => IsStatic ? Parameters[0].Name : "self";
+    }
+
+    /// <summary>Call sites of one lock API overload on one lock class at one printed site; several calls on one line share one interceptor.</summary>
+    internal sealed record LockCall(InterceptedApi Api, ClassRef Class, LockSiteInfo Site, EquatableArray<InterceptLocation> Locations);
 
     /// <summary>A parameter of an intercepted annotated method, as the interceptor must declare it.</summary>
     /// <param name="Modifier">"", "ref ", "out ", "in " or "ref readonly ".</param>
@@ -70,9 +134,9 @@ namespace LockDiscipline.Generator.Model
 
     /// <summary>
     /// One check before a call of an annotated method: <paramref name="Hook"/> is <c>AssertHeld</c>,
-    /// <c>AssertHeldShared</c> or <c>AssertNotHeld</c>, on the lock class <paramref name="ClassName"/>.
+    /// <c>AssertHeldShared</c> or <c>AssertNotHeld</c>, on the lock class <paramref name="Class"/>.
     /// </summary>
-    internal sealed record ContractCheck(string Hook, string ClassName);
+    internal sealed record ContractCheck(string Hook, ClassRef Class);
 
     /// <summary>How the interceptor reaches the annotated method.</summary>
     internal enum CalleeAccess
@@ -125,18 +189,26 @@ namespace LockDiscipline.Generator.Model
     /// <param name="HideFrames">Mark interceptors <c>[StackTraceHidden]</c> (.NET 6 and later), so stack traces show the user's call, not the generated wrapper.</param>
     internal sealed record FileInterceptors(string Path, EquatableArray<LockCall> Locks, EquatableArray<ContractCall> Contracts, bool HideFrames);
 
-    /// <summary>A lock class some generated code refers to; <paramref name="Kind"/> is a <c>LockClassKind</c> member name.</summary>
-    internal sealed record UsedClass(string Name, string Kind);
-
-    /// <summary>Everything bound from the call sites of the compilation.</summary>
-    internal sealed record BoundCalls(EquatableArray<FileInterceptors> Files, EquatableArray<UsedClass> Classes);
-
-    /// <summary>One field of the registry: a class name, its <c>LockClassKind</c> member name and its declared-order rank (-1 for none).</summary>
-    internal sealed record RegistryEntry(string Name, string Kind, int Rank);
-
     /// <summary>A contradiction among declared orders, as LDG001 reports it.</summary>
     internal sealed record OrderCycleReport(string Cycle, SourceSpan? Where);
 
-    /// <summary>The registry file and the order contradictions found while ranking.</summary>
-    internal sealed record RegistryModel(EquatableArray<RegistryEntry> Entries, EquatableArray<OrderCycleReport> Cycles);
+    /// <summary>
+    /// Everything bound from the compilation: the interceptors per file, and the registry (every class the
+    /// interceptors or the declared orders name, the orders, and the order contradictions left out of them).
+    /// </summary>
+    internal sealed record BoundCalls(
+        EquatableArray<FileInterceptors> Files,
+        EquatableArray<ClassRef> Classes,
+        EquatableArray<DeclaredOrderPair> Orders,
+        EquatableArray<OrderCycleReport> Cycles)
+    {
+        public static BoundCalls Empty { get; } = new BoundCalls(
+            EquatableArray<FileInterceptors>.Empty,
+            EquatableArray<ClassRef>.Empty,
+            EquatableArray<DeclaredOrderPair>.Empty,
+            EquatableArray<OrderCycleReport>.Empty);
+    }
+
+    /// <summary>The registry file's content: what <see cref="BoundCalls"/> says of classes and orders.</summary>
+    internal sealed record RegistryModel(EquatableArray<ClassRef> Classes, EquatableArray<DeclaredOrderPair> Orders, EquatableArray<OrderCycleReport> Cycles);
 }

@@ -4,6 +4,7 @@ using System.Collections.Immutable;
 using System.Linq;
 using System.Threading;
 using LockDiscipline.Generator.Model;
+using LockDiscipline.LockModel;
 using Microsoft.CodeAnalysis;
 using Microsoft.CodeAnalysis.CSharp;
 using Microsoft.CodeAnalysis.CSharp.Syntax;
@@ -20,40 +21,33 @@ namespace LockDiscipline.Generator.Parse
     /// </summary>
     internal sealed class CallBinder
     {
-        // The analyzer's limit for tracing a local back to the member it was copied from.
-        private const int MaxTraceDepth = 6;
-
         private static readonly SymbolDisplayFormat TypeFormat = SymbolDisplayFormat.FullyQualifiedFormat
             .AddMiscellaneousOptions(SymbolDisplayMiscellaneousOptions.IncludeNullableReferenceTypeModifier);
 
         private readonly Compilation _compilation;
+        private readonly LockModelContext _model;
         private readonly KnownTypes _known;
         private readonly string _projectDirectory;
-        private readonly Dictionary<string, string> _declaredClasses;
         private readonly Dictionary<SyntaxTree, SemanticModel> _models = new Dictionary<SyntaxTree, SemanticModel>();
-        private readonly Dictionary<IOperation, Dictionary<ILocalSymbol, List<IOperation>>> _localAssignments = new Dictionary<IOperation, Dictionary<ILocalSymbol, List<IOperation>>>();
+        private readonly Dictionary<IOperation, ValueOrigins> _origins = new Dictionary<IOperation, ValueOrigins>();
         private readonly List<(LockCall Call, InterceptLocation Location, string Path)> _locks = new List<(LockCall, InterceptLocation, string)>();
         private readonly List<(ContractCall Call, InterceptLocation Location, string Path)> _contracts = new List<(ContractCall, InterceptLocation, string)>();
-        private readonly Dictionary<string, string> _usedClasses = new Dictionary<string, string>(StringComparer.Ordinal);
+        private readonly Dictionary<string, ClassRef> _usedClasses = new Dictionary<string, ClassRef>(StringComparer.Ordinal);
 
-        private CallBinder(Compilation compilation, string projectDirectory, EquatableArray<LockClassDeclaration> declaredClasses)
+        private CallBinder(Compilation compilation, string projectDirectory)
         {
             _compilation = compilation;
+            _model = new LockModelContext(compilation);
             _known = new KnownTypes(compilation);
             _projectDirectory = projectDirectory;
-            _declaredClasses = new Dictionary<string, string>(StringComparer.Ordinal);
-            foreach (var declared in declaredClasses.OrderBy(d => d.Kind, StringComparer.Ordinal))
-            {
-                if (!_declaredClasses.ContainsKey(declared.Name))
-                {
-                    _declaredClasses.Add(declared.Name, declared.Kind);
-                }
-            }
         }
 
-        public static BoundCalls Bind(ImmutableArray<CallCandidate> candidates, Compilation compilation, string projectDirectory, EquatableArray<LockClassDeclaration> declaredClasses, CancellationToken cancellationToken)
+        /// <summary>The simple names of every lock API method: the syntactic filter before any binding.</summary>
+        public static readonly HashSet<string> LockApiMethodNames = new HashSet<string>(LockApis.All.Select(api => api.Method), StringComparer.Ordinal);
+
+        public static BoundCalls Bind(ImmutableArray<CallCandidate> candidates, Compilation compilation, string projectDirectory, CancellationToken cancellationToken)
         {
-            var binder = new CallBinder(compilation, projectDirectory, declaredClasses);
+            var binder = new CallBinder(compilation, projectDirectory);
             var trees = new Dictionary<string, SyntaxTree?>(StringComparer.Ordinal);
             foreach (var tree in compilation.SyntaxTrees)
             {
@@ -70,7 +64,7 @@ namespace LockDiscipline.Generator.Parse
                 }
             }
 
-            return binder.Result();
+            return binder.Result(cancellationToken);
         }
 
         private void BindCandidate(SyntaxTree tree, CallCandidate candidate, CancellationToken cancellationToken)
@@ -97,10 +91,9 @@ namespace LockDiscipline.Generator.Parse
                 return;
             }
 
-            var api = LockApiCatalog.Find(LockApiCatalog.KeyOf(operation.TargetMethod));
-            if (api is not null)
+            if (_model.Known.FindApi(operation.TargetMethod, out _) is not null)
             {
-                BindLockCall(model, invocation, operation, api, cancellationToken);
+                BindLockCall(model, invocation, operation, cancellationToken);
             }
             else
             {
@@ -108,103 +101,68 @@ namespace LockDiscipline.Generator.Parse
             }
         }
 
-        private void BindLockCall(SemanticModel model, InvocationExpressionSyntax invocation, IInvocationOperation operation, LockApi api, CancellationToken cancellationToken)
-        {
-            var lockObject = api.IsStatic ? ArgumentFor(operation, 0) : operation.Instance;
-            if (lockObject is null)
-            {
-                return;
-            }
-
-            var isSemaphore = api.Type == "global::System.Threading.SemaphoreSlim";
-            var resolved = ResolveLockObject(lockObject, isSemaphore, 0);
-            if (resolved is null || !TryLocate(model, invocation, cancellationToken, out var location, out var site))
-            {
-                return;
-            }
-
-            var (className, kind) = resolved.Value;
-            Use(className, kind);
-            _locks.Add((new LockCall(api.Key, className, site, EquatableArray<InterceptLocation>.Empty), location, invocation.SyntaxTree.FilePath));
-        }
-
-        /// <summary>The class of the object an operation locks, when it is a field or property (or an element of one, or a local copied from one).</summary>
-        private (string Name, string Kind)? ResolveLockObject(IOperation lockObject, bool isSemaphore, int depth)
-        {
-            var operation = Unwrap(lockObject);
-            switch (operation)
-            {
-                case IFieldReferenceOperation field:
-                    return MemberClass(field.Field, field.Field.Type, isSemaphore);
-                case IPropertyReferenceOperation { Arguments.Length: 0 } property:
-                    return MemberClass(property.Property, property.Property.Type, isSemaphore);
-                case IPropertyReferenceOperation { Instance: { } collection } indexer:
-                    return ElementClass(collection, indexer.Type, isSemaphore);
-                case IArrayElementReferenceOperation element:
-                    return ElementClass(element.ArrayReference, element.Type, isSemaphore);
-                case ILocalReferenceOperation local when depth < MaxTraceDepth:
-                    return TraceLocal(local, isSemaphore, depth);
-                default:
-                    return null;
-            }
-        }
-
-        private static (string, string)? MemberClass(ISymbol member, ITypeSymbol type, bool isSemaphore)
-        {
-            if (isSemaphore && !LockNaming.IsMutexSemaphore(member))
-            {
-                return null;
-            }
-
-            return (LockNaming.ClassOfMember(member), LockNaming.KindOf(type, LockNaming.DeclaredKind(member.OriginalDefinition)));
-        }
-
-        private static (string, string)? ElementClass(IOperation collection, ITypeSymbol? elementType, bool isSemaphore)
-        {
-            ISymbol? owner = Unwrap(collection) switch
-            {
-                IFieldReferenceOperation field => field.Field,
-                IPropertyReferenceOperation { Arguments.Length: 0 } property => property.Property,
-                _ => null,
-            };
-
-            // The analyzer never classes semaphore elements: it cannot tell their initial count.
-            return owner is null || isSemaphore ? null : (LockNaming.ClassOfElements(owner), LockNaming.KindOf(elementType, 0));
-        }
-
         /// <summary>
-        /// A local counts as its member's lock only when every value assigned to it in the body resolves to
-        /// the same class, flow-insensitively, as the analyzer traces it.
+        /// Intercepts a lock API call when the lock model resolves it to one operation on a class a runtime
+        /// check can be keyed by: a lock in a field or property (or an element of one, or a local copied
+        /// from one). Locks classed by static type (<c>this</c>, parameters) and APIs the model marks as not
+        /// intercepted are left to the compile-time rules (docs/runtime-checks.md).
         /// </summary>
-        private (string, string)? TraceLocal(ILocalReferenceOperation local, bool isSemaphore, int depth)
+        private void BindLockCall(SemanticModel model, InvocationExpressionSyntax invocation, IInvocationOperation operation, CancellationToken cancellationToken)
         {
-            if (!AssignmentsInBody(local).TryGetValue(local.Local, out var values))
+            var resolved = _model.Operations.Resolve(operation, OriginsFor(operation));
+            if (resolved.Count != 1 || resolved[0].Api is not { NotInterceptedBecause: null } api)
             {
-                return null;
+                return;
             }
 
-            (string Name, string Kind)? agreed = null;
-            foreach (var value in values)
+            var lockClass = resolved[0].Class.NestingBase ?? resolved[0].Class;
+            if (lockClass.ClassedByType || !TryLocate(model, invocation, cancellationToken, out var location, out var site))
             {
-                var unwrapped = Unwrap(value);
-                if (unwrapped is IObjectCreationOperation or ILiteralOperation or IDefaultValueOperation)
-                {
-                    return null;
-                }
-
-                var resolved = ResolveLockObject(value, isSemaphore, depth + 1);
-                if (resolved is null || (agreed is not null && agreed.Value.Name != resolved.Value.Name))
-                {
-                    return null;
-                }
-
-                agreed = resolved;
+                return;
             }
 
-            return agreed;
+            var intercepted = Intercepted(api, resolved[0].Kind, operation.TargetMethod);
+            _locks.Add((new LockCall(intercepted, Use(lockClass), site, EquatableArray<InterceptLocation>.Empty), location, invocation.SyntaxTree.FilePath));
         }
 
-        private Dictionary<ILocalSymbol, List<IOperation>> AssignmentsInBody(IOperation operation)
+        /// <summary>The overload bound at the call, as its interceptor declares it, with what the model's row says it does.</summary>
+        private static InterceptedApi Intercepted(LockApi api, LockOperationKind kind, IMethodSymbol method)
+        {
+            var parameters = method.Parameters
+                .Select(p => new ApiParameter(p.RefKind == RefKind.Ref ? "ref " : string.Empty, p.Type.ToDisplayString(SymbolDisplayFormat.FullyQualifiedFormat), p.Name))
+                .ToEquatableArray();
+            var returnType = method.ReturnsVoid ? "void" : method.ReturnType.ToDisplayString(SymbolDisplayFormat.FullyQualifiedFormat);
+            var reportsThroughFlag = method.Parameters.Any(p => p.RefKind == RefKind.Ref && p.Type.SpecialType == SpecialType.System_Boolean);
+            var returnsTask = method.ReturnType is INamedTypeSymbol { Name: "Task" } task && task.ContainingNamespace?.ToDisplayString() == "System.Threading.Tasks";
+            var shape = kind switch
+            {
+                LockOperationKind.Acquire => reportsThroughFlag ? ApiShape.AcquireWithFlag : returnsTask ? ApiShape.AcquireAsync : ApiShape.Acquire,
+                LockOperationKind.TryAcquire => reportsThroughFlag ? ApiShape.TryAcquireWithFlag : returnsTask ? ApiShape.TryAcquireAsync : ApiShape.TryAcquire,
+                LockOperationKind.Release => method.ReturnType.SpecialType == SpecialType.System_Int32 ? ApiShape.ReleaseCount : ApiShape.Release,
+                _ => ApiShape.Downgrade,
+            };
+            var acquires = kind is LockOperationKind.Acquire or LockOperationKind.TryAcquire;
+            var flags = !acquires ? "None"
+                : api.Mode == LockMode.Shared ? "Read"
+                : api.Mode == LockMode.Upgradeable ? "Upgradeable"
+                : api.Irq == IrqEffect.HardIrqsOff ? "DisablesHardIrqs"
+                : api.Irq == IrqEffect.SoftIrqsOff ? "DisablesSoftIrqs"
+                : "None";
+            var subclass = api.TakesNestingSubclass ? method.Parameters.First(p => p.Type.SpecialType == SpecialType.System_Int32).Name : "0";
+            return new InterceptedApi(
+                method.ContainingType.ToDisplayString(SymbolDisplayFormat.FullyQualifiedFormat),
+                method.Name,
+                method.IsStatic,
+                returnType,
+                shape,
+                flags,
+                api.HeldCheck,
+                subclass,
+                parameters);
+        }
+
+        /// <summary>Where the locals of the call's body come from, collected once per body.</summary>
+        private ValueOrigins OriginsFor(IOperation operation)
         {
             var root = operation;
             while (root.Parent is not null)
@@ -212,45 +170,20 @@ namespace LockDiscipline.Generator.Parse
                 root = root.Parent;
             }
 
-            if (_localAssignments.TryGetValue(root, out var assignments))
+            if (!_origins.TryGetValue(root, out var origins))
             {
-                return assignments;
+                origins = ValueOrigins.CollectTree(root);
+                _origins.Add(root, origins);
             }
 
-            assignments = new Dictionary<ILocalSymbol, List<IOperation>>(SymbolEqualityComparer.Default);
-            foreach (var descendant in root.DescendantsAndSelf())
-            {
-                switch (descendant)
-                {
-                    case ISimpleAssignmentOperation { Target: ILocalReferenceOperation target } assignment:
-                        Add(assignments, target.Local, assignment.Value);
-                        break;
-                    case IVariableDeclaratorOperation { Initializer: { } initializer } declarator:
-                        Add(assignments, declarator.Symbol, initializer.Value);
-                        break;
-                }
-            }
-
-            _localAssignments.Add(root, assignments);
-            return assignments;
-
-            static void Add(Dictionary<ILocalSymbol, List<IOperation>> map, ILocalSymbol local, IOperation value)
-            {
-                if (!map.TryGetValue(local, out var values))
-                {
-                    values = new List<IOperation>(1);
-                    map.Add(local, values);
-                }
-
-                values.Add(value);
-            }
+            return origins;
         }
 
         private void BindContractCall(SemanticModel model, InvocationExpressionSyntax invocation, IInvocationOperation operation, CancellationToken cancellationToken)
         {
             var method = operation.TargetMethod;
             var definition = method.OriginalDefinition;
-            var checks = new List<(ContractCheck Check, string Kind)>();
+            var checks = new List<(string Hook, LockClass Class)>();
             var mightSleep = false;
             string? irq = null;
             foreach (var attribute in definition.GetAttributes())
@@ -292,10 +225,7 @@ namespace LockDiscipline.Generator.Parse
                 return;
             }
 
-            foreach (var (check, kind) in checks)
-            {
-                Use(check.ClassName, kind);
-            }
+            var contractChecks = checks.Select(check => new ContractCheck(check.Hook, Use(check.Class))).ToEquatableArray();
 
             var call = new ContractCall(
                 method.ContainingType.ToDisplayString(TypeFormat),
@@ -307,7 +237,7 @@ namespace LockDiscipline.Generator.Parse
                 method.Parameters.Select(p => new ContractParameter(Modifier(p.RefKind), p.Type.ToDisplayString(TypeFormat), p.IsParams, IsWrittenScoped(p))).ToEquatableArray(),
                 access,
                 access == CalleeAccess.UnsafeStaticByName ? RuntimeTypeName(method.ContainingType) : string.Empty,
-                checks.Select(c => c.Check).ToEquatableArray(),
+                contractChecks,
                 mightSleep,
                 irq,
                 site,
@@ -315,7 +245,7 @@ namespace LockDiscipline.Generator.Parse
             _contracts.Add((call, location, invocation.SyntaxTree.FilePath));
         }
 
-        private void AddChecks(List<(ContractCheck Check, string Kind)> checks, string hook, AttributeData attribute, IMethodSymbol annotated)
+        private void AddChecks(List<(string Hook, LockClass Class)> checks, string hook, AttributeData attribute, IMethodSymbol annotated)
         {
             if (attribute.ConstructorArguments.Length != 1 || attribute.ConstructorArguments[0].Kind != TypedConstantKind.Array)
             {
@@ -324,25 +254,16 @@ namespace LockDiscipline.Generator.Parse
 
             foreach (var value in attribute.ConstructorArguments[0].Values)
             {
-                if (LockNameResolver.Resolve(value.Value as string, annotated) is not { } resolution)
+                // A name that does not resolve is LD0012's; one classed by type (a bare parameter) names a
+                // class no generated acquisition uses, so a runtime assertion on it could only fail.
+                if (value.Value is not string name || _model.Names.Resolve(name, annotated).Class is not { ClassedByType: false } lockClass)
                 {
                     continue;
                 }
 
-                string kind;
-                if (!resolution.IsDeclaredName)
+                if (!checks.Contains((hook, lockClass)))
                 {
-                    kind = resolution.Kind;
-                }
-                else if (!_declaredClasses.TryGetValue(resolution.Name, out kind!))
-                {
-                    continue;
-                }
-
-                var check = new ContractCheck(hook, resolution.Name);
-                if (!checks.Any(c => c.Check == check))
-                {
-                    checks.Add((check, kind));
+                    checks.Add((hook, lockClass));
                 }
             }
         }
@@ -517,56 +438,6 @@ namespace LockDiscipline.Generator.Parse
             return false;
         }
 
-        private static IOperation? ArgumentFor(IInvocationOperation operation, int ordinal)
-        {
-            foreach (var argument in operation.Arguments)
-            {
-                if (argument.Parameter?.Ordinal == ordinal)
-                {
-                    return argument.Value;
-                }
-            }
-
-            return null;
-        }
-
-        /// <summary>Strips conversions, parentheses and <c>?.</c> to the operation that produced the value.</summary>
-        private static IOperation Unwrap(IOperation operation)
-        {
-            while (true)
-            {
-                switch (operation)
-                {
-                    case IConversionOperation conversion:
-                        operation = conversion.Operand;
-                        continue;
-                    case IParenthesizedOperation parenthesized:
-                        operation = parenthesized.Operand;
-                        continue;
-                    case IConditionalAccessInstanceOperation instance when ConditionalAccessOf(instance) is { } access:
-                        operation = access.Operation;
-                        continue;
-                }
-
-                return operation;
-            }
-        }
-
-        /// <summary>The <c>?.</c> whose receiver this is: the nearest one reached through its WhenNotNull part.</summary>
-        private static IConditionalAccessOperation? ConditionalAccessOf(IConditionalAccessInstanceOperation instance)
-        {
-            IOperation child = instance;
-            for (var parent = instance.Parent; parent is not null; child = parent, parent = parent.Parent)
-            {
-                if (parent is IConditionalAccessOperation access && access.WhenNotNull == child)
-                {
-                    return access;
-                }
-            }
-
-            return null;
-        }
-
         private SemanticModel ModelFor(SyntaxTree tree)
         {
             if (!_models.TryGetValue(tree, out var model))
@@ -578,15 +449,19 @@ namespace LockDiscipline.Generator.Parse
             return model;
         }
 
-        private void Use(string className, string kind)
+        /// <summary>The registry entry of a class generated code refers to.</summary>
+        private ClassRef Use(LockClass lockClass)
         {
-            if (!_usedClasses.TryGetValue(className, out var existing) || string.CompareOrdinal(kind, existing) < 0)
+            if (!_usedClasses.TryGetValue(lockClass.Key, out var used))
             {
-                _usedClasses[className] = kind;
+                used = new ClassRef(lockClass.Key, lockClass.DisplayName, lockClass.RuntimeKind.ToString());
+                _usedClasses.Add(lockClass.Key, used);
             }
+
+            return used;
         }
 
-        private BoundCalls Result()
+        private BoundCalls Result(CancellationToken cancellationToken)
         {
             var files = new SortedDictionary<string, (List<(LockCall, InterceptLocation)> Locks, List<(ContractCall, InterceptLocation)> Contracts)>(StringComparer.Ordinal);
             foreach (var (call, location, path) in _locks)
@@ -604,9 +479,12 @@ namespace LockDiscipline.Generator.Parse
                 pair.Key,
                 Group(pair.Value.Locks, (call, locations) => call with { Locations = locations }, call => call.Locations),
                 Group(pair.Value.Contracts, (call, locations) => call with { Locations = locations }, call => call.Locations),
-                hideFrames));
-            var classes = _usedClasses.OrderBy(pair => pair.Key, StringComparer.Ordinal).Select(pair => new UsedClass(pair.Key, pair.Value));
-            return new BoundCalls(result.ToEquatableArray(), classes.ToEquatableArray());
+                hideFrames)).ToEquatableArray();
+
+            cancellationToken.ThrowIfCancellationRequested();
+            var (orders, cycles) = DeclaredOrders();
+            var classes = _usedClasses.Values.OrderBy(used => used.Key, StringComparer.Ordinal).ToEquatableArray();
+            return new BoundCalls(result, classes, orders, cycles);
 
             (List<(LockCall, InterceptLocation)> Locks, List<(ContractCall, InterceptLocation)> Contracts) For(string path)
             {
@@ -618,6 +496,56 @@ namespace LockDiscipline.Generator.Parse
 
                 return lists;
             }
+        }
+
+        /// <summary>
+        /// The declared orders as the runtime gets them: every declared pair, except those on a cycle of
+        /// declarations, which contradict each other and are reported once per cycle instead (LDG001).
+        /// </summary>
+        private (EquatableArray<DeclaredOrderPair> Orders, EquatableArray<OrderCycleReport> Cycles) DeclaredOrders()
+        {
+            var order = _model.Order;
+            if (order.IsEmpty)
+            {
+                return (EquatableArray<DeclaredOrderPair>.Empty, EquatableArray<OrderCycleReport>.Empty);
+            }
+
+            var contradictions = order.Contradictions();
+            var cycles = new List<OrderCycleReport>();
+            var reportedCycles = new HashSet<string>(StringComparer.Ordinal);
+            foreach (var contradiction in contradictions.OrderBy(c => c.Location.SourceTree?.FilePath, StringComparer.Ordinal).ThenBy(c => c.Location.SourceSpan.Start))
+            {
+                var cycle = order.CycleOf(contradiction);
+                var members = string.Join("\n", cycle.Skip(1).Select(c => c.Key).OrderBy(k => k, StringComparer.Ordinal));
+                if (reportedCycles.Add(members))
+                {
+                    cycles.Add(new OrderCycleReport(string.Join(" -> ", cycle.Select(c => c.DisplayName)), SourceSpan.From(contradiction.Location)));
+                }
+            }
+
+            var pairs = new List<DeclaredOrderPair>();
+            foreach (var declaration in order.Declarations)
+            {
+                if (contradictions.Contains(declaration) || declaration.First.ClassedByType || declaration.Second.ClassedByType)
+                {
+                    continue;
+                }
+
+                var pair = new DeclaredOrderPair(Use(declaration.First).Key, Use(declaration.Second).Key, Where(declaration.Location));
+                if (!pairs.Contains(pair))
+                {
+                    pairs.Add(pair);
+                }
+            }
+
+            return (pairs.ToEquatableArray(), cycles.ToEquatableArray());
+        }
+
+        /// <summary><c>File.cs:line</c> of a declaration, as reports print sites.</summary>
+        private string Where(Location location)
+        {
+            var mapped = location.GetMappedLineSpan();
+            return mapped.IsValid ? RelativePath(mapped.Path) + ":" + (mapped.StartLinePosition.Line + 1) : "?";
         }
 
         /// <summary>Calls with identical models (same method, class and printed site) share one interceptor; interceptors follow source order.</summary>

@@ -5,10 +5,6 @@ namespace LockDiscipline.Generator.Parse
     /// <summary>The types the generator recognises, looked up once per binding pass.</summary>
     internal sealed class KnownTypes
     {
-        public const string LockClassAttributeName = "LockDiscipline.LockClassAttribute";
-        public const string LockOrderAttributeName = "LockDiscipline.LockOrderAttribute";
-        public const string AcquiredBeforeAttributeName = "LockDiscipline.AcquiredBeforeAttribute";
-        public const string AcquiredAfterAttributeName = "LockDiscipline.AcquiredAfterAttribute";
         public const string RequiresLockAttributeName = "LockDiscipline.RequiresLockAttribute";
         public const string RequiresSharedLockAttributeName = "LockDiscipline.RequiresSharedLockAttribute";
         public const string ExcludesLockAttributeName = "LockDiscipline.ExcludesLockAttribute";
@@ -26,15 +22,6 @@ namespace LockDiscipline.Generator.Parse
 
         public KnownTypes(Compilation compilation)
         {
-            ThreadingLock = compilation.GetTypeByMetadataName("System.Threading.Lock");
-            SemaphoreSlim = compilation.GetTypeByMetadataName("System.Threading.SemaphoreSlim");
-            ReaderWriterLockSlim = compilation.GetTypeByMetadataName("System.Threading.ReaderWriterLockSlim");
-            SpinLock = compilation.GetTypeByMetadataName("System.Threading.SpinLock");
-            KMutex = compilation.GetTypeByMetadataName("LockDiscipline.KMutex");
-            KSpinLock = compilation.GetTypeByMetadataName("LockDiscipline.KSpinLock");
-            KRwSem = compilation.GetTypeByMetadataName("LockDiscipline.KRwSem");
-            KLockMap = compilation.GetTypeByMetadataName("LockDiscipline.KLockMap");
-            LockClassAttribute = compilation.GetTypeByMetadataName(LockClassAttributeName);
             RequiresLockAttribute = compilation.GetTypeByMetadataName(RequiresLockAttributeName);
             RequiresSharedLockAttribute = compilation.GetTypeByMetadataName(RequiresSharedLockAttributeName);
             ExcludesLockAttribute = compilation.GetTypeByMetadataName(ExcludesLockAttributeName);
@@ -44,24 +31,6 @@ namespace LockDiscipline.Generator.Parse
             UnsafeAccessorAttribute = compilation.GetTypeByMetadataName("System.Runtime.CompilerServices.UnsafeAccessorAttribute");
             UnsafeAccessorTypeAttribute = compilation.GetTypeByMetadataName("System.Runtime.CompilerServices.UnsafeAccessorTypeAttribute");
         }
-
-        public INamedTypeSymbol? ThreadingLock { get; }
-
-        public INamedTypeSymbol? SemaphoreSlim { get; }
-
-        public INamedTypeSymbol? ReaderWriterLockSlim { get; }
-
-        public INamedTypeSymbol? SpinLock { get; }
-
-        public INamedTypeSymbol? KMutex { get; }
-
-        public INamedTypeSymbol? KSpinLock { get; }
-
-        public INamedTypeSymbol? KRwSem { get; }
-
-        public INamedTypeSymbol? KLockMap { get; }
-
-        public INamedTypeSymbol? LockClassAttribute { get; }
 
         public INamedTypeSymbol? RequiresLockAttribute { get; }
 

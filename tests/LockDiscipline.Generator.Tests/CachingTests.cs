@@ -50,7 +50,7 @@ public sealed class CachingTests
 
     private static readonly string[] TrackedSteps =
     {
-        TrackingNames.Settings, TrackingNames.DeclaredClasses, TrackingNames.OrderEdges, TrackingNames.AnnotatedNames,
+        TrackingNames.Settings, TrackingNames.AnnotatedNames,
         TrackingNames.Candidates, TrackingNames.FilteredCandidates, TrackingNames.BoundCalls, TrackingNames.Files, TrackingNames.Registry,
     };
 

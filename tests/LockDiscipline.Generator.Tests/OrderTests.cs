@@ -1,15 +1,18 @@
-using LockDiscipline.Generator.Model;
-using LockDiscipline.Generator.Parse;
 using LockDiscipline.Generator.Tests.Harness;
 using Microsoft.CodeAnalysis;
 
 namespace LockDiscipline.Generator.Tests;
 
-/// <summary>Declared orders turned into ranks, and LDG001 when they contradict each other.</summary>
+/// <summary>
+/// Declared orders reach the runtime as pairs of class keys, resolved by the shared lock model exactly as
+/// LD0002 reads them; contradictions are LDG001 and are left out.
+/// </summary>
 public sealed class OrderTests
 {
+    private const string RegistryHint = "LockDiscipline.LockClasses.g.cs";
+
     [Fact]
-    public void Contradicting_declarations_are_LDG001_at_the_attribute_and_leave_the_cycle_unranked()
+    public void Contradicting_declarations_are_LDG001_at_the_first_attribute_and_are_not_passed_on()
     {
         const string source = """
             using LockDiscipline;
@@ -38,54 +41,86 @@ public sealed class OrderTests
         Assert.Equal(GeneratorHarness.ProjectDirectory + "Locks.cs", diagnostic.Location.GetLineSpan().Path);
         Assert.Equal(2, diagnostic.Location.GetLineSpan().StartLinePosition.Line);
 
-        var registry = run.Sources.Single(s => s.HintName == "LockDiscipline.LockClasses.g.cs").SourceText.ToString();
-        Assert.Contains("RegisterClass(\"a\", global::LockDiscipline.Validation.LockClassKind.Mutex, -1)", registry);
-        Assert.Contains("RegisterClass(\"b\", global::LockDiscipline.Validation.LockClassKind.Mutex, -1)", registry);
+        var registry = Registry(run);
+        Assert.Contains("RegisterClass(\"name:b\", \"b\", global::LockDiscipline.Validation.LockClassKind.Mutex)", registry);
+        Assert.Contains("RegisterClass(\"member:F:Locks.C\", \"Locks.C\", global::LockDiscipline.Validation.LockClassKind.Mutex)", registry);
+        Assert.Contains("DeclareOrder(Name_b, Field_Locks_DC, \"Locks.cs:14\")", registry);
+        Assert.DoesNotContain("Name_a", registry);
         run.AssertCompiles();
     }
 
     [Fact]
-    public void Ranks_are_the_longest_declared_chain_to_each_class()
+    public void Member_paths_and_type_qualified_names_become_pairs_of_member_keys()
     {
-        var edges = new[]
-        {
-            Edge("a", "b"), Edge("b", "c"), Edge("a", "c"), Edge("x", "c"), Edge("c", "d"),
-        };
+        const string source = """
+            using LockDiscipline;
 
-        var (ranks, cycles) = OrderRanker.Rank(edges, new HashSet<string>());
+            [assembly: LockOrder("N3.Registry._outer", "N3.Registry._inner")]
 
-        Assert.Empty(cycles);
-        Assert.Equal(new Dictionary<string, int> { ["a"] = 0, ["b"] = 1, ["c"] = 2, ["d"] = 3, ["x"] = 0 }, ranks.OrderBy(p => p.Key).ToDictionary());
+            namespace N3
+            {
+                public sealed class Registry
+                {
+                    private readonly object _outer = new();
+                    private readonly object _inner = new();
+                }
+            }
+            """;
+        var registry = Registry(GeneratorHarness.Run("Orders.cs", source));
+
+        Assert.Contains("RegisterClass(\"member:F:N3.Registry._outer\", \"Registry._outer\", global::LockDiscipline.Validation.LockClassKind.Monitor)", registry);
+        Assert.Contains("DeclareOrder(Field_N3_DRegistry_D__outer, Field_N3_DRegistry_D__inner, \"Orders.cs:3\")", registry);
     }
 
     [Fact]
-    public void A_name_that_must_be_a_LockClass_but_is_not_drops_its_edges_only()
+    public void A_name_that_resolves_to_nothing_drops_only_its_own_pairs()
     {
-        var edges = new[]
-        {
-            new OrderEdge(new OrderEndpoint("a", true), new OrderEndpoint("typo", true), null),
-            new OrderEdge(new OrderEndpoint("a", true), new OrderEndpoint("c", true), null),
-        };
+        const string source = """
+            using LockDiscipline;
 
-        var (ranks, _) = OrderRanker.Rank(edges, new HashSet<string> { "a", "c" });
+            [assembly: LockOrder("a", "typo", "c")]
 
-        Assert.Equal(new Dictionary<string, int> { ["a"] = 0, ["c"] = 1 }, ranks.OrderBy(p => p.Key).ToDictionary());
+            public sealed class Locks
+            {
+                [LockClass("a")] public readonly KMutex A = new();
+                [LockClass("c")] public readonly KMutex C = new();
+            }
+            """;
+        var registry = Registry(GeneratorHarness.Run("Locks.cs", source));
+
+        Assert.Contains("DeclareOrder(Name_a, Name_c, \"Locks.cs:3\")", registry);
+        Assert.DoesNotContain("typo", registry);
     }
 
     [Fact]
-    public void Each_cycle_is_reported_once_and_the_rest_is_still_ranked()
+    public void Each_cycle_is_reported_once_and_the_other_orders_are_still_passed_on()
     {
-        var edges = new[]
-        {
-            Edge("p", "q"), Edge("q", "r"), Edge("r", "p"), Edge("self", "self"), Edge("r", "after"), Edge("first", "after"),
-        };
+        const string source = """
+            using LockDiscipline;
 
-        var (ranks, cycles) = OrderRanker.Rank(edges, new HashSet<string>());
+            [assembly: LockOrder("p", "q", "r")]
+            [assembly: LockOrder("r", "p")]
+            [assembly: LockOrder("first", "after")]
 
-        Assert.Equal(new[] { "p -> q -> r -> p", "self -> self" }, cycles.Select(c => string.Join(" -> ", c.Classes)));
-        Assert.Equal(new Dictionary<string, int> { ["after"] = 1, ["first"] = 0 }, ranks.OrderBy(p => p.Key).ToDictionary());
+            public sealed class Locks
+            {
+                [LockClass("p")] public readonly KMutex P = new();
+                [LockClass("q")] public readonly KMutex Q = new();
+                [LockClass("r")] public readonly KMutex R = new();
+                [LockClass("first")] public readonly KMutex First = new();
+                [LockClass("after")] public readonly KMutex After = new();
+            }
+            """;
+        var run = GeneratorHarness.Run("Locks.cs", source);
+
+        var diagnostic = Assert.Single(run.GeneratorDiagnostics);
+        Assert.Contains("p -> q -> r -> p", diagnostic.GetMessage());
+        var registry = Registry(run);
+        Assert.Contains("DeclareOrder(Name_first, Name_after, \"Locks.cs:5\")", registry);
+        Assert.DoesNotContain("DeclareOrder(Name_p", registry);
+        run.AssertCompiles();
     }
 
-    private static OrderEdge Edge(string before, string after)
-        => new(new OrderEndpoint(before, false), new OrderEndpoint(after, false), null);
+    private static string Registry(GeneratorRun run)
+        => run.Sources.Single(s => s.HintName == RegistryHint).SourceText.ToString();
 }

@@ -34,14 +34,20 @@ public static class RecordingHooks
                 /// <summary>What Release answers; the default says "held".</summary>
                 public static bool ReleaseAnswer = true;
 
-                public static int RegisterClass(string name, LockClassKind kind, int orderRank)
+                public static readonly System.Collections.Generic.List<string> Keys = new System.Collections.Generic.List<string>();
+
+                public static int RegisterClass(string key, string name, LockClassKind kind)
                 {
-                    int id = Classes.IndexOf(name);
+                    int id = Keys.IndexOf(key);
                     if (id >= 0) return id;
+                    Keys.Add(key);
                     Classes.Add(name);
-                    Log.Add("RegisterClass " + name + " " + kind + " " + orderRank);
+                    Log.Add("RegisterClass " + key + " " + name + " " + kind);
                     return Classes.Count - 1;
                 }
+
+                public static void DeclareOrder(int firstClassId, int secondClassId, string declaredAt)
+                    => Log.Add("DeclareOrder " + Classes[firstClassId] + " before " + Classes[secondClassId] + " at " + declaredAt);
 
                 public static void Acquire(int classId, object instance, AcquireFlags flags, int subclass, in LockSite site)
                     => Log.Add("Acquire " + Classes[classId] + " " + flags + " " + subclass + Held(instance) + " @ " + site);
