@@ -1,0 +1,296 @@
+extern alias analyzer;
+
+using LockDiscipline.Generator.Model;
+using LockDiscipline.Generator.Tests.Harness;
+using Microsoft.CodeAnalysis;
+using Microsoft.CodeAnalysis.CSharp.Syntax;
+using Microsoft.CodeAnalysis.FlowAnalysis;
+using Microsoft.CodeAnalysis.Operations;
+using AnalyzerFlow = analyzer::LockDiscipline.Analyzer.Flow;
+using AnalyzerModel = analyzer::LockDiscipline.LockModel;
+using AnalyzerResolve = analyzer::LockDiscipline.Analyzer.Resolve;
+
+namespace LockDiscipline.Generator.Tests;
+
+/// <summary>
+/// The analyzer and the generator must see the same lock at every lock call: the same class key, kind and
+/// mode. Both compile the shared lock model, but each drives it its own way (the analyzer over flow
+/// graphs, the generator over single calls), so this runs both over every source the project has (IommuCore,
+/// the samples, the package tests' consumers, the generator's own sources) and compares them site by site.
+/// </summary>
+public sealed class ParityTests
+{
+    /// <summary>What one side says a lock call does. <paramref name="Mode"/> is empty for releases.</summary>
+    public sealed record SiteFacts(string ClassKey, string Kind, string Mode);
+
+    public static TheoryData<string> Catalogue()
+    {
+        var data = new TheoryData<string>();
+        foreach (var project in CatalogueProjects())
+        {
+            data.Add(project);
+        }
+
+        return data;
+    }
+
+    [Theory]
+    [MemberData(nameof(Catalogue))]
+    public void Analyzer_and_generator_agree_at_every_lock_site(string project)
+    {
+        var files = SourcesOf(project);
+        Assert.NotEmpty(files);
+        var compilation = GeneratorHarness.Compile(files);
+        var errors = compilation.GetDiagnostics().Where(d => d.Severity == DiagnosticSeverity.Error).Take(5).ToList();
+        Assert.True(errors.Count == 0, project + " does not compile for the comparison:\n" + string.Join("\n", errors));
+
+        var analyzerSites = AnalyzerSites(compilation);
+        var generatorSites = GeneratorSites(files);
+
+        var disagreements = Disagreements(analyzerSites, generatorSites);
+        Assert.True(disagreements.Count == 0, project + ":\n" + string.Join("\n", disagreements));
+    }
+
+    /// <summary>Projects written with <c>lock</c> statements only have nothing to compare; IommuCore must not be one of them.</summary>
+    [Fact]
+    public void The_catalogue_compares_real_sites()
+    {
+        var files = SourcesOf("IommuCore");
+        var sites = GeneratorSites(files);
+        Assert.True(sites.Count >= 50, "IommuCore has only " + sites.Count + " intercepted lock sites");
+        Assert.Equal(sites.Count, AnalyzerSites(GeneratorHarness.Compile(files)).Count);
+    }
+
+    /// <summary>The comparison fails, naming the site, when either side is changed alone.</summary>
+    [Fact]
+    public void A_change_to_either_side_alone_is_a_disagreement_at_its_site()
+    {
+        const string source = """
+            using LockDiscipline;
+
+            public sealed class Device
+            {
+                private readonly KMutex _config = new();
+                private readonly KRwSem _table = new();
+
+                public void Reconfigure()
+                {
+                    _config.Lock();
+                    _table.DownRead();
+                    _table.UpRead();
+                    _config.Unlock();
+                }
+            }
+            """;
+        var files = new[] { ("Device.cs", source) };
+        var analyzerSites = AnalyzerSites(GeneratorHarness.Compile(files));
+        var generatorSites = GeneratorSites(files);
+        Assert.Empty(Disagreements(analyzerSites, generatorSites));
+
+        var lockSite = generatorSites.Keys.Single(site => site.Contains("(10,17)", StringComparison.Ordinal));
+        var renamed = new Dictionary<string, SiteFacts>(generatorSites) { [lockSite] = generatorSites[lockSite] with { ClassKey = "member:F:Device._other" } };
+        var disagreement = Assert.Single(Disagreements(analyzerSites, renamed));
+        Assert.Contains("Device.cs(10,17)", disagreement, StringComparison.Ordinal);
+        Assert.Contains("member:F:Device._config", disagreement, StringComparison.Ordinal);
+
+        var readSite = generatorSites.Keys.Single(site => site.Contains("(11,16)", StringComparison.Ordinal));
+        var asWrite = new Dictionary<string, SiteFacts>(analyzerSites) { [readSite] = analyzerSites[readSite] with { Mode = "Exclusive" } };
+        Assert.Contains("Device.cs(11,16)", Assert.Single(Disagreements(asWrite, generatorSites)), StringComparison.Ordinal);
+
+        var dropped = new Dictionary<string, SiteFacts>(generatorSites);
+        dropped.Remove(lockSite);
+        Assert.Contains("not checked at run time", Assert.Single(Disagreements(analyzerSites, dropped)), StringComparison.Ordinal);
+    }
+
+    /// <summary>Every disagreement, one line each, naming the site and what each side says.</summary>
+    public static List<string> Disagreements(IReadOnlyDictionary<string, SiteFacts> analyzerSites, IReadOnlyDictionary<string, SiteFacts> generatorSites)
+    {
+        var disagreements = new List<string>();
+        foreach (var (site, generator) in generatorSites.OrderBy(p => p.Key, StringComparer.Ordinal))
+        {
+            if (!analyzerSites.TryGetValue(site, out var analyzer))
+            {
+                disagreements.Add($"{site}: the generator intercepts {generator}, the analyzer sees no lock operation");
+            }
+            else if (analyzer != generator)
+            {
+                disagreements.Add($"{site}: the analyzer sees {analyzer}, the generator {generator}");
+            }
+        }
+
+        foreach (var (site, analyzer) in analyzerSites.OrderBy(p => p.Key, StringComparer.Ordinal))
+        {
+            if (!generatorSites.ContainsKey(site))
+            {
+                disagreements.Add($"{site}: the analyzer sees {analyzer}, which is not checked at run time");
+            }
+        }
+
+        return disagreements;
+    }
+
+    /// <summary>
+    /// The analyzer's view: its lockset flow over every body (and the local functions and lambdas in it),
+    /// keeping the operations the lock model says the generator intercepts.
+    /// </summary>
+    private static Dictionary<string, SiteFacts> AnalyzerSites(Compilation compilation)
+    {
+        var resolvers = new AnalyzerResolve.Resolvers(compilation);
+        var sites = new Dictionary<string, SiteFacts>(StringComparer.Ordinal);
+        foreach (var tree in compilation.SyntaxTrees)
+        {
+            var model = compilation.GetSemanticModel(tree);
+            foreach (var node in tree.GetRoot().DescendantNodes())
+            {
+                if (node is not (BaseMethodDeclarationSyntax or AccessorDeclarationSyntax)
+                    || model.GetDeclaredSymbol(node) is not IMethodSymbol owner
+                    || model.GetOperation(node) is not { } body)
+                {
+                    continue;
+                }
+
+                var graph = body switch
+                {
+                    IConstructorBodyOperation constructor => ControlFlowGraph.Create(constructor),
+                    IMethodBodyOperation method => ControlFlowGraph.Create(method),
+                    _ => null,
+                };
+                if (graph is not null)
+                {
+                    Walk(graph, owner, null);
+                }
+            }
+        }
+
+        return sites;
+
+        void Walk(ControlFlowGraph graph, IMethodSymbol owner, AnalyzerModel.ValueOrigins? enclosing)
+        {
+            var origins = AnalyzerModel.ValueOrigins.Collect(graph, enclosing);
+            var flow = AnalyzerFlow.LocksetAnalysis.Analyze(graph, origins, owner, resolvers);
+            foreach (var acquisition in flow.Acquisitions.Concat(flow.TryAcquisitions))
+            {
+                Add(acquisition.Operation, acquisition.Operation.Mode.ToString());
+            }
+
+            foreach (var release in flow.Releases)
+            {
+                Add(release.Operation, string.Empty);
+            }
+
+            foreach (var localFunction in graph.LocalFunctions)
+            {
+                Walk(graph.GetLocalFunctionControlFlowGraph(localFunction), localFunction, origins);
+            }
+
+            foreach (var lambda in origins.Lambdas)
+            {
+                Walk(graph.GetAnonymousFunctionControlFlowGraph(lambda), lambda.Symbol, origins);
+            }
+        }
+
+        void Add(AnalyzerModel.LockOperation operation, string mode)
+        {
+            var lockClass = operation.Class.NestingBase ?? operation.Class;
+            if (operation.Api is not { NotInterceptedBecause: null } || lockClass.ClassedByType || operation.Site.Syntax is not InvocationExpressionSyntax invocation)
+            {
+                return;
+            }
+
+            sites[SiteOf(invocation)] = new SiteFacts(lockClass.Key, lockClass.RuntimeKind.ToString(), mode);
+        }
+    }
+
+    /// <summary>The generator's view: the interceptors its binding step produced, read from the tracked step.</summary>
+    private static Dictionary<string, SiteFacts> GeneratorSites(IEnumerable<(string Path, string Source)> files)
+    {
+        var run = GeneratorHarness.Run(files, GeneratorHarness.ChecksOn);
+        var bound = (BoundCalls)run.Result.Results.Single().TrackedSteps[TrackingNames.BoundCalls].Single().Outputs.Single().Value;
+        var sites = new Dictionary<string, SiteFacts>(StringComparer.Ordinal);
+        foreach (var file in bound.Files)
+        {
+            foreach (var call in file.Locks)
+            {
+                if (call.Api.Shape == ApiShape.Downgrade)
+                {
+                    continue;
+                }
+
+                var mode = call.Api.Shape is ApiShape.Release or ApiShape.ReleaseCount ? string.Empty
+                    : call.Api.Flags.Contains("Read", StringComparison.Ordinal) ? "Shared"
+                    : call.Api.Flags.Contains("Upgradeable", StringComparison.Ordinal) ? "Upgradeable"
+                    : "Exclusive";
+                foreach (var location in call.Locations)
+                {
+                    sites[location.Display] = new SiteFacts(call.Class.Key, call.Class.Kind, mode);
+                }
+            }
+        }
+
+        return sites;
+    }
+
+    /// <summary>The site as the generator prints it: <c>File.cs(line,column)</c> of the method name.</summary>
+    private static string SiteOf(InvocationExpressionSyntax invocation)
+    {
+        var name = invocation.Expression switch
+        {
+            MemberAccessExpressionSyntax access => access.Name,
+            MemberBindingExpressionSyntax binding => binding.Name,
+            _ => invocation.Expression,
+        };
+        var span = name.GetLocation().GetMappedLineSpan();
+        var path = span.Path.StartsWith(GeneratorHarness.ProjectDirectory, StringComparison.Ordinal) ? span.Path.Substring(GeneratorHarness.ProjectDirectory.Length) : span.Path;
+        return path + "(" + (span.StartLinePosition.Line + 1) + "," + (span.StartLinePosition.Character + 1) + ")";
+    }
+
+    private static string RepositoryRoot()
+    {
+        for (var directory = new DirectoryInfo(AppContext.BaseDirectory); directory is not null; directory = directory.Parent)
+        {
+            if (File.Exists(Path.Combine(directory.FullName, "LockDiscipline.sln")))
+            {
+                return directory.FullName;
+            }
+        }
+
+        throw new InvalidOperationException("LockDiscipline.sln not found above " + AppContext.BaseDirectory);
+    }
+
+    /// <summary>Each entry is one compilation: a project folder, or one of the generator's source files.</summary>
+    private static IEnumerable<string> CatalogueProjects()
+    {
+        var root = RepositoryRoot();
+        yield return "IommuCore";
+        foreach (var sample in new[] { "samples/QuickStart", "samples/Regressions", "samples/RuntimeDemo" })
+        {
+            yield return sample;
+        }
+
+        foreach (var consumer in Directory.GetDirectories(Path.Combine(root, "tests/LockDiscipline.Package.Tests/Consumers")).OrderBy(d => d, StringComparer.Ordinal))
+        {
+            yield return Path.GetRelativePath(root, consumer).Replace('\\', '/');
+        }
+
+        foreach (var source in Directory.GetFiles(Path.Combine(root, "tests/LockDiscipline.Generator.Tests/Sources"), "*.cs.txt").OrderBy(f => f, StringComparer.Ordinal))
+        {
+            yield return Path.GetRelativePath(root, source).Replace('\\', '/');
+        }
+    }
+
+    private static List<(string Path, string Source)> SourcesOf(string project)
+    {
+        var root = RepositoryRoot();
+        var full = Path.Combine(root, project);
+        if (File.Exists(full))
+        {
+            return new List<(string, string)> { (Path.GetFileName(full).Replace(".cs.txt", ".cs", StringComparison.Ordinal), File.ReadAllText(full)) };
+        }
+
+        return Directory.GetFiles(full, "*.cs", SearchOption.AllDirectories)
+            .Where(f => !f.Contains("/obj/", StringComparison.Ordinal) && !f.Contains("/bin/", StringComparison.Ordinal))
+            .OrderBy(f => f, StringComparer.Ordinal)
+            .Select(f => (Path.GetRelativePath(full, f).Replace('\\', '/'), File.ReadAllText(f)))
+            .ToList();
+    }
+}
