@@ -219,7 +219,7 @@ namespace LockDiscipline.Validation
                     LockClass cls = state.Classes[i]!;
                     text.Append("  c").Append(cls.Index).Append(" [label=\"").Append(Escape(cls.DisplayName)).Append("\\n{")
                         .Append(Usage.Chars(cls.UsageMask)).Append('}')
-                        .Append(cls.OrderRank >= 0 ? "\\norder " + cls.OrderRank.ToString(CultureInfo.InvariantCulture) : string.Empty).Append("\"];\n");
+                        .Append("\"];\n");
                 }
 
                 for (int i = 0; state is not null && i < state.ClassCount; i++)

@@ -139,6 +139,43 @@ namespace LockDiscipline.Validation
             return Make(LockdepReportKind.CircularDependency, Title, text, classes.ToArray());
         }
 
+        /// <summary>
+        /// An acquisition against the declared order: lockdep has no such report (its orders are learnt, not
+        /// declared), so it is laid out like <c>print_circular_bug</c>, with the declarations as the chain.
+        /// </summary>
+        private static LockdepReport? DeclaredOrderReport(EngineState state, ThreadState ts, int depth, in HeldLock prev, in HeldLock next, List<(LockClass First, LockClass Second, string DeclaredAt)> declared)
+        {
+            if (!FirstTime(state, LockdepReportKind.DeclaredOrderViolation, prev.Class.Registered.Index, next.Class.Registered.Index, string.Empty))
+            {
+                return null;
+            }
+
+            const string Title = "WARNING: declared lock order violated";
+            string thread = ThreadState.CurrentName;
+            var text = new ReportText().Header(Title)
+                .Line(thread + " is trying to acquire lock:").Lock(next)
+                .Line().Line("but task is already holding lock:").Lock(prev)
+                .Line().Line("which the declared lock order puts after the new lock:").Line();
+            foreach (var (first, second, declaredAt) in declared)
+            {
+                text.Line("  " + first.DisplayName + " before " + second.DisplayName + ", declared at " + declaredAt);
+            }
+
+            text.Line().Line("other info that might help us debug this:")
+                .Line(" Possible unsafe locking scenario:")
+                .Line()
+                .Line("       CPU0")
+                .Line("       ----")
+                .Line("  lock(" + prev.Class.DisplayName + ");")
+                .Line("  lock(" + next.Class.DisplayName + ");")
+                .Line()
+                .Line(" *** the code that keeps the declared order can deadlock with this ***")
+                .Line()
+                .HeldLocks(thread, HeldView(state, ts, depth))
+                .Backtrace(CurrentTrace());
+            return Make(LockdepReportKind.DeclaredOrderViolation, Title, text, next.Class.DisplayName, prev.Class.DisplayName);
+        }
+
         /// <summary>lockdep's <c>print_bad_irq_dependency</c>.</summary>
         private static LockdepReport? BadIrqDependencyReport(
             EngineState state,

@@ -63,9 +63,14 @@ namespace LockDiscipline.Validation
             set => s_captureStackTraces = value;
         }
 
-        /// <summary>Registers a class, or returns the id of the class already registered under the name.</summary>
-        internal static int RegisterClass(string name, LockClassKind kind, int orderRank)
+        /// <summary>Registers a class, or returns the id of the class already registered under the key.</summary>
+        internal static int RegisterClass(string key, string name, LockClassKind kind)
         {
+            if (key is null)
+            {
+                throw new ArgumentNullException(nameof(key));
+            }
+
             if (name is null)
             {
                 throw new ArgumentNullException(nameof(name));
@@ -76,7 +81,7 @@ namespace LockDiscipline.Validation
             lock (s_graphLock)
             {
                 EngineState state = s_state ??= new EngineState(s_limits);
-                if (state.ClassesByName.TryGetValue(name, out LockClass? known))
+                if (state.ClassesByKey.TryGetValue(key, out LockClass? known))
                 {
                     return known.Index;
                 }
@@ -87,17 +92,49 @@ namespace LockDiscipline.Validation
                     return -1;
                 }
 
-                LockClass? cls = NewClass(state, name, kind, orderRank, null, 0, ref report);
+                state.NameVersions.TryGetValue(name, out int versions);
+                LockClass? cls = NewClass(state, key, name, versions + 1, kind, null, 0, ref report);
                 id = cls?.Index ?? -1;
                 if (cls is not null)
                 {
-                    state.ClassesByName.Add(name, cls);
+                    state.NameVersions[name] = versions + 1;
+                    state.ClassesByKey.Add(key, cls);
+                    state.ClassesByName[cls.DisplayName] = cls;
                     Active = true;
                 }
             }
 
             Emit(report);
             return id;
+        }
+
+        /// <summary>Records that a lock of the first class is acquired before one of the second; unknown ids are ignored.</summary>
+        internal static void DeclareOrder(int firstClassId, int secondClassId, string declaredAt)
+        {
+            lock (s_graphLock)
+            {
+                EngineState? state = s_state;
+                if (state is null || state.TurnedOff
+                    || (uint)firstClassId >= (uint)state.ClassCount || (uint)secondClassId >= (uint)state.ClassCount
+                    || firstClassId == secondClassId)
+                {
+                    return;
+                }
+
+                LockClass first = state.Classes[firstClassId]!;
+                LockClass second = state.Classes[secondClassId]!;
+                first.DeclaredBefore ??= new System.Collections.Generic.List<(LockClass, string)>();
+                foreach (var (known, _) in first.DeclaredBefore)
+                {
+                    if (known == second)
+                    {
+                        return;
+                    }
+                }
+
+                first.DeclaredBefore.Add((second, declaredAt ?? string.Empty));
+                state.HasDeclaredOrders = true;
+            }
         }
 
         /// <summary>Starts afresh with the given limits (for tests): every class, dependency, chain and setting is forgotten.</summary>
@@ -202,7 +239,7 @@ namespace LockDiscipline.Validation
                 }
                 else
                 {
-                    sub = registered.Subclasses![subclass] ?? NewClass(state, registered.Name, registered.Kind, registered.OrderRank, registered, subclass, ref report);
+                    sub = registered.Subclasses![subclass] ?? NewClass(state, registered.Key, registered.Name, registered.NameVersion, registered.Kind, registered, subclass, ref report);
                 }
             }
 
@@ -210,7 +247,7 @@ namespace LockDiscipline.Validation
             return sub;
         }
 
-        private static LockClass? NewClass(EngineState state, string name, LockClassKind kind, int orderRank, LockClass? parent, int subclass, ref LockdepReport? report)
+        private static LockClass? NewClass(EngineState state, string key, string name, int nameVersion, LockClassKind kind, LockClass? parent, int subclass, ref LockdepReport? report)
         {
             if (state.ClassCount >= state.Classes.Length)
             {
@@ -218,7 +255,7 @@ namespace LockDiscipline.Validation
                 return null;
             }
 
-            var cls = new LockClass(state.ClassCount, name, kind, orderRank, parent, subclass);
+            var cls = new LockClass(state.ClassCount, key, name, nameVersion, kind, parent, subclass);
             Volatile.Write(ref state.Classes[cls.Index], cls);
             state.ClassCount++;
             if (parent is not null)

@@ -11,12 +11,13 @@ namespace LockDiscipline.Validation
         // lockdep's MAX_LOCKDEP_SUBCLASSES.
         public const int SubclassCount = 8;
 
-        public LockClass(int index, string name, LockClassKind kind, int orderRank, LockClass? parent, int subclass)
+        public LockClass(int index, string key, string name, int nameVersion, LockClassKind kind, LockClass? parent, int subclass)
         {
             Index = index;
+            Key = key;
             Name = name;
+            NameVersion = nameVersion;
             Kind = kind;
-            OrderRank = orderRank;
             Subclass = subclass;
             Registered = parent ?? this;
             Subclasses = parent is null ? new LockClass?[SubclassCount] : null;
@@ -41,13 +42,22 @@ namespace LockDiscipline.Validation
         /// <summary>The dense index, which for a registered class is the id <see cref="LockdepHooks.RegisterClass"/> returned.</summary>
         public int Index { get; }
 
-        /// <summary>The name given at registration; reports add <c>/subclass</c>.</summary>
+        /// <summary>The identity given at registration: two classes are one exactly when their keys are equal.</summary>
+        public string Key { get; }
+
+        /// <summary>The name given at registration; reports add <c>#version</c> and <c>/subclass</c>.</summary>
         public string Name { get; }
+
+        /// <summary>
+        /// lockdep's <c>name_version</c>: 1 for the first class registered under <see cref="Name"/>, 2 for the
+        /// second key with the same name, and so on, so that reports tell same-named classes apart.
+        /// </summary>
+        public int NameVersion { get; }
 
         public LockClassKind Kind { get; }
 
-        /// <summary>The position in the declared lock order, -1 when none.</summary>
-        public int OrderRank { get; }
+        /// <summary>Declared orders: classes this one must be acquired before, with where each was declared. Written under the graph lock.</summary>
+        public List<(LockClass Second, string DeclaredAt)>? DeclaredBefore;
 
         /// <summary>The nesting subclass, 0 for the registered class itself.</summary>
         public int Subclass { get; }
@@ -95,7 +105,7 @@ namespace LockDiscipline.Validation
         public Dependency? BfsParent;
         public bool BfsOnlyRecursiveRead;
 
-        /// <summary>The name as reports print it: <c>name</c>, or <c>name/subclass</c>.</summary>
-        public string DisplayName => Subclass == 0 ? Name : Name + "/" + Subclass;
+        /// <summary>The name as reports print it: <c>name</c>, <c>name#2</c> for a second class of that name, then <c>/subclass</c> (lockdep's <c>print_lock_name</c>).</summary>
+        public string DisplayName => (NameVersion > 1 ? Name + "#" + NameVersion : Name) + (Subclass == 0 ? string.Empty : "/" + Subclass);
     }
 }

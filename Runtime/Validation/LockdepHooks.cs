@@ -15,15 +15,27 @@ namespace LockDiscipline.Validation
     public static class LockdepHooks
     {
         /// <summary>
-        /// Registers a lock class and returns its dense, process-wide id; registering a name again returns
-        /// the same id (several assemblies may register one <see cref="LockClassAttribute"/> name).
+        /// Registers a lock class and returns its dense, process-wide id; registering a key again returns the
+        /// same id (several assemblies may register one <see cref="LockClassAttribute"/> name, whose key is the same).
+        /// Two keys with the same <paramref name="name"/> are two classes; reports print the second as <c>name#2</c>.
         /// </summary>
+        /// <param name="key">The class's identity, as the lock model gives it: <c>member:F:Ns.Cache._items</c>, <c>name:dev_config_mutex</c>, ...</param>
         /// <param name="name">The class name reports print, such as <c>Cache._items</c> or a <see cref="LockClassAttribute"/> name.</param>
         /// <param name="kind">The kind of lock.</param>
-        /// <param name="orderRank">The position in the declared lock order, -1 when none.</param>
         /// <returns>The id, or -1 when the validator has turned itself off.</returns>
-        /// <exception cref="System.ArgumentNullException"><paramref name="name"/> is null.</exception>
-        public static int RegisterClass(string name, LockClassKind kind, int orderRank) => Engine.RegisterClass(name, kind, orderRank);
+        /// <exception cref="System.ArgumentNullException"><paramref name="key"/> or <paramref name="name"/> is null.</exception>
+        public static int RegisterClass(string key, string name, LockClassKind kind) => Engine.RegisterClass(key, name, kind);
+
+        /// <summary>
+        /// Declares that a lock of class <paramref name="firstClassId"/> is acquired before one of class
+        /// <paramref name="secondClassId"/> (<c>[assembly: LockOrder]</c>, <c>[AcquiredBefore]</c>,
+        /// <c>[AcquiredAfter]</c>). Orders are transitive; an acquisition that breaks one is reported once per
+        /// pair of classes. Ids <see cref="RegisterClass"/> did not return are ignored; declaring a pair twice is harmless.
+        /// </summary>
+        /// <param name="firstClassId">The class acquired first.</param>
+        /// <param name="secondClassId">The class acquired after it.</param>
+        /// <param name="declaredAt">Where the order is declared (<c>File.cs:line</c>), printed in the report.</param>
+        public static void DeclareOrder(int firstClassId, int secondClassId, string declaredAt) => Engine.DeclareOrder(firstClassId, secondClassId, declaredAt);
 
         /// <summary>
         /// Called before a blocking acquisition: validates it (so a possible deadlock is reported before it

@@ -32,7 +32,7 @@ public class NestingBenchmarks
     {
         Setup();
         Lockdep.CaptureStackTraces = false;
-        _classes = Enumerable.Range(0, Depth).Select(i => LockdepHooks.RegisterClass("Bench._mutex" + i, LockClassKind.Mutex, -1)).ToArray();
+        _classes = Enumerable.Range(0, Depth).Select(i => LockdepHooks.RegisterClass("bench:Bench._mutex" + i, "Bench._mutex" + i, LockClassKind.Mutex)).ToArray();
 
         // The first pass meets a new chain and validates it; the measured passes hit the chain cache.
         KMutexChecksOn();

@@ -34,8 +34,8 @@ public class ThroughputBenchmarks
         _classes = Enumerable.Range(0, Threads)
             .Select(t => new[]
             {
-                LockdepHooks.RegisterClass("Worker" + t + "._outer", LockClassKind.Mutex, -1),
-                LockdepHooks.RegisterClass("Worker" + t + "._inner", LockClassKind.Mutex, -1),
+                LockdepHooks.RegisterClass("bench:Worker" + t + "._outer", "Worker" + t + "._outer", LockClassKind.Mutex),
+                LockdepHooks.RegisterClass("bench:Worker" + t + "._inner", "Worker" + t + "._inner", LockClassKind.Mutex),
             })
             .ToArray();
     }

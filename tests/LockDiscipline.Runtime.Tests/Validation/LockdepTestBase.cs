@@ -29,7 +29,7 @@ public abstract class LockdepTestBase : IDisposable
 
     protected static LockSite At(string member, string file, int line) => new(file, line, member);
 
-    protected static int Register(string name, LockClassKind kind) => LockdepHooks.RegisterClass(name, kind, -1);
+    protected static int Register(string name, LockClassKind kind) => LockdepHooks.RegisterClass("test:" + name, name, kind);
 
     /// <summary>Runs <paramref name="body"/> on a new thread with the given name, which reports print, and waits.</summary>
     protected static void RunAs(string name, Action body)

@@ -182,7 +182,7 @@ public class ModeAndGraphTests : LockdepTestBase
     public void The_graph_as_text_statistics_and_dot()
     {
         int group = Register("&group->mutex", LockClassKind.Mutex);
-        int dmar = LockdepHooks.RegisterClass("dmar_global_lock", LockClassKind.RwSemaphore, orderRank: 0);
+        int dmar = LockdepHooks.RegisterClass("test:dmar_global_lock", "dmar_global_lock", LockClassKind.RwSemaphore);
         int klist = Register("&k->k_lock", LockClassKind.SpinLock);
         var mutex = new KMutex();
         var rwsem = new KRwSem();
@@ -220,7 +220,7 @@ public class ModeAndGraphTests : LockdepTestBase
             digraph lockdep {
               node [shape=box, fontname="monospace"];
               c0 [label="&group->mutex\n{+.+.}"];
-              c1 [label="dmar_global_lock\n{+.+.}\norder 0"];
+              c1 [label="dmar_global_lock\n{+.+.}"];
               c2 [label="&k->k_lock\n{....}"];
               c0 -> c2 [label="Next (klist.cs:30)"];
               c1 -> c0 [label="AddDevice (iommu.cs:20)"];
