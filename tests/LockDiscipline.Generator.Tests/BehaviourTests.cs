@@ -26,7 +26,7 @@ public sealed class BehaviourTests
         Assert.Equal(
             new[]
             {
-                "RegisterClass Program.s_mutex Mutex -1",
+                "RegisterClass member:F:Program.s_mutex Program.s_mutex Mutex",
                 "Acquire Program.s_mutex None 0 held=False @ Program.cs:13 Program.Run",
                 "Release Program.s_mutex held=True @ Program.cs:14 Program.Run",
             },

@@ -88,9 +88,9 @@ public sealed class CachingTests
     }
 
     [Fact]
-    public void Adding_a_lock_class_changes_the_registry()
+    public void Using_a_new_lock_class_changes_the_registry()
     {
-        var (_, second) = RunTwice(Replace("Unrelated.cs", Unrelated + "\npublic sealed class Holder { [LockDiscipline.LockClass(\"third\")] public readonly object Third = new(); }\n"));
+        var (_, second) = RunTwice(Replace("Unrelated.cs", Unrelated + "\npublic sealed class Holder { [LockDiscipline.LockClass(\"third\")] public readonly LockDiscipline.KMutex Third = new(); public void Use() { Third.Lock(); Third.Unlock(); } }\n"));
 
         Assert.Contains(IncrementalStepRunReason.Modified, Reasons(second, TrackingNames.Registry));
         Assert.Contains("\"third\"", second.Sources.Single(s => s.HintName == "LockDiscipline.LockClasses.g.cs").SourceText.ToString());

@@ -12,7 +12,10 @@ namespace LockDiscipline.Generator.Tests;
 public sealed class EndToEndTests : IDisposable
 {
     private const string Source = """
+        using System.Threading;
         using LockDiscipline;
+
+        [assembly: LockOrder("e2e_config", "e2e_stats")]
 
         namespace EndToEnd
         {
@@ -62,6 +65,77 @@ public sealed class EndToEndTests : IDisposable
                     s_groupMutex.Unlock();
                 }
             }
+
+            public static class Device
+            {
+                [LockClass("e2e_config")] private static readonly KMutex s_config = new();
+                [LockClass("e2e_stats")] private static readonly KMutex s_stats = new();
+
+                public static void CollectStats()
+                {
+                    s_stats.Lock();
+                    s_config.Lock();
+                    s_config.Unlock();
+                    s_stats.Unlock();
+                }
+            }
+
+            public static class Throttle
+            {
+                // A semaphore counts as a lock when its initial count is 1, however the arguments are written.
+                private static readonly SemaphoreSlim s_gate = new(maxCount: 2, initialCount: 1);
+                private static readonly KMutex s_queue = new();
+
+                public static void Submit()
+                {
+                    s_gate.Wait();
+                    s_queue.Lock();
+                    s_queue.Unlock();
+                    s_gate.Release();
+                }
+
+                public static void Drain()
+                {
+                    s_queue.Lock();
+                    s_gate.Wait();
+                    s_gate.Release();
+                    s_queue.Unlock();
+                }
+            }
+
+            public static class Caches
+            {
+                public static void Nest() => new N1.Cache().Fill(new N2.Cache());
+            }
+        }
+
+        namespace EndToEnd.N1
+        {
+            public sealed class Cache
+            {
+                private readonly object _items = new();
+
+                public void Fill(N2.Cache inner)
+                {
+                    Monitor.Enter(_items);
+                    inner.Touch();
+                    Monitor.Exit(_items);
+                }
+            }
+        }
+
+        namespace EndToEnd.N2
+        {
+            public sealed class Cache
+            {
+                private readonly object _items = new();
+
+                public void Touch()
+                {
+                    Monitor.Enter(_items);
+                    Monitor.Exit(_items);
+                }
+            }
         }
         """;
 
@@ -98,8 +172,8 @@ public sealed class EndToEndTests : IDisposable
         Assert.Equal(LockdepReportKind.CircularDependency, report.Kind);
         Assert.Contains("(e2e_dmar_global_lock)", report.Text);
         Assert.Contains("(Iommu.s_groupMutex)", report.Text);
-        Assert.Contains("at: Iommu.Vfio (EndToEnd.cs:24)", report.Text);
-        Assert.Contains("Iommu.Boot (EndToEnd.cs:16)", report.Text);
+        Assert.Contains("at: Iommu.Vfio (EndToEnd.cs:27)", report.Text);
+        Assert.Contains("Iommu.Boot (EndToEnd.cs:19)", report.Text);
     }
 
     [Fact]
@@ -109,7 +183,7 @@ public sealed class EndToEndTests : IDisposable
 
         var report = Assert.Single(_reports);
         Assert.Equal(LockdepReportKind.LockNotHeld, report.Kind);
-        Assert.Contains("EndToEnd.cs:32", report.Text);
+        Assert.Contains("EndToEnd.cs:35", report.Text);
     }
 
     [Fact]
@@ -119,7 +193,7 @@ public sealed class EndToEndTests : IDisposable
 
         var report = Assert.Single(_reports);
         Assert.Equal(LockdepReportKind.SleepInAtomicContext, report.Kind);
-        Assert.Contains("sleeping function called from invalid context at EndToEnd.cs:40", report.Text);
+        Assert.Contains("sleeping function called from invalid context at EndToEnd.cs:43", report.Text);
     }
 
     [Fact]
@@ -129,14 +203,46 @@ public sealed class EndToEndTests : IDisposable
 
         var report = Assert.Single(_reports);
         Assert.Equal(LockdepReportKind.BadUnlockBalance, report.Kind);
-        Assert.Contains("Iommu.UnlockTwice (EndToEnd.cs:48)", report.Text);
+        Assert.Contains("Iommu.UnlockTwice (EndToEnd.cs:51)", report.Text);
     }
 
-    private static void Run(string method)
+    [Fact]
+    public void A_declared_order_broken_at_run_time_is_reported_naming_both_classes_and_the_declaration()
+    {
+        Run("CollectStats", "EndToEnd.Device");
+
+        var report = Assert.Single(_reports);
+        Assert.Contains("declared lock order violated", report.Text);
+        Assert.Contains("(e2e_config)", report.Text);
+        Assert.Contains("(e2e_stats)", report.Text);
+        Assert.Contains("EndToEnd.cs:4", report.Text);
+    }
+
+    [Fact]
+    public void A_semaphore_created_with_named_arguments_is_checked_like_any_lock()
+    {
+        Run("Submit", "EndToEnd.Throttle");
+        Run("Drain", "EndToEnd.Throttle");
+
+        var report = Assert.Single(_reports);
+        Assert.Equal(LockdepReportKind.CircularDependency, report.Kind);
+        Assert.Contains("(Throttle.s_gate)", report.Text);
+    }
+
+    [Fact]
+    public void Two_classes_with_the_same_name_in_two_namespaces_are_two_lock_classes()
+    {
+        Run("Nest", "EndToEnd.Caches");
+
+        Assert.Empty(_reports);
+    }
+
+    private static void Run(string method, string type = "EndToEnd.Iommu")
     {
         try
         {
-            Iommu.Value.GetMethod(method)!.Invoke(null, null);
+            var declaring = type == "EndToEnd.Iommu" ? Iommu.Value : Iommu.Value.Assembly.GetType(type, throwOnError: true)!;
+            declaring.GetMethod(method)!.Invoke(null, null);
         }
         catch (TargetInvocationException e) when (e.InnerException is not null)
         {
