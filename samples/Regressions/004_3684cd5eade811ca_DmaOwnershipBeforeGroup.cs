@@ -131,7 +131,7 @@ public sealed class Iommu
     [AcquiresLock("dev.DmaOwner")]
     private static void DevDmaOwnerClaim(Device dev)
     {
-        dev.DmaOwner.Acquire(); // runtime: the claim, a real acquisition here
+        dev.DmaOwner.Acquire(); // a real acquisition, so that at run time the unbind shows a claim never taken
         System.Console.WriteLine($"{dev.Name}: DMA owned by its driver");
     }
 
