@@ -15,9 +15,10 @@ namespace RuntimeLockdep
     /// IommuCore's fixed scenarios under the generated runtime lockdep checks, each in a process of its own:
     /// the engine is process-wide and keys classes by name, and the broken code reuses the kernel's class
     /// names, so a shared process would mix one scenario's dependencies into another's report. Each broken scenario
-    /// prints its report next to the seed's splat; the fixed scenarios print none.
-    /// Exit code 0 when every scenario produced what it should (its expected report kind naming its
-    /// classes; nothing for the fixed scenarios), 1 otherwise.
+    /// prints its report next to the seed's splat and the report kind it is expected to make; the fixed
+    /// scenarios should print none. Whether they do is for tests/IommuCore.Tests (RuntimeLockdepSampleTests)
+    /// to judge: this program shows, and ends with one summary line per scenario. Exit code 0 when every
+    /// scenario ran to its end, 1 when one threw or did not finish.
     /// </summary>
     public static class Program
     {
@@ -88,8 +89,8 @@ namespace RuntimeLockdep
             Console.WriteLine("  " + GeneratedChecks.Describe("this sample", typeof(Program).Assembly));
             Console.WriteLine("  " + GeneratedChecks.Describe("IommuCore", typeof(IommuScenarios).Assembly));
             Console.WriteLine("  seeds: " + (Seeds.Folder ?? "not found, embedded excerpts"));
-            var verdicts = new List<string>();
-            bool ok = true;
+            var summaries = new List<string>();
+            bool ranToEnd = true;
 
             foreach (Scenario s in Scenarios)
             {
@@ -115,13 +116,8 @@ namespace RuntimeLockdep
                     Console.WriteLine("  " + s.CannotShow);
                 }
 
-                bool matches = child.ExitCode == 0 && child.Reports.Count > 0
-                    && child.Reports.All(r => r.Kind == s.Expected.ToString())
-                    && s.Classes.All(c => child.Output.Contains("(" + c + ")", StringComparison.Ordinal));
-                ok &= matches;
-                verdicts.Add($"result [{s.Id}]: {(matches ? "OK" : "FAILED")} - expected {s.Expected}, got " +
-                    (child.Reports.Count == 0 ? "no report" : string.Join("; ", child.Reports.Select(r => r.Kind + " (" + string.Join(", ", r.Classes) + ")"))) +
-                    (child.ExitCode == 0 ? string.Empty : $" (exit code {child.ExitCode})"));
+                ranToEnd &= child.ExitCode == 0;
+                summaries.Add($"result [{s.Id}]: expected {s.Expected}, reported {child.Summary}");
             }
 
             Console.WriteLine();
@@ -130,21 +126,17 @@ namespace RuntimeLockdep
             Console.WriteLine("---- LockDiscipline runtime reports (fixed) ----");
             ChildResult fixedRun = RunChild("fixed");
             Console.Write(fixedRun.Output);
-            bool fixedOk = fixedRun.ExitCode == 0 && fixedRun.Reports.Count == 0;
-            ok &= fixedOk;
-            verdicts.Add($"result [fixed]: {(fixedOk ? "OK" : "FAILED")} - expected no report, got " +
-                (fixedRun.Reports.Count == 0 ? "no report" : string.Join("; ", fixedRun.Reports.Select(r => r.Kind + " (" + string.Join(", ", r.Classes) + ")"))) +
-                (fixedRun.ExitCode == 0 ? string.Empty : $" (exit code {fixedRun.ExitCode})"));
+            ranToEnd &= fixedRun.ExitCode == 0;
+            summaries.Add($"result [fixed]: expected no report, reported {fixedRun.Summary}");
 
             Console.WriteLine();
             Console.WriteLine(Rule);
-            foreach (string verdict in verdicts)
+            foreach (string summary in summaries)
             {
-                Console.WriteLine(verdict);
+                Console.WriteLine(summary);
             }
 
-            Console.WriteLine(ok ? "runtime-lockdep: OK" : "runtime-lockdep: FAILED");
-            return ok ? 0 : 1;
+            return ranToEnd ? 0 : 1;
         }
 
         /// <summary>One scenario, alone in this process: every report printed whole, then a marker line the parent reads.</summary>
@@ -244,6 +236,12 @@ namespace RuntimeLockdep
 
         private sealed record ChildReport(string Kind, string[] Classes);
 
-        private sealed record ChildResult(int ExitCode, string Output, IReadOnlyList<ChildReport> Reports);
+        private sealed record ChildResult(int ExitCode, string Output, IReadOnlyList<ChildReport> Reports)
+        {
+            /// <summary>The reports' kinds and classes, and the exit code when the scenario did not run to its end.</summary>
+            public string Summary =>
+                (Reports.Count == 0 ? "no report" : string.Join("; ", Reports.Select(r => r.Kind + " (" + string.Join(", ", r.Classes) + ")"))) +
+                (ExitCode == 0 ? string.Empty : $" (exit code {ExitCode})");
+        }
     }
 }
