@@ -7,6 +7,11 @@
 // hard-IRQ context, and elsewhere with interrupts on, so the interrupt can spin on a lock its own CPU
 // holds. Fixed in v6.0-rc4 by "iommu/vt-d: Fix lockdep splat due to klist iteration in atomic context":
 // the dump reads the page table from the context entry; klist was left as it is.
+//
+// Run time: samples/RuntimeLockdep compiles this file as it is. A boot thread adds a memory block
+// (k_lock with interrupts on), then the DMAR fault interrupt runs on another thread; the generated
+// wrapper of the [HardIrqContext] call enters hard-IRQ context around it, as the interrupt entry would.
+// `runtime:` markers name the lines its report cites.
 using System.Collections.Generic;
 using LockDiscipline;
 
@@ -24,7 +29,7 @@ public sealed class Klist
     /// <summary><c>klist_add_tail()</c>: spin_lock(&amp;k-&gt;k_lock), interrupts stay on.</summary>
     public void KlistAddTail(Device n)
     {
-        _kLock.Lock();
+        _kLock.Lock(); // runtime: {HARDIRQ-ON-W}, taken with hard IRQs on
         _kList.Add(n);
         _kLock.Unlock();
     }
@@ -32,7 +37,7 @@ public sealed class Klist
     /// <summary><c>klist_next()</c>: spin_lock_irqsave(&amp;k-&gt;k_lock).</summary>
     public Device? KlistNext(int position)
     {
-        IrqFlags flags = _kLock.LockIrqSave(); // expect LD0004 '&k->k_lock'
+        IrqFlags flags = _kLock.LockIrqSave(); // expect LD0004 '&k->k_lock'; runtime: WARNING: inconsistent lock state
         Device? next = position < _kList.Count ? _kList[position] : null;
         _kLock.UnlockIrqRestore(flags);
         return next;

@@ -8,6 +8,15 @@
 // dev_iommu_free() dereferenced the pointer the first had cleared. Fixed in v6.2 by "iommu: Avoid
 // races around device probe", which serialises probing under iommu_probe_device_lock; dev->iommu is
 // annotated here with that guard, and the broken code never takes it.
+//
+// Run time: samples/RuntimeLockdep compiles this file with RUNTIME_LOCKDEP defined. The race itself
+// (two threads in dev_iommu_get()/dev_iommu_free() on the same device) is not a lock operation, and
+// [GuardedBy] is checked at compile time only, so no run can report it as lockdep would. What the runtime
+// can check is a lock contract: the fix made __iommu_probe_device() assert iommu_probe_device_lock held
+// (lockdep_assert_held), and with that assertion declared ([RequiresLock], in that build only) the
+// generated wrapper at its call reports every caller that does not hold it. The four rk_iommu probes run
+// on four threads one after the other, so the double free cannot happen in this run; the unserialised
+// call is reported all the same. `runtime:` markers name the lines its report cites.
 using System.Collections.Generic;
 using System.Threading.Tasks;
 using LockDiscipline;
@@ -70,11 +79,17 @@ public sealed class Iommu
     /// <summary><c>probe_iommu_group()</c>.</summary>
     private static int ProbeIommuGroup(Device dev, IIommuOps ops)
     {
-        int ret = IommuProbeDeviceUnlocked(dev, ops);
+        int ret = IommuProbeDeviceUnlocked(dev, ops); // runtime: iommu_probe_device_lock is not held
         return ret == -19 ? 0 : ret;
     }
 
     /// <summary><c>__iommu_probe_device()</c>, with nothing serialising it.</summary>
+#if RUNTIME_LOCKDEP
+    // The fix's lockdep_assert_held(), for the run-time checks only: at compile time the contract would
+    // make the analyzer assume the lock held in here and report the callers (LD0009) instead of the
+    // unguarded dev->iommu (LD0008) this sample is about.
+    [RequiresLock("iommu_probe_device_lock")]
+#endif
     private static int IommuProbeDeviceUnlocked(Device dev, IIommuOps ops)
     {
         DevIommuGet(dev);
@@ -138,7 +153,7 @@ public sealed class RkIommu : IIommuOps
     }
 
     /// <summary><c>rk_iommu_probe()</c>.</summary>
-    private int RkIommuProbe(Device pdev)
+    internal int RkIommuProbe(Device pdev)
     {
         int err = _iommu.IommuDeviceRegister(this);
         DmaDev ??= pdev;

@@ -8,6 +8,13 @@
 // coretemp's online callback added a platform device, whose device_add() calls the bus notifier
 // chain: cpuhp_state-up -> &(&priv->bus_notifier)->rwsem. Fixed in v6.3 by "hwmon: (coretemp)
 // Simplify platform device handling": the platform devices are created at init, outside any callback.
+//
+// Run time: samples/RuntimeLockdep compiles this file as it is. A driver adds a PCI device (the bus
+// notifier runs the IOMMU probe, which registers a hotplug instance), then a CPU comes up: the control
+// thread kicks the hotplug thread under cpu_hotplug_lock, and the hotplug thread runs coretemp's online
+// callback holding cpuhp_state-up. Each on a thread of its own, one after the other: no deadlock, and
+// the third acquisition closes the cycle of the seed's splat. `runtime:` markers name the lines its
+// report cites.
 using System.Collections.Generic;
 using LockDiscipline;
 
@@ -67,7 +74,7 @@ public sealed class CpuHotplug
     /// <summary><c>__cpuhp_state_add_instance()</c>: cpus_read_lock().</summary>
     public int CpuhpStateAddInstance(object node)
     {
-        _cpuHotplugLock.DownRead();
+        _cpuHotplugLock.DownRead(); // runtime: &(&priv->bus_notifier)->rwsem -> cpu_hotplug_lock, from the bus notifier
         _cpuhpStateMutex.Lock();
         _iovaDeadInstances.Add(node);
         _cpuhpStateMutex.Unlock();
@@ -92,7 +99,7 @@ public sealed class CpuHotplug
     /// </summary>
     private int CpuhpKickApWork(int cpu)
     {
-        _cpuhpStateUpMap.Acquire(); // expect LD0001 'cpuhp_state-up' 'cpu_hotplug_lock'
+        _cpuhpStateUpMap.Acquire(); // expect LD0001 'cpuhp_state-up' 'cpu_hotplug_lock'; runtime: cpu_hotplug_lock -> cpuhp_state-up
         _cpuhpStateUpMap.Release();
         return cpu >= 0 ? 0 : -22;
     }
@@ -187,7 +194,7 @@ public sealed class BlockingNotifierHead
     public int BlockingNotifierCallChain(int action, Device dev)
     {
         int ret = 0;
-        _rwsem.DownRead(); // expect LD0001 'cpuhp_state-up' 'cpu_hotplug_lock' '&(&priv->bus_notifier)->rwsem'
+        _rwsem.DownRead(); // expect LD0001 'cpuhp_state-up' 'cpu_hotplug_lock' '&(&priv->bus_notifier)->rwsem'; runtime: WARNING: possible circular locking dependency detected
         foreach (NotifierFn notifierCall in _chain)
         {
             ret = notifierCall(action, dev);

@@ -8,6 +8,15 @@
 // group, and unbinding the driver made iommu_device_unuse_default_domain() hit WARN_ON(owner_cnt == 0).
 // Fixed in v8 (v5.19): the call moved to the end of each bus's dma_configure. The driver's DMA claim
 // is a pseudo-lock here, so the success path that claims nothing is reported.
+//
+// Run time: samples/RuntimeLockdep compiles this file as it is. The contract of
+// iommu_device_use_default_domain() (it must hold the claim whenever it returns 0) is checked at compile
+// time only; at run time nothing happens on the path that returns 0 without claiming. What the runtime can
+// see is the consequence at unbind, because here the claim is a real acquisition (unlike IommuCore, where
+// the claim outlives the thread that took it): the claim acquires and the unuse releases the
+// &dev->dma_owner map, and the sample binds and unbinds on one thread, as writes to the driver's bind and
+// unbind files do. The release of a claim never taken is then a bad unlock balance, next to the model's
+// WARN_ON(owner_cnt == 0) as in the seed. `runtime:` markers name the lines its report cites.
 using System.Collections.Generic;
 using LockDiscipline;
 
@@ -120,10 +129,18 @@ public sealed class Iommu
     }
 
     [AcquiresLock("dev.DmaOwner")]
-    private static void DevDmaOwnerClaim(Device dev) => System.Console.WriteLine($"{dev.Name}: DMA owned by its driver");
+    private static void DevDmaOwnerClaim(Device dev)
+    {
+        dev.DmaOwner.Acquire(); // a real acquisition, so that at run time the unbind shows a claim never taken
+        System.Console.WriteLine($"{dev.Name}: DMA owned by its driver");
+    }
 
     [ReleasesLock("dev.DmaOwner")]
-    private static void DevDmaOwnerRelease(Device dev) => System.Console.WriteLine($"{dev.Name}: DMA given back");
+    private static void DevDmaOwnerRelease(Device dev)
+    {
+        dev.DmaOwner.Release(); // runtime: WARNING: bad unlock balance detected!
+        System.Console.WriteLine($"{dev.Name}: DMA given back");
+    }
 }
 
 /// <summary><c>drivers/pci/pci-driver.c</c> with v7 of the series.</summary>

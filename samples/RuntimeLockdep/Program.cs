@@ -11,13 +11,14 @@ using LockDiscipline;
 namespace RuntimeLockdep
 {
     /// <summary>
-    /// Runs the five regressions' broken code paths (Broken/, from samples/Regressions) and IommuCore's
-    /// fixed scenarios under the generated runtime lockdep checks, each in a process of its own: the engine
-    /// is process-wide and keys classes by name, and the broken copies reuse the kernel's class names, so a
-    /// shared process would mix one scenario's dependencies into another's report. Each broken scenario
-    /// prints its report next to the seed's splat; the fixed scenarios print none.
-    /// Exit code 0 when every scenario produced what it should (its expected report kind naming its
-    /// classes; nothing for the fixed scenarios), 1 otherwise.
+    /// Runs the five regressions' broken code paths (samples/Regressions, driven by SeedScenarios.cs) and
+    /// IommuCore's fixed scenarios under the generated runtime lockdep checks, each in a process of its own:
+    /// the engine is process-wide and keys classes by name, and the broken code reuses the kernel's class
+    /// names, so a shared process would mix one scenario's dependencies into another's report. Each broken scenario
+    /// prints its report next to the seed's splat and the report kind it is expected to make; the fixed
+    /// scenarios should print none. Whether they do is for tests/IommuCore.Tests (RuntimeLockdepSampleTests)
+    /// to judge: this program shows, and ends with one summary line per scenario. Exit code 0 when every
+    /// scenario ran to its end, 1 when one threw or did not finish.
     /// </summary>
     public static class Program
     {
@@ -29,17 +30,17 @@ namespace RuntimeLockdep
                 "boot on thread swapper/0, then VFIO_SET_IOMMU on qemu-system-x86, one after the other",
                 LockdepReportKind.CircularDependency, new[] { "dmar_global_lock", "&group->mutex" },
                 "WARNING: possible circular locking dependency detected", "*** DEADLOCK ***",
-                Seed000.Scenario.Run, null),
+                Regressions.Seed000.Scenario.Run, null),
             new("001", "001_63d1b2f7394d89e4", "&k->k_lock taken in the DMAR fault interrupt",
                 "memory_dev_init on swapper/0 (k_lock, IRQs on), then dmar_fault in hard-IRQ context on rngd",
                 LockdepReportKind.InconsistentLockState, new[] { "&k->k_lock" },
                 "WARNING: inconsistent lock state", "*** DEADLOCK ***",
-                Seed001.Scenario.Run, null),
+                Regressions.Seed001.Scenario.Run, null),
             new("002", "002_382c9c215823b4cd", "async probe: __iommu_probe_device() unserialised",
                 "rk_iommu_probe of four IOMMUs on kworker/u12:1..4, one after the other",
                 LockdepReportKind.LockNotHeld, new[] { "iommu_probe_device_lock" },
                 "Unable to handle kernel NULL pointer dereference", "__driver_attach_async_helper",
-                Seed002.Scenario.Run,
+                Regressions.Seed002.Scenario.Run,
                 "The race itself (two probes in dev_iommu_get()/dev_iommu_free() at once: a double free) is not a lock " +
                 "operation, and [GuardedBy] is checked at compile time only (LD0008): no run reports the unguarded " +
                 "dev->iommu. The runtime reports the contract the fix added, lockdep_assert_held(&iommu_probe_device_lock) " +
@@ -49,15 +50,15 @@ namespace RuntimeLockdep
                 "coretemp init and a device add on modprobe, _cpu_up on cpuhp/0-ctl, then cpuhp_thread_fun on cpuhp/0",
                 LockdepReportKind.CircularDependency, new[] { "&(&priv->bus_notifier)->rwsem", "cpu_hotplug_lock", "cpuhp_state-up" },
                 "WARNING: possible circular locking dependency detected", "*** DEADLOCK ***",
-                Seed003.Scenario.Run, null),
+                Regressions.Seed003.Scenario.Run, null),
             new("004", "004_3684cd5eade811ca", "DMA ownership claimed before the group exists",
                 "bind (pci_dma_configure) then unbind (pci_dma_cleanup) of e1000e on tee",
                 LockdepReportKind.BadUnlockBalance, new[] { "&dev->dma_owner" },
                 "------------[ cut here ]------------", "iommu_device_unuse_default_domain+0x68/0x100",
-                Seed004.Scenario.Run,
+                Regressions.Seed004.Scenario.Run,
                 "The broken contract (iommu_device_use_default_domain() returning 0 without claiming) is checked at " +
                 "compile time only (LD0010): at run time nothing happens on that path. The runtime sees the consequence " +
-                "at unbind, and only because this copy makes the claim a real acquisition of the &dev->dma_owner map on " +
+                "at unbind, and only because the sample makes the claim a real acquisition of the &dev->dma_owner map on " +
                 "the thread that binds and unbinds; IommuCore never acquires it at run time, since there the claim " +
                 "outlives the thread that took it (an async probe worker binds, another thread unbinds)."),
         };
@@ -88,8 +89,8 @@ namespace RuntimeLockdep
             Console.WriteLine("  " + GeneratedChecks.Describe("this sample", typeof(Program).Assembly));
             Console.WriteLine("  " + GeneratedChecks.Describe("IommuCore", typeof(IommuScenarios).Assembly));
             Console.WriteLine("  seeds: " + (Seeds.Folder ?? "not found, embedded excerpts"));
-            var verdicts = new List<string>();
-            bool ok = true;
+            var summaries = new List<string>();
+            bool ranToEnd = true;
 
             foreach (Scenario s in Scenarios)
             {
@@ -115,13 +116,8 @@ namespace RuntimeLockdep
                     Console.WriteLine("  " + s.CannotShow);
                 }
 
-                bool matches = child.ExitCode == 0 && child.Reports.Count > 0
-                    && child.Reports.All(r => r.Kind == s.Expected.ToString())
-                    && s.Classes.All(c => child.Output.Contains("(" + c + ")", StringComparison.Ordinal));
-                ok &= matches;
-                verdicts.Add($"result [{s.Id}]: {(matches ? "OK" : "FAILED")} - expected {s.Expected}, got " +
-                    (child.Reports.Count == 0 ? "no report" : string.Join("; ", child.Reports.Select(r => r.Kind + " (" + string.Join(", ", r.Classes) + ")"))) +
-                    (child.ExitCode == 0 ? string.Empty : $" (exit code {child.ExitCode})"));
+                ranToEnd &= child.ExitCode == 0;
+                summaries.Add($"result [{s.Id}]: expected {s.Expected}, reported {child.Summary}");
             }
 
             Console.WriteLine();
@@ -130,21 +126,17 @@ namespace RuntimeLockdep
             Console.WriteLine("---- LockDiscipline runtime reports (fixed) ----");
             ChildResult fixedRun = RunChild("fixed");
             Console.Write(fixedRun.Output);
-            bool fixedOk = fixedRun.ExitCode == 0 && fixedRun.Reports.Count == 0;
-            ok &= fixedOk;
-            verdicts.Add($"result [fixed]: {(fixedOk ? "OK" : "FAILED")} - expected no report, got " +
-                (fixedRun.Reports.Count == 0 ? "no report" : string.Join("; ", fixedRun.Reports.Select(r => r.Kind + " (" + string.Join(", ", r.Classes) + ")"))) +
-                (fixedRun.ExitCode == 0 ? string.Empty : $" (exit code {fixedRun.ExitCode})"));
+            ranToEnd &= fixedRun.ExitCode == 0;
+            summaries.Add($"result [fixed]: expected no report, reported {fixedRun.Summary}");
 
             Console.WriteLine();
             Console.WriteLine(Rule);
-            foreach (string verdict in verdicts)
+            foreach (string summary in summaries)
             {
-                Console.WriteLine(verdict);
+                Console.WriteLine(summary);
             }
 
-            Console.WriteLine(ok ? "runtime-lockdep: OK" : "runtime-lockdep: FAILED");
-            return ok ? 0 : 1;
+            return ranToEnd ? 0 : 1;
         }
 
         /// <summary>One scenario, alone in this process: every report printed whole, then a marker line the parent reads.</summary>
@@ -244,6 +236,12 @@ namespace RuntimeLockdep
 
         private sealed record ChildReport(string Kind, string[] Classes);
 
-        private sealed record ChildResult(int ExitCode, string Output, IReadOnlyList<ChildReport> Reports);
+        private sealed record ChildResult(int ExitCode, string Output, IReadOnlyList<ChildReport> Reports)
+        {
+            /// <summary>The reports' kinds and classes, and the exit code when the scenario did not run to its end.</summary>
+            public string Summary =>
+                (Reports.Count == 0 ? "no report" : string.Join("; ", Reports.Select(r => r.Kind + " (" + string.Join(", ", r.Classes) + ")"))) +
+                (ExitCode == 0 ? string.Empty : $" (exit code {ExitCode})");
+        }
     }
 }

@@ -1,37 +1,22 @@
 using IommuCore.Tests.Infrastructure;
+using LockDiscipline.TestKit;
 
 namespace IommuCore.Tests;
 
 /// <summary>
-/// Builds a copy of samples/Regressions with `dotnet build` once per run, in a temporary folder of
-/// its own (so the build neither reuses nor disturbs any other output), against the analyzer and
-/// runtime this test assembly was built with (they are not rebuilt: the solution build made them).
+/// Builds a copy of samples/Regressions (<see cref="SampleCopy"/>) with `dotnet build` once per run,
+/// against the analyzer and runtime this test assembly was built with (they are not rebuilt: the
+/// solution build made them).
 /// </summary>
 public sealed class RegressionsBuild : IDisposable
 {
+    private readonly SampleCopy _copy = new("Regressions");
+
     public RegressionsBuild()
     {
-        Directory = Path.Combine(Path.GetTempPath(), "IommuCore.Tests", DateTime.UtcNow.ToString("yyyyMMdd-HHmmss") + "-" + Guid.NewGuid().ToString("N")[..8]);
-        string project = Path.Combine(Directory, "Regressions");
-        System.IO.Directory.CreateDirectory(project);
-        foreach (string file in System.IO.Directory.GetFiles(Repository.RegressionsSample).Where(f => f.EndsWith(".cs", StringComparison.Ordinal) || f.EndsWith(".csproj", StringComparison.Ordinal)))
-        {
-            File.Copy(file, Path.Combine(project, Path.GetFileName(file)));
-        }
-
-        // The copy finds the repository's projects through LockDisciplineRepo, and MSBuild's search
-        // for Directory.Build.* stops here.
-        File.WriteAllText(Path.Combine(Directory, "Directory.Build.props"), $"""
-            <Project>
-              <PropertyGroup>
-                <LockDisciplineRepo>{Repository.Root}{Path.DirectorySeparatorChar}</LockDisciplineRepo>
-              </PropertyGroup>
-            </Project>
-            """);
-        File.WriteAllText(Path.Combine(Directory, "Directory.Build.targets"), "<Project />\n");
-
-        Sources = System.IO.Directory.GetFiles(project, "*.cs").OrderBy(p => p, StringComparer.Ordinal).ToArray();
-        Result = DotnetProcess.Run(
+        string project = _copy.Sample("Regressions");
+        Sources = Repository.SourceFiles(project);
+        Result = ProcessRunner.RunDotnet(
             project,
             "build", "Regressions.csproj",
             "-c", Repository.Configuration,
@@ -41,30 +26,18 @@ public sealed class RegressionsBuild : IDisposable
         Diagnostics = BuildDiagnostic.Parse(Result.Output);
     }
 
-    public string Directory { get; }
-
     public IReadOnlyList<string> Sources { get; }
 
     public ProcessResult Result { get; }
 
     public IReadOnlyList<BuildDiagnostic> Diagnostics { get; }
 
-    public IReadOnlyList<BuildDiagnostic> LockDiscipline => Diagnostics.Where(d => d.Id.StartsWith("LD", StringComparison.Ordinal)).ToArray();
+    public IReadOnlyList<BuildDiagnostic> LockDiscipline => Diagnostics.Where(d => d.IsLockDiscipline).ToArray();
 
     public string Describe() =>
         "LD diagnostics:\n" + string.Join("\n", LockDiscipline.Select(d => "  " + d)) + "\n" + Result.Describe();
 
-    public void Dispose()
-    {
-        try
-        {
-            System.IO.Directory.Delete(Directory, recursive: true);
-        }
-        catch (IOException)
-        {
-            // Best effort: a compiler process may hold a file for a moment after exiting.
-        }
-    }
+    public void Dispose() => _copy.Dispose();
 }
 
 public class RegressionsBuildTests : IClassFixture<RegressionsBuild>
@@ -87,15 +60,15 @@ public class RegressionsBuildTests : IClassFixture<RegressionsBuild>
     [Fact]
     public void Exactly_the_marked_diagnostics_are_reported_naming_the_marked_classes()
     {
-        IReadOnlyList<ExpectMarker> markers = ExpectMarker.Read(_build.Sources);
+        IReadOnlyList<ExpectedDiagnostic> markers = SourceMarkers.Read(_build.Sources).Expected;
         var expected = markers.Select(m => (m.FileName, m.Line, m.Id)).OrderBy(k => k).ToArray();
         var actual = _build.LockDiscipline.Select(d => (d.FileName, d.Line, d.Id)).OrderBy(k => k).ToArray();
         Assert.True(expected.SequenceEqual(actual),
             "expected:\n" + string.Join("\n", markers.Select(m => "  " + m)) + "\n" + _build.Describe());
-        foreach (ExpectMarker marker in markers)
+        foreach (ExpectedDiagnostic marker in markers)
         {
             BuildDiagnostic diagnostic = _build.LockDiscipline.Single(d => d.FileName == marker.FileName && d.Line == marker.Line && d.Id == marker.Id);
-            Assert.All(marker.Names, name => Assert.Contains(name, diagnostic.Message));
+            Assert.All(marker.Texts, text => Assert.Contains(text, diagnostic.Message));
         }
     }
 

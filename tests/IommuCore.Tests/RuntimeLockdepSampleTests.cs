@@ -1,60 +1,45 @@
 using System.Text.RegularExpressions;
 using IommuCore.Tests.Infrastructure;
+using LockDiscipline.TestKit;
 
 namespace IommuCore.Tests;
 
 /// <summary>
-/// Builds a copy of samples/RuntimeLockdep with `dotnet build` once per run, in a temporary folder of its
-/// own, against the runtime, generator and IommuCore this test assembly was built with (not rebuilt), and
-/// runs it as a real process: the generated checks must report each regression's broken path in its
-/// expected words, and nothing for IommuCore's fixed scenarios. The copy has no seed files next to it,
-/// so the sample prints its embedded splat excerpts.
+/// Builds a copy of samples/RuntimeLockdep, with the samples/Regressions seed files it compiles
+/// (<see cref="SampleCopy"/>), with `dotnet build` once per run, against the runtime, generator and
+/// IommuCore this test assembly was built with (not rebuilt), and runs it as a real process: the
+/// generated checks must report each regression's broken path in its expected words, citing the seed
+/// file's lines its <c>runtime:</c> markers name, and nothing for IommuCore's fixed scenarios. The copy
+/// has no seed mails next to it, so the sample prints its embedded splat excerpts.
 /// </summary>
 public sealed class RuntimeLockdepSampleRun : IDisposable
 {
+    private readonly SampleCopy _copy = new("RuntimeLockdep", "Regressions");
+
     public RuntimeLockdepSampleRun()
     {
-        Directory = Path.Combine(Path.GetTempPath(), "IommuCore.Tests", DateTime.UtcNow.ToString("yyyyMMdd-HHmmss") + "-" + Guid.NewGuid().ToString("N")[..8]);
-        Project = Path.Combine(Directory, "RuntimeLockdep");
-        string sample = Path.Combine(Repository.Root, "samples", "RuntimeLockdep");
-        foreach (string file in Repository.SourceFiles(sample).Append(Path.Combine(sample, "RuntimeLockdep.csproj")))
-        {
-            string target = Path.Combine(Project, Path.GetRelativePath(sample, file));
-            System.IO.Directory.CreateDirectory(Path.GetDirectoryName(target)!);
-            File.Copy(file, target);
-        }
-
-        // The copy finds the repository's projects through LockDisciplineRepo, and MSBuild's search for
-        // Directory.Build.* stops here.
-        File.WriteAllText(Path.Combine(Directory, "Directory.Build.props"), $"""
-            <Project>
-              <PropertyGroup>
-                <LockDisciplineRepo>{Repository.Root}{Path.DirectorySeparatorChar}</LockDisciplineRepo>
-              </PropertyGroup>
-            </Project>
-            """);
-        File.WriteAllText(Path.Combine(Directory, "Directory.Build.targets"), "<Project />\n");
+        string project = _copy.Sample("RuntimeLockdep");
+        Markers = SourceMarkers.Read(Repository.SourceFiles(_copy.Sample("Regressions")));
 
         // Debug whatever this assembly was built in: the runtime checks exist only there.
-        Build = DotnetProcess.Run(
-            Project,
+        Build = ProcessRunner.RunDotnet(
+            project,
             "build", "RuntimeLockdep.csproj",
             "-c", "Debug",
             "-nologo", "-v:q", "-tl:off", "-nodeReuse:false",
             "-p:BuildProjectReferences=" + (Repository.Configuration == "Debug" ? "false" : "true"),
             "-p:UseSharedCompilation=false");
         Run = Build.ExitCode == 0
-            ? DotnetProcess.Run(Project, Path.Combine(Project, "bin", "Debug", "net10.0", "RuntimeLockdep.dll"))
+            ? ProcessRunner.RunDotnet(project, Path.Combine(project, "bin", "Debug", "net10.0", "RuntimeLockdep.dll"))
             : null;
     }
-
-    public string Directory { get; }
-
-    public string Project { get; }
 
     public ProcessResult Build { get; }
 
     public ProcessResult? Run { get; }
+
+    /// <summary>The markers of the seed files the sample compiled.</summary>
+    public SourceMarkers Markers { get; }
 
     /// <summary>The output of one scenario, from its <c>[ID] </c> header to the next header or the verdicts.</summary>
     public string Block(string id)
@@ -67,26 +52,13 @@ public sealed class RuntimeLockdepSampleRun : IDisposable
         return string.Join("\n", lines[start..(end < 0 ? lines.Length : end)]);
     }
 
-    /// <summary>The line of a sample source file carrying <c>// runtime: MARKER</c>.</summary>
-    public int MarkerLine(string fileName, string marker)
-    {
-        string[] lines = File.ReadAllLines(Path.Combine(Project, "Broken", fileName));
-        int index = Array.FindIndex(lines, l => l.Contains("// runtime: " + marker, StringComparison.Ordinal));
-        Assert.True(index >= 0, $"no '// runtime: {marker}' in {fileName}");
-        return index + 1;
-    }
+    /// <summary>
+    /// A call site as the report prints it: the seed file relative to samples/ (the sample's ProjectDir)
+    /// and the line its <c>// runtime: LABEL</c> marker is on.
+    /// </summary>
+    public string Site(string fileName, string label) => $"Regressions/{fileName}:{Markers.RuntimeLine(fileName, label)}";
 
-    public void Dispose()
-    {
-        try
-        {
-            System.IO.Directory.Delete(Directory, recursive: true);
-        }
-        catch (IOException)
-        {
-            // Best effort: a compiler process may hold a file for a moment after exiting.
-        }
-    }
+    public void Dispose() => _copy.Dispose();
 }
 
 public class RuntimeLockdepSampleTests : IClassFixture<RuntimeLockdepSampleRun>
@@ -105,7 +77,7 @@ public class RuntimeLockdepSampleTests : IClassFixture<RuntimeLockdepSampleRun>
     }
 
     [Fact]
-    public void The_sample_builds_without_warnings_runs_with_checks_and_says_OK()
+    public void The_sample_builds_without_warnings_and_runs_every_scenario_to_its_end_with_checks()
     {
         Assert.True(_run.Build.ExitCode == 0, _run.Build.Describe());
         Assert.DoesNotContain(": warning ", _run.Build.Output, StringComparison.Ordinal);
@@ -113,8 +85,8 @@ public class RuntimeLockdepSampleTests : IClassFixture<RuntimeLockdepSampleRun>
         Assert.True(run.ExitCode == 0, run.Describe());
         Assert.Contains("this sample: generated checks: present", run.Output, StringComparison.Ordinal);
         Assert.Contains("IommuCore: generated checks: present", run.Output, StringComparison.Ordinal);
-        Assert.Contains("runtime-lockdep: OK", run.Output, StringComparison.Ordinal);
-        Assert.Equal(6, Regex.Matches(run.Output, @"^result \[(00\d|fixed)\]: OK ", RegexOptions.Multiline).Count);
+        Assert.Equal(6, Regex.Matches(run.Output, @"^result \[(00\d|fixed)\]: expected ", RegexOptions.Multiline).Count);
+        Assert.DoesNotContain("(exit code ", run.Output, StringComparison.Ordinal);
     }
 
     [Fact]
@@ -125,8 +97,8 @@ public class RuntimeLockdepSampleTests : IClassFixture<RuntimeLockdepSampleRun>
         Assert.Contains("WARNING: possible circular locking dependency detected", block);
         Assert.Matches(@"qemu-system-x86/\d+ is trying to acquire lock:\n\(dmar_global_lock\)", block);
         Assert.Contains("but task is already holding lock:\n(&group->mutex)", block);
-        Assert.Contains($"at: IntelIommu.IntelIommuGetResvRegions (Broken/{File000}:{_run.MarkerLine(File000, "WARNING: possible circular")})", block);
-        Assert.Contains($"Iommu.IommuGroupAddDevice (Broken/{File000}:{_run.MarkerLine(File000, "dmar_global_lock -> &group->mutex")})", block);
+        Assert.Contains($"at: IntelIommu.IntelIommuGetResvRegions ({_run.Site(File000, "WARNING: possible circular")})", block);
+        Assert.Contains($"Iommu.IommuGroupAddDevice ({_run.Site(File000, "dmar_global_lock -> &group->mutex")})", block);
         Assert.Contains("  lock(&group->mutex);\n                               lock(dmar_global_lock);", block);
     }
 
@@ -138,8 +110,8 @@ public class RuntimeLockdepSampleTests : IClassFixture<RuntimeLockdepSampleRun>
         Assert.Contains("WARNING: inconsistent lock state", block);
         Assert.Contains("inconsistent {HARDIRQ-ON-W} -> {IN-HARDIRQ-W} usage.", block);
         Assert.Matches(@"rngd/\d+ \[HC1\[1\]:SC0\[0\]:HE0:SE1\] takes:\n\(&k->k_lock\)\{\?\.\+\.\}", block);
-        Assert.Contains($"Klist.KlistNext (Broken/{File001}:{_run.MarkerLine(File001, "WARNING: inconsistent lock state")})", block);
-        Assert.Contains($"{{HARDIRQ-ON-W}} state was registered at:\n  Klist.KlistAddTail (Broken/{File001}:{_run.MarkerLine(File001, "{HARDIRQ-ON-W}")})", block);
+        Assert.Contains($"Klist.KlistNext ({_run.Site(File001, "WARNING: inconsistent lock state")})", block);
+        Assert.Contains($"{{HARDIRQ-ON-W}} state was registered at:\n  Klist.KlistAddTail ({_run.Site(File001, "{HARDIRQ-ON-W}")})", block);
     }
 
     [Fact]
@@ -148,7 +120,7 @@ public class RuntimeLockdepSampleTests : IClassFixture<RuntimeLockdepSampleRun>
         string block = _run.Block("002");
         AssertReports(block, "002", "LockNotHeld");
         Assert.Contains("WARNING: lockdep_assert_held(iommu_probe_device_lock) failed", block);
-        Assert.Matches($@"kworker/u12:1/\d+ at Iommu\.ProbeIommuGroup \(Broken/{Regex.Escape(File002)}:{_run.MarkerLine(File002, "iommu_probe_device_lock is not held")}\)", block);
+        Assert.Matches($@"kworker/u12:1/\d+ at Iommu\.ProbeIommuGroup \({Regex.Escape(_run.Site(File002, "iommu_probe_device_lock is not held"))}\)", block);
         Assert.Contains("---- what the runtime cannot show ----", block);
         Assert.Contains("is not a lock operation", block);
     }
@@ -161,12 +133,12 @@ public class RuntimeLockdepSampleTests : IClassFixture<RuntimeLockdepSampleRun>
         Assert.Contains("WARNING: possible circular locking dependency detected", block);
         Assert.Matches(@"cpuhp/0/\d+ is trying to acquire lock:\n\(&\(&priv->bus_notifier\)->rwsem\)", block);
         Assert.Contains("but task is already holding lock:\n(cpuhp_state-up)", block);
-        Assert.Contains("-> #2 (cpuhp_state-up)", block);
+        Assert.Contains($"-> #2 (cpuhp_state-up){{+.+.}}-{{0:0}}:\n       CpuHotplug.CpuhpKickApWork ({_run.Site(File003, "cpu_hotplug_lock -> cpuhp_state-up")})", block);
         Assert.Contains("-> #1 (cpu_hotplug_lock)", block);
         Assert.Contains("-> #0 (&(&priv->bus_notifier)->rwsem)", block);
         Assert.Contains("Chain exists of:\n  &(&priv->bus_notifier)->rwsem --> cpu_hotplug_lock --> cpuhp_state-up", block);
-        Assert.Contains($"BlockingNotifierHead.BlockingNotifierCallChain (Broken/{File003}:{_run.MarkerLine(File003, "WARNING: possible circular")})", block);
-        Assert.Contains($"CpuHotplug.CpuhpStateAddInstance (Broken/{File003}:{_run.MarkerLine(File003, "&(&priv->bus_notifier)->rwsem -> cpu_hotplug_lock")})", block);
+        Assert.Contains($"BlockingNotifierHead.BlockingNotifierCallChain ({_run.Site(File003, "WARNING: possible circular")})", block);
+        Assert.Contains($"CpuHotplug.CpuhpStateAddInstance ({_run.Site(File003, "&(&priv->bus_notifier)->rwsem -> cpu_hotplug_lock")})", block);
     }
 
     [Fact]
@@ -176,9 +148,21 @@ public class RuntimeLockdepSampleTests : IClassFixture<RuntimeLockdepSampleRun>
         AssertReports(block, "004", "BadUnlockBalance");
         Assert.Contains("WARNING: bad unlock balance detected!", block);
         Assert.Matches(@"tee/\d+ is trying to release lock \(&dev->dma_owner\) at:", block);
-        Assert.Contains($"Iommu.DevDmaOwnerRelease (Broken/{File004}:{_run.MarkerLine(File004, "WARNING: bad unlock balance")})", block);
+        Assert.Contains($"Iommu.DevDmaOwnerRelease ({_run.Site(File004, "WARNING: bad unlock balance")})", block);
         Assert.Contains("owner_cnt is 0", block);
         Assert.Contains("---- what the runtime cannot show ----", block);
+    }
+
+    [Fact]
+    public void Every_runtime_marker_of_the_seed_files_names_a_line_its_scenarios_report_cites()
+    {
+        Assert.NotEmpty(_run.Markers.RuntimeSites);
+        foreach (RuntimeSite site in _run.Markers.RuntimeSites)
+        {
+            string block = _run.Block(site.FileName[..3]);
+            Assert.True(block.Contains($"(Regressions/{site.FileName}:{site.Line})", StringComparison.Ordinal),
+                $"{site.FileName}({site.Line}) is marked `runtime: {site.Label}`, but the report does not cite it:\n{block}");
+        }
     }
 
     [Fact]

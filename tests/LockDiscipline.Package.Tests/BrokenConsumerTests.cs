@@ -1,11 +1,12 @@
 using LockDiscipline.Package.Tests.Infrastructure;
+using LockDiscipline.TestKit;
 
 namespace LockDiscipline.Package.Tests;
 
 /// <summary>
 /// Consumers/Broken: each file holds one lock-order cycle (plain lock, interface calls across two
 /// files, an event handler, a stored delegate, three locks). The line where each diagnostic must be
-/// reported carries a marker comment (<see cref="ExpectationMarker"/>), read by these tests.
+/// reported carries an <c>// expect LDnnnn 'class' ...</c> marker (<see cref="SourceMarkers"/>), read by these tests.
 /// </summary>
 /// <remarks>
 /// Where LD0001 is reported: at the inner acquisition (the lock expression in <c>lock (...)</c>)
@@ -26,7 +27,7 @@ public sealed class BrokenConsumerTests
     public static TheoryData<string> Markers()
     {
         var data = new TheoryData<string>();
-        foreach (ExpectationMarker marker in ReadMarkers())
+        foreach (ExpectedDiagnostic marker in ReadMarkers())
         {
             data.Add(marker.Key);
         }
@@ -38,7 +39,7 @@ public sealed class BrokenConsumerTests
     public void Build_fails_with_exactly_the_marked_LD_diagnostics()
     {
         ConsumerBuild build = Build();
-        IReadOnlyList<ExpectationMarker> markers = ReadMarkers();
+        IReadOnlyList<ExpectedDiagnostic> markers = ReadMarkers();
         Assert.NotEmpty(markers);
 
         var expected = markers.Select(m => $"{m.FileName}({m.Line}): error {m.Id}").Order(StringComparer.Ordinal).ToArray();
@@ -52,7 +53,7 @@ public sealed class BrokenConsumerTests
     [MemberData(nameof(Markers))]
     public void Cycle_is_reported_at_its_marker_naming_its_lock_classes(string markerKey)
     {
-        ExpectationMarker marker = ReadMarkers().Single(m => m.Key == markerKey);
+        ExpectedDiagnostic marker = ReadMarkers().Single(m => m.Key == markerKey);
         ConsumerBuild build = Build();
 
         BuildDiagnostic[] here = build.LockDisciplineDiagnostics
@@ -62,7 +63,7 @@ public sealed class BrokenConsumerTests
 
         BuildDiagnostic diagnostic = here[0];
         Assert.Equal("error", diagnostic.Severity);
-        if (marker.Column is int column)
+        if (marker.LockExpressionColumn is int column)
         {
             Assert.True(diagnostic.Column == column,
                 $"{marker.Id} at {marker.FileName}({marker.Line}) is reported at column {diagnostic.Column}; expected {column}, the lock expression of the acquisition.\n  {diagnostic}");
@@ -79,15 +80,15 @@ public sealed class BrokenConsumerTests
         Assert.True(File.Exists(Path.Combine(RepositoryLayout.Root, "docs", "rules", marker.Id + ".md")),
             $"docs/rules/{marker.Id}.md, the page the help link points at, does not exist.");
 
-        foreach (string lockClass in marker.LockClasses)
+        foreach (string lockClass in marker.Texts)
         {
             Assert.True(diagnostic.Message.Contains(lockClass, StringComparison.Ordinal),
-                $"The message does not name {lockClass}:\n  {diagnostic}");
+                $"The message does not name '{lockClass}':\n  {diagnostic}");
         }
     }
 
-    private static IReadOnlyList<ExpectationMarker> ReadMarkers() =>
-        ExpectationMarker.Read(RepositoryLayout.ConsumerSourceFiles(Consumer));
+    private static IReadOnlyList<ExpectedDiagnostic> ReadMarkers() =>
+        SourceMarkers.Read(RepositoryLayout.ConsumerSourceFiles(Consumer)).Expected;
 
     private ConsumerBuild Build() => _package.BuildConsumer(Consumer, RepositoryLayout.ConsumerSourceFiles(Consumer));
 

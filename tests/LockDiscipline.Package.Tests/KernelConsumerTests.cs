@@ -1,11 +1,12 @@
 using LockDiscipline.Package.Tests.Infrastructure;
+using LockDiscipline.TestKit;
 
 namespace LockDiscipline.Package.Tests;
 
 /// <summary>
 /// Consumers/Kernel: kernel-style code with one mistake per file for each kernel-semantics rule that
 /// needs no more than the package (LD0004, LD0005, LD0006, LD0008, LD0009, LD0010, LD0013), marked
-/// with the same <c>// LDxxxx expected here: '...'</c> comments as Consumers/Broken; each quoted text
+/// with the same <c>// expect LDnnnn '...'</c> markers as Consumers/Broken; each quoted text
 /// must appear in the message (lock classes, call chains, attribute names). Consumers/KernelClean is
 /// the same code fixed, and must build with no LD diagnostic.
 /// </summary>
@@ -41,7 +42,7 @@ public sealed class KernelConsumerTests
     public static TheoryData<string> Markers()
     {
         var data = new TheoryData<string>();
-        foreach (ExpectationMarker marker in ReadMarkers())
+        foreach (ExpectedDiagnostic marker in ReadMarkers())
         {
             data.Add(marker.Key);
         }
@@ -71,7 +72,7 @@ public sealed class KernelConsumerTests
     [MemberData(nameof(Markers))]
     public void Diagnostic_is_reported_at_its_marker_and_says_what_it_names(string markerKey)
     {
-        ExpectationMarker marker = ReadMarkers().Single(m => m.Key == markerKey);
+        ExpectedDiagnostic marker = ReadMarkers().Single(m => m.Key == markerKey);
         ConsumerBuild build = BuildBroken();
 
         BuildDiagnostic diagnostic = Assert.Single(
@@ -83,10 +84,9 @@ public sealed class KernelConsumerTests
             Assert.StartsWith(words, diagnostic.Message, StringComparison.Ordinal);
         }
 
-        foreach (string quoted in marker.LockClasses)
+        foreach (string text in marker.Texts)
         {
-            string text = quoted.Trim('\'');
-            Assert.True(diagnostic.Message.Contains(text, StringComparison.Ordinal), $"The message does not contain {quoted}:\n  {diagnostic}");
+            Assert.True(diagnostic.Message.Contains(text, StringComparison.Ordinal), $"The message does not contain '{text}':\n  {diagnostic}");
         }
 
         string helpLink = $"https://github.com/LockDiscipline/LockDiscipline/blob/main/docs/rules/{marker.Id}.md";
@@ -110,8 +110,8 @@ public sealed class KernelConsumerTests
 
     private static string DefaultSeverity(string id) => id is "LD0007" or "LD0008" ? "warning" : "error";
 
-    private static IReadOnlyList<ExpectationMarker> ReadMarkers() =>
-        ExpectationMarker.Read(RepositoryLayout.ConsumerSourceFiles(Broken));
+    private static IReadOnlyList<ExpectedDiagnostic> ReadMarkers() =>
+        SourceMarkers.Read(RepositoryLayout.ConsumerSourceFiles(Broken)).Expected;
 
     private ConsumerBuild BuildBroken() => _package.BuildConsumer(Broken, RepositoryLayout.ConsumerSourceFiles(Broken));
 }

@@ -3,6 +3,7 @@ using System.Reflection.Metadata;
 using System.Reflection.PortableExecutable;
 using System.Xml.Linq;
 using LockDiscipline.Package.Tests.Infrastructure;
+using LockDiscipline.TestKit;
 
 namespace LockDiscipline.Package.Tests;
 
@@ -12,8 +13,8 @@ namespace LockDiscipline.Package.Tests;
 /// orders, takes a spinlock plainly and with <c>LockIrqSave</c> from a <c>[HardIrqContext]</c> method,
 /// and unlocks a mutex it does not hold. In Debug the package's generated checks print the three
 /// lockdep reports, naming the classes and the Device.cs lines (found by their <c>// runtime: ...</c>
-/// comments), and the program keeps running to "done"; in Release the assembly has no generated checks
-/// and nothing is reported.
+/// markers, <see cref="SourceMarkers"/>), and the program keeps running to "done"; in Release the
+/// assembly has no generated checks and nothing is reported.
 /// </summary>
 [Collection(PackageCollection.Name)]
 public sealed class RuntimeDemoTests
@@ -125,10 +126,10 @@ public sealed class RuntimeDemoTests
             Assert.True(text.Contains("(" + cls + ")", StringComparison.Ordinal), $"The report does not name ({cls}):\n{text}");
         }
 
-        string source = Path.Combine(Build("Debug").ProjectDirectory, "Device.cs");
+        SourceMarkers markers = SourceMarkers.Read(new[] { Path.Combine(Build("Debug").ProjectDirectory, "Device.cs") });
         foreach ((string member, string marker) in sites)
         {
-            string site = $"{member} (Device.cs:{MarkerLine(source, marker)})";
+            string site = $"{member} (Device.cs:{markers.RuntimeLine("Device.cs", marker)})";
             Assert.True(text.Contains(site, StringComparison.Ordinal), $"The report does not give the call site {site}:\n{text}");
         }
 
@@ -245,14 +246,5 @@ public sealed class RuntimeDemoTests
         }
 
         return reports;
-    }
-
-    /// <summary>The 1-based line of the demo source whose comment is <c>// runtime: MARKER</c>.</summary>
-    private static int MarkerLine(string sourceFile, string marker)
-    {
-        string[] lines = File.ReadAllLines(sourceFile);
-        int[] matches = Enumerable.Range(0, lines.Length).Where(i => lines[i].Contains("// runtime: " + marker, StringComparison.Ordinal)).ToArray();
-        Assert.True(matches.Length == 1, $"Expected one line marked '// runtime: {marker}' in {sourceFile}, found {matches.Length}.");
-        return matches[0] + 1;
     }
 }

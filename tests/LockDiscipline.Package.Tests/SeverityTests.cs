@@ -1,4 +1,5 @@
 using LockDiscipline.Package.Tests.Infrastructure;
+using LockDiscipline.TestKit;
 
 namespace LockDiscipline.Package.Tests;
 
@@ -24,7 +25,7 @@ public sealed class SeverityTests
     public void Editorconfig_severity_turns_LD0001_into_a_warning()
     {
         string[] sources = RepositoryLayout.ConsumerSourceFiles("Broken").Where(f => Path.GetFileName(f) == "PlainLock.cs").ToArray();
-        ExpectationMarker marker = Assert.Single(ExpectationMarker.Read(sources));
+        ExpectedDiagnostic marker = Assert.Single(SourceMarkers.Read(sources).Expected);
         ConsumerBuild build = _package.BuildConsumer("SeverityWarning", sources, EditorConfig);
 
         Assert.True(build.Process.ExitCode == 0, "The build failed although LD0001 is a warning.\n" + build.Describe());

@@ -1,4 +1,5 @@
 using System.Reflection;
+using LockDiscipline.TestKit;
 
 namespace IommuCore.Tests.Infrastructure;
 
@@ -6,14 +7,15 @@ namespace IommuCore.Tests.Infrastructure;
 public static class Repository
 {
     /// <summary>The folder holding LockDiscipline.sln.</summary>
-    public static string Root { get; } = FindRoot();
+    public static string Root => RepositoryRoot.Directory;
 
     /// <summary>The configuration this assembly (and so the analyzer it references) was built in.</summary>
     public static string Configuration { get; } = Metadata("Configuration") ?? "Debug";
 
     public static string IommuCoreSources => Path.Combine(Root, "IommuCore");
 
-    public static string RegressionsSample => Path.Combine(Root, "samples", "Regressions");
+    /// <summary>A sample project folder: samples/<paramref name="name"/>.</summary>
+    public static string Sample(string name) => Path.Combine(Root, "samples", name);
 
     /// <summary>The .cs files under <paramref name="folder"/>, without build output, in ordinal order.</summary>
     public static IReadOnlyList<string> SourceFiles(string folder) =>
@@ -24,17 +26,4 @@ public static class Repository
 
     private static string? Metadata(string key) =>
         typeof(Repository).Assembly.GetCustomAttributes<AssemblyMetadataAttribute>().FirstOrDefault(a => a.Key == key)?.Value;
-
-    private static string FindRoot()
-    {
-        for (var dir = new DirectoryInfo(AppContext.BaseDirectory); dir is not null; dir = dir.Parent)
-        {
-            if (File.Exists(Path.Combine(dir.FullName, "LockDiscipline.sln")))
-            {
-                return dir.FullName;
-            }
-        }
-
-        throw new InvalidOperationException("LockDiscipline.sln not found above " + AppContext.BaseDirectory);
-    }
 }

@@ -1,3 +1,5 @@
+using LockDiscipline.TestKit;
+
 namespace LockDiscipline.Package.Tests.Infrastructure;
 
 public static class AnalyzerAssertions

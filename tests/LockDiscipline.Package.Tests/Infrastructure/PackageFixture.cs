@@ -1,6 +1,7 @@
 using System.Collections.Concurrent;
 using System.IO.Compression;
 using System.Xml.Linq;
+using LockDiscipline.TestKit;
 
 namespace LockDiscipline.Package.Tests.Infrastructure;
 
@@ -8,7 +9,7 @@ namespace LockDiscipline.Package.Tests.Infrastructure;
 public sealed record ConsumerBuild(string Name, string ProjectDirectory, ProcessResult Process, IReadOnlyList<BuildDiagnostic> Diagnostics, string DetailedLog)
 {
     public IReadOnlyList<BuildDiagnostic> LockDisciplineDiagnostics =>
-        Diagnostics.Where(d => d.Id.StartsWith("LD", StringComparison.Ordinal)).ToArray();
+        Diagnostics.Where(d => d.IsLockDiscipline).ToArray();
 
     /// <summary>For assertion messages: the LD diagnostics, then the command and its output.</summary>
     public string Describe()

@@ -1,10 +1,12 @@
+using LockDiscipline.TestKit;
+
 namespace LockDiscipline.Package.Tests.Infrastructure;
 
 /// <summary>Where things are: the repository, and the consumer sources copied next to this assembly.</summary>
 public static class RepositoryLayout
 {
-    /// <summary>The folder holding LockDiscipline.sln, found by walking up from this assembly.</summary>
-    public static string Root { get; } = FindRoot();
+    /// <summary>The folder holding LockDiscipline.sln.</summary>
+    public static string Root => RepositoryRoot.Directory;
 
     public static string PackageProject => Path.Combine(Root, "nuget", "LockDiscipline.Package.csproj");
 
@@ -16,17 +18,4 @@ public static class RepositoryLayout
         Directory.GetFiles(ConsumerSources(consumer), "*.cs", SearchOption.AllDirectories)
             .OrderBy(p => p, StringComparer.Ordinal)
             .ToArray();
-
-    private static string FindRoot()
-    {
-        for (var dir = new DirectoryInfo(AppContext.BaseDirectory); dir is not null; dir = dir.Parent)
-        {
-            if (File.Exists(Path.Combine(dir.FullName, "LockDiscipline.sln")))
-            {
-                return dir.FullName;
-            }
-        }
-
-        throw new InvalidOperationException($"No LockDiscipline.sln above {AppContext.BaseDirectory}.");
-    }
 }

@@ -54,7 +54,7 @@ namespace Broken
 
         private void OnChanged(object? sender, EventArgs e)
         {
-            lock (_viewLock) // LD0001 expected here: 'Sensor._readingLock' 'Dashboard._viewLock'
+            lock (_viewLock) // expect LD0001 'Sensor._readingLock' 'Dashboard._viewLock'
             {
                 _redraws++;
             }

@@ -13,7 +13,7 @@ namespace Broken
 
         public void OnRestocked(string sku)
         {
-            lock (_ordersLock) // LD0001 expected here: 'Orders._ordersLock' 'Inventory._stockLock'
+            lock (_ordersLock) // expect LD0001 'Orders._ordersLock' 'Inventory._stockLock'
             {
                 _backlog = 0;
             }

@@ -28,7 +28,7 @@ namespace Broken
         {
             lock (_auditLock)
             {
-                lock (_balanceLock) // LD0001 expected here: 'Ledger._auditLock' 'Ledger._balanceLock'
+                lock (_balanceLock) // expect LD0001 'Ledger._auditLock' 'Ledger._balanceLock'
                 {
                     return _balance >= 0 ? _entries : -1;
                 }

@@ -68,7 +68,7 @@ namespace Broken
 
         private void OnDrained()
         {
-            lock (_stateLock) // LD0001 expected here: 'Worker._queueLock' 'Supervisor._stateLock'
+            lock (_stateLock) // expect LD0001 'Worker._queueLock' 'Supervisor._stateLock'
             {
                 _idle = true;
             }

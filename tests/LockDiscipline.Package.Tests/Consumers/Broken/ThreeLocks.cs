@@ -35,7 +35,7 @@ namespace Broken
         {
             lock (_output)
             {
-                lock (_intake) // LD0001 expected here: 'Pipeline._intake' 'Pipeline._transform' 'Pipeline._output'
+                lock (_intake) // expect LD0001 'Pipeline._intake' 'Pipeline._transform' 'Pipeline._output'
                 {
                     _items--;
                 }

@@ -13,7 +13,7 @@ namespace Kernel
             Task<int> load = Task.Run(Load);
             lock (_sync)
             {
-                return load.Result; // LD0013 expected here: 'Catalog._sync' 'Catalog.Load'
+                return load.Result; // expect LD0013 'Catalog._sync' 'Catalog.Load'
             }
         }
 

@@ -17,7 +17,7 @@ namespace Kernel
 
         public object? GetIommu()
         {
-            return _iommu; // LD0008 expected here: 'Device._iommu' 'Device._lock'
+            return _iommu; // expect LD0008 'Device._iommu' 'Device._lock'
         }
 
         public void SetIommu(object iommu)

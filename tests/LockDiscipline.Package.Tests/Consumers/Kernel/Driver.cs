@@ -19,7 +19,7 @@ namespace Kernel
         public void Reconfigure()
         {
             IrqFlags flags = _irqLock.LockIrqSave();
-            _config.Lock(); // LD0005 expected here: 'Driver._config' 'Driver._irqLock' 'HARDIRQ-safe -> HARDIRQ-unsafe'
+            _config.Lock(); // expect LD0005 'Driver._config' 'Driver._irqLock' 'HARDIRQ-safe -> HARDIRQ-unsafe'
             _config.Unlock();
             _irqLock.UnlockIrqRestore(flags);
         }

@@ -19,9 +19,9 @@ namespace Kernel
 
         public void AddDevice()
         {
-            AddDeviceLocked(); // LD0009 expected here: 'IommuGroup._mutex' '[RequiresLock]'
+            AddDeviceLocked(); // expect LD0009 'IommuGroup._mutex' '[RequiresLock]'
             _mutex.Lock();
-            NotifyListeners(); // LD0009 expected here: 'IommuGroup._mutex' '[ExcludesLock]'
+            NotifyListeners(); // expect LD0009 'IommuGroup._mutex' '[ExcludesLock]'
             _mutex.Unlock();
         }
     }

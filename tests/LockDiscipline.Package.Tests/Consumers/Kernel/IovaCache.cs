@@ -11,7 +11,7 @@ namespace Kernel
         public void Free()
         {
             _cpuLock.Lock();
-            Flush(); // LD0006 expected here: 'IovaCache._cpuLock' 'IovaCache.Flush -> IovaCache.Reclaim'
+            Flush(); // expect LD0006 'IovaCache._cpuLock' 'IovaCache.Flush -> IovaCache.Reclaim'
             _cpuLock.Unlock();
         }
 

@@ -20,7 +20,7 @@ namespace Kernel
 
         public void Next()
         {
-            IrqFlags flags = _lock.LockIrqSave(); // LD0004 expected here: '&k->k_lock' 'Dmar.Fault -> Dmar.DumpPtes -> Klist.Next' 'Klist.AddTail'
+            IrqFlags flags = _lock.LockIrqSave(); // expect LD0004 '&k->k_lock' 'Dmar.Fault -> Dmar.DumpPtes -> Klist.Next' 'Klist.AddTail'
             _lock.UnlockIrqRestore(flags);
         }
     }

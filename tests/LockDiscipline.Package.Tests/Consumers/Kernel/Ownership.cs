@@ -19,7 +19,7 @@ namespace Kernel
         {
             if (Group is null)
             {
-                return 0; // LD0010 expected here: 'OwnedGroup.Ownership'
+                return 0; // expect LD0010 'OwnedGroup.Ownership'
             }
 
             Group.Ownership.Lock();

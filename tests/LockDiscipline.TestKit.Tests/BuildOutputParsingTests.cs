@@ -1,8 +1,8 @@
-using LockDiscipline.Package.Tests.Infrastructure;
+using LockDiscipline.TestKit;
 
-namespace LockDiscipline.Package.Tests;
+namespace LockDiscipline.TestKit.Tests;
 
-/// <summary>The consumer tests read diagnostics from MSBuild's console output; these pin the format.</summary>
+/// <summary>The build tests read diagnostics from MSBuild's console output; these pin the format.</summary>
 public sealed class BuildOutputParsingTests
 {
     [Fact]
@@ -24,6 +24,7 @@ public sealed class BuildOutputParsingTests
         Assert.Equal(23, diagnostic.Column);
         Assert.Equal("error", diagnostic.Severity);
         Assert.Equal("LD0001", diagnostic.Id);
+        Assert.True(diagnostic.IsLockDiscipline);
         Assert.Equal("possible circular locking dependency detected: acquiring 'Ledger._balanceLock' while holding 'Ledger._auditLock' (Ledger.Audit at PlainLock.cs:31)", diagnostic.Message);
         Assert.Equal("https://github.com/LockDiscipline/LockDiscipline/blob/main/docs/rules/LD0001.md", diagnostic.HelpLink);
     }
@@ -42,31 +43,42 @@ public sealed class BuildOutputParsingTests
         Assert.Equal("cannot resolve lock name 'grp.Mutex' in [AcquiresLock]: no member, parameter or [LockClass] named 'grp' (in 'grp.Mutex')", diagnostics[0].Message);
         Assert.Null(diagnostics[0].HelpLink);
         Assert.Equal(("CSC", 0, "CS9057"), (diagnostics[1].File, diagnostics[1].Line, diagnostics[1].Id));
+        Assert.False(diagnostics[1].IsLockDiscipline);
     }
 
     [Fact]
-    public void Markers_give_file_line_lock_expression_column_and_lock_classes()
+    public void A_message_ending_in_brackets_keeps_them_when_no_project_follows()
     {
-        string source = Path.Combine(Path.GetTempPath(), "ld-marker-" + Guid.NewGuid().ToString("N") + ".cs");
-        File.WriteAllLines(source, new[]
-        {
-            "class C {",
-            "    void M() { lock (_a) { lock ( _b) { } } } // LD0001 expected here: 'C._a' 'C._b'",
-            "    void N() { lock (_b) { } } // LD0003 expected here",
-            "}",
-        });
-        try
-        {
-            IReadOnlyList<ExpectationMarker> markers = ExpectationMarker.Read(new[] { source });
-            Assert.Equal(2, markers.Count);
-            Assert.Equal((2, (int?)null, "LD0001"), (markers[0].Line, markers[0].Column, markers[0].Id)); // two lock statements: column not pinned
-            Assert.Equal(new[] { "'C._a'", "'C._b'" }, markers[0].LockClasses);
-            Assert.Equal((3, (int?)22, "LD0003"), (markers[1].Line, markers[1].Column, markers[1].Id));
-            Assert.Empty(markers[1].LockClasses);
-        }
-        finally
-        {
-            File.Delete(source);
-        }
+        BuildDiagnostic diagnostic = Assert.Single(BuildDiagnostic.Parse(
+            "/src/A.cs(9,5): error LD0009: 'IommuGroup._mutex' is not held at a call of a method marked [RequiresLock]\n"));
+
+        Assert.Equal("'IommuGroup._mutex' is not held at a call of a method marked [RequiresLock]", diagnostic.Message);
+    }
+
+    [Fact]
+    public void Two_diagnostics_on_one_line_stay_apart()
+    {
+        const string output = """
+            /src/002_Race.cs(108,27): warning LD0008: 'Device.Iommu' is read without 'iommu_probe_device_lock' [/src/Regressions.csproj]
+            /src/002_Race.cs(108,40): warning LD0008: 'Device.Iommu' is read without 'iommu_probe_device_lock' [/src/Regressions.csproj]
+            """;
+
+        Assert.Equal(new[] { 27, 40 }, BuildDiagnostic.Parse(output).Select(d => d.Column));
+    }
+
+    [Theory]
+    [InlineData("Build FAILED.")]
+    [InlineData("    1 Error(s)")]
+    [InlineData("    0 Warning(s)")]
+    [InlineData("Time Elapsed 00:00:06.36")]
+    [InlineData("  Determining projects to restore...")]
+    [InlineData("  Restored /src/A.csproj (in 120 ms).")]
+    [InlineData("  Regressions -> /src/bin/Debug/net10.0/Regressions.dll")]
+    [InlineData("/src/A.cs(3,1): error : a diagnostic without an id")]
+    [InlineData("/src/A.cs(3,1): note LD0001: not a severity")]
+    [InlineData("WARNING: possible circular locking dependency detected")]
+    public void Lines_that_are_not_diagnostics_are_skipped(string line)
+    {
+        Assert.Empty(BuildDiagnostic.Parse(line + "\n"));
     }
 }

@@ -1,7 +1,7 @@
 using System.Diagnostics;
 using System.Text;
 
-namespace LockDiscipline.Package.Tests.Infrastructure;
+namespace LockDiscipline.TestKit;
 
 /// <summary>The outcome of one child process: exit code and everything it printed.</summary>
 public sealed record ProcessResult(string CommandLine, int ExitCode, string Output)

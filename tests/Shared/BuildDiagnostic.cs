@@ -1,6 +1,6 @@
 using System.Text.RegularExpressions;
 
-namespace LockDiscipline.Package.Tests.Infrastructure;
+namespace LockDiscipline.TestKit;
 
 /// <summary>
 /// One diagnostic as MSBuild's console logger prints it:
@@ -11,12 +11,17 @@ namespace LockDiscipline.Package.Tests.Infrastructure;
 /// </summary>
 public sealed record BuildDiagnostic(string File, int Line, int Column, string Severity, string Id, string Message, string? HelpLink)
 {
+    // The project suffix is recognised by its extension only, so a message that ends in brackets
+    // ("... in [AcquiresLock]") keeps them.
     private static readonly Regex Pattern = new(
         @"^\s*(?<file>.*?)(?:\((?<line>\d+),(?<col>\d+)(?:,\d+,\d+)?\))?\s*:\s*(?<sev>error|warning|info)\s+(?<id>[A-Za-z]+\d+)\s*:\s*(?<msg>.*?)(?:\s+\((?<help>https?://[^\s()]+)\))?(?:\s+\[(?<proj>[^\[\]]+?\.(?:cs|vb|fs)proj(?:::[^\]]*)?)\])?\s*$",
         RegexOptions.CultureInvariant);
 
-    /// <summary>The file name without its folder, as the consumer's sources are named.</summary>
+    /// <summary>The file name without its folder, as markers name their files.</summary>
     public string FileName => Path.GetFileName(File);
+
+    /// <summary>Whether LockDiscipline's analyzer reported it (an LD rule).</summary>
+    public bool IsLockDiscipline => Id.StartsWith("LD", StringComparison.Ordinal);
 
     /// <summary>Every diagnostic in a build's output, each once (MSBuild repeats them in its summary).</summary>
     public static IReadOnlyList<BuildDiagnostic> Parse(string output)
