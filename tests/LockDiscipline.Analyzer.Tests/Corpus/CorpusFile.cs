@@ -14,7 +14,7 @@ namespace LockDiscipline.Analyzer.Tests.Corpus;
 /// error or warning from the analyzer is, by the corpus's contract, a false alarm.</item>
 /// <item><c>// cause: 3</c> on its own line: the lines below it, up to the next such comment, model the
 /// shape of that cause in issue 10 (1 to 8, <c>other</c> for the other tools' shapes, <c>bug</c>
-/// around a real bug). False alarms are attributed to the cause of the line they are reported on.</item>
+/// around a real bug, <c>plain</c> for ordinary locking that fits none of them). False alarms are attributed to the cause of the line they are reported on.</item>
 /// </list>
 /// </summary>
 public sealed partial class CorpusFile

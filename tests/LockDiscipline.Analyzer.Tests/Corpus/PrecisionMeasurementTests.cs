@@ -27,6 +27,7 @@ public class PrecisionMeasurementTests(ITestOutputHelper output)
         ["8"] = "code after an await in an async callee",
         ["other"] = "shapes from other tools' test suites",
         ["bug"] = "regions around the real bugs",
+        ["plain"] = "ordinary locking, none of the causes",
     };
 
     [Fact]
