@@ -13,7 +13,7 @@ namespace LockDiscipline.Generator
         private const string HelpBase = "https://github.com/LockDiscipline/LockDiscipline/blob/main/docs/rules/";
 
         /// <summary>
-        /// Declared orders contradict each other, so the classes on the cycle get no rank. A warning: the
+        /// Declared orders contradict each other, so the declarations on the cycle are not passed to the runtime. A warning: the
         /// analyzer reports the contradiction itself as an error (LD0012); this only says what the runtime
         /// checks do about it.
         /// </summary>

@@ -67,15 +67,7 @@ namespace LockDiscipline.Validation
                 .Line(thread + " is trying to acquire lock:").Lock(next)
                 .Line().Line("but task is already holding lock:").Lock(prev)
                 .Line().Line("other info that might help us debug this:")
-                .Line(" Possible unsafe locking scenario:")
-                .Line()
-                .Line("       CPU0")
-                .Line("       ----")
-                .Line("  lock(" + prev.Class.DisplayName + ");")
-                .Line("  lock(" + next.Class.DisplayName + ");")
-                .Line()
-                .Line(" *** DEADLOCK ***")
-                .Line()
+                .OneCpuScenario(prev.Class, next.Class, "DEADLOCK")
                 .Line(" May be due to missing lock nesting notation")
                 .Line()
                 .HeldLocks(thread, HeldView(state, ts, ts.Depth))
@@ -162,15 +154,7 @@ namespace LockDiscipline.Validation
             }
 
             text.Line().Line("other info that might help us debug this:")
-                .Line(" Possible unsafe locking scenario:")
-                .Line()
-                .Line("       CPU0")
-                .Line("       ----")
-                .Line("  lock(" + prev.Class.DisplayName + ");")
-                .Line("  lock(" + next.Class.DisplayName + ");")
-                .Line()
-                .Line(" *** the code that keeps the declared order can deadlock with this ***")
-                .Line()
+                .OneCpuScenario(prev.Class, next.Class, "the code that keeps the declared order can deadlock with this")
                 .HeldLocks(thread, HeldView(state, ts, depth))
                 .Backtrace(CurrentTrace());
             return Make(LockdepReportKind.DeclaredOrderViolation, Title, text, next.Class.DisplayName, prev.Class.DisplayName);
