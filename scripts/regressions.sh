@@ -34,7 +34,7 @@ for f in "$sample"/[0-9][0-9][0-9]_*.cs; do
   echo
   echo "${name%%_[A-Z]*}  $(sed -n 's|^// Subject: ||p' "$f" | head -n 1)"
   grep -F "/$name(" "$log" | grep -E ': (error|warning) LD[0-9]{4}: ' \
-    | sed -E -e 's/ \[[^]]*\]$//' -e 's/ \(https?:[^)]*\)$//' -e 's|^.*/||' -e 's/^/  /' | awk '!seen[$0]++' | sort -t'(' -k2,2n || true
+    | sed -E -e 's/ \[[^]]*\]$//' -e 's/ \(https?:[^)]*\)$//' -e 's|^[^(]*/||' -e 's/^/  /' | awk '!seen[$0]++' | sort -t'(' -k2,2n || true
 done
 if ! grep -qE ': (error|warning) LD[0-9]{4}: ' "$log"; then
   tail -n 30 "$log" >&2
