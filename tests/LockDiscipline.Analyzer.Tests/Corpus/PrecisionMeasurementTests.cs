@@ -73,6 +73,16 @@ public class PrecisionMeasurementTests(ITestOutputHelper output)
         }
 
         text.AppendLine();
+        text.AppendLine("## By rule");
+        text.AppendLine();
+        text.AppendLine("| rule | false alarms |");
+        text.AppendLine("|---|---:|");
+        foreach (var rule in falseAlarms.GroupBy(f => f.Id).OrderBy(g => g.Key, StringComparer.Ordinal))
+        {
+            text.AppendLine($"| {rule.Key} | {rule.Count()} |");
+        }
+
+        text.AppendLine();
         text.AppendLine("## By file");
         text.AppendLine();
         text.AppendLine("| file | lock sites | false alarms | real bugs reported | real bugs missed |");
