@@ -5,8 +5,8 @@ namespace LockDiscipline.Validation
     /// <summary>
     /// The keys of the lock chains already validated (lockdep's chain hash): an open-addressing table of
     /// 64-bit keys, read without a lock and written under the graph lock. A key is written only after its
-    /// chain has been validated and its dependencies added, and never removed, so a reader that finds it
-    /// may skip validation.
+    /// chain has been validated and its dependencies added, so a reader that finds it may skip validation.
+    /// Keys are removed only all at once, when a declared lock order makes every chain worth checking again.
     /// </summary>
     internal sealed class ChainCache
     {
@@ -54,6 +54,17 @@ namespace LockDiscipline.Validation
 
             Volatile.Write(ref _slots[i], key);
             Count++;
+        }
+
+        /// <summary>
+        /// Forgets every chain, so that each is validated again; the caller holds the graph lock. A reader
+        /// that races with it either misses a chain and validates it again (under the graph lock, which
+        /// waits for the clearing) or finds it, as it would have a moment before.
+        /// </summary>
+        public void Clear()
+        {
+            System.Array.Clear(_slots, 0, _slots.Length);
+            Count = 0;
         }
     }
 }

@@ -55,6 +55,11 @@ namespace LockDiscipline.Validation
                     {
                         return;
                     }
+
+                    if (state.DeclaredOrders.Count != 0)
+                    {
+                        CheckDeclaredOrders(state, ts, depth, flow, in next, ref reports);
+                    }
                 }
 
                 if (state.Chains.Count >= state.Limits.MaxChains)
@@ -116,14 +121,6 @@ namespace LockDiscipline.Validation
                 return true;
             }
 
-            // A declared order contradicted by its own declarations (LDG001 at build time) orders nothing.
-            if (state.HasDeclaredOrders
-                && DeclaredPath(to.Registered, from.Registered) is { } declared
-                && DeclaredPath(from.Registered, to.Registered) is null)
-            {
-                reports.Add(DeclaredOrderReport(state, ts, depth, in prev, in next, declared));
-            }
-
             if (!CheckIrqUsage(state, ts, depth, in prev, in next, ref reports))
             {
                 return true;
@@ -167,55 +164,6 @@ namespace LockDiscipline.Validation
             to.Before.Add(dependency);
             state.DependencyCount++;
             return true;
-        }
-
-        /// <summary>
-        /// The declarations that put <paramref name="first"/> before <paramref name="second"/>, directly or
-        /// through other declared classes, in order; null when none does. Runs under the graph lock, on new
-        /// dependencies only.
-        /// </summary>
-        private static List<(LockClass First, LockClass Second, string DeclaredAt)>? DeclaredPath(LockClass first, LockClass second)
-        {
-            if (first.DeclaredBefore is null)
-            {
-                return null;
-            }
-
-            var cameFrom = new Dictionary<LockClass, (LockClass Previous, string DeclaredAt)>();
-            var pending = new Queue<LockClass>();
-            pending.Enqueue(first);
-            while (pending.Count > 0)
-            {
-                LockClass current = pending.Dequeue();
-                if (current.DeclaredBefore is null)
-                {
-                    continue;
-                }
-
-                foreach (var (after, declaredAt) in current.DeclaredBefore)
-                {
-                    if (after == first || cameFrom.ContainsKey(after))
-                    {
-                        continue;
-                    }
-
-                    cameFrom.Add(after, (current, declaredAt));
-                    if (after == second)
-                    {
-                        var path = new List<(LockClass, LockClass, string)>();
-                        for (LockClass at = second; at != first; at = cameFrom[at].Previous)
-                        {
-                            path.Insert(0, (cameFrom[at].Previous, at, cameFrom[at].DeclaredAt));
-                        }
-
-                        return path;
-                    }
-
-                    pending.Enqueue(after);
-                }
-            }
-
-            return null;
         }
 
         private static FlowHolds? CurrentFlowFor(EngineState state, in HeldLock next) => next.Context == 0 && state.FlowHolds != 0 ? CurrentFlow(state) : null;

@@ -25,7 +25,7 @@ namespace LockDiscipline.Validation
 
             string assertion = !shared && IsReaderWriter(cls.Kind) ? "lockdep_assert_held_write" : "lockdep_assert_held";
             Reports reports = default;
-            ReportAssertion(state, ts, LockdepReportKind.LockNotHeld, assertion, cls.Name, cls.Index, in site, ref reports);
+            ReportAssertion(state, ts, LockdepReportKind.LockNotHeld, assertion, cls.DisplayName, cls.Index, in site, ref reports);
             Emit(ref reports);
         }
 
@@ -47,11 +47,11 @@ namespace LockDiscipline.Validation
             }
 
             Reports reports = default;
-            ReportAssertion(state, ts, LockdepReportKind.LockHeld, "lockdep_assert_not_held", cls.Name, cls.Index, in site, ref reports);
+            ReportAssertion(state, ts, LockdepReportKind.LockHeld, "lockdep_assert_not_held", cls.DisplayName, cls.Index, in site, ref reports);
             Emit(ref reports);
         }
 
-        /// <summary>The assertions by class name, for user code; a name never registered is a class never held.</summary>
+        /// <summary>The assertions by class name as reports print it, for user code; a name never registered is a class never held.</summary>
         internal static void AssertByName(string className, bool expectHeld, in LockSite site)
         {
             EngineState state = s_state!;
@@ -205,8 +205,8 @@ namespace LockDiscipline.Validation
         }
 
         /// <summary>
-        /// The graph in Graphviz DOT: a node per class (with its usage, and its place in the declared lock
-        /// order when it has one), an edge per dependency labelled with where it was first seen.
+        /// The graph in Graphviz DOT: a node per class with its usage, an edge per dependency labelled with
+        /// where it was first seen, and a dashed edge per declared order labelled with where it is declared.
         /// </summary>
         internal static string ToDot()
         {
@@ -218,8 +218,7 @@ namespace LockDiscipline.Validation
                 {
                     LockClass cls = state.Classes[i]!;
                     text.Append("  c").Append(cls.Index).Append(" [label=\"").Append(Escape(cls.DisplayName)).Append("\\n{")
-                        .Append(Usage.Chars(cls.UsageMask)).Append('}')
-                        .Append("\"];\n");
+                        .Append(Usage.Chars(cls.UsageMask)).Append("}\"];\n");
                 }
 
                 for (int i = 0; state is not null && i < state.ClassCount; i++)
@@ -229,6 +228,13 @@ namespace LockDiscipline.Validation
                         text.Append("  c").Append(dependency.From.Index).Append(" -> c").Append(dependency.To.Index)
                             .Append(" [label=\"").Append(Escape(dependency.Site.ToString())).Append("\"];\n");
                     }
+                }
+
+                for (int i = 0; state is not null && i < state.DeclaredOrders.Count; i++)
+                {
+                    DeclaredOrder order = state.DeclaredOrders[i];
+                    text.Append("  c").Append(order.First.Index).Append(" -> c").Append(order.Second.Index)
+                        .Append(" [style=dashed, label=\"").Append(Escape(order.DeclaredAt)).Append("\"];\n");
                 }
             }
 

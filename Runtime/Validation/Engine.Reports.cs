@@ -67,7 +67,15 @@ namespace LockDiscipline.Validation
                 .Line(thread + " is trying to acquire lock:").Lock(next)
                 .Line().Line("but task is already holding lock:").Lock(prev)
                 .Line().Line("other info that might help us debug this:")
-                .OneCpuScenario(prev.Class, next.Class, "DEADLOCK")
+                .Line(" Possible unsafe locking scenario:")
+                .Line()
+                .Line("       CPU0")
+                .Line("       ----")
+                .Line("  lock(" + prev.Class.DisplayName + ");")
+                .Line("  lock(" + next.Class.DisplayName + ");")
+                .Line()
+                .Line(" *** DEADLOCK ***")
+                .Line()
                 .Line(" May be due to missing lock nesting notation")
                 .Line()
                 .HeldLocks(thread, HeldView(state, ts, ts.Depth))
@@ -132,10 +140,11 @@ namespace LockDiscipline.Validation
         }
 
         /// <summary>
-        /// An acquisition against the declared order: lockdep has no such report (its orders are learnt, not
-        /// declared), so it is laid out like <c>print_circular_bug</c>, with the declarations as the chain.
+        /// The declared order is broken: <paramref name="next"/> is acquired while <paramref name="prev"/> is
+        /// held, and <paramref name="declarations"/> (first to last) put the new lock's class before the held
+        /// one's. Laid out as <c>print_circular_bug</c>, the declarations standing for the existing chain.
         /// </summary>
-        private static LockdepReport? DeclaredOrderReport(EngineState state, ThreadState ts, int depth, in HeldLock prev, in HeldLock next, List<(LockClass First, LockClass Second, string DeclaredAt)> declared)
+        private static LockdepReport? DeclaredOrderReport(EngineState state, ThreadState ts, int depth, in HeldLock prev, in HeldLock next, List<DeclaredOrder> declarations)
         {
             if (!FirstTime(state, LockdepReportKind.DeclaredOrderViolation, prev.Class.Registered.Index, next.Class.Registered.Index, string.Empty))
             {
@@ -147,14 +156,39 @@ namespace LockDiscipline.Validation
             var text = new ReportText().Header(Title)
                 .Line(thread + " is trying to acquire lock:").Lock(next)
                 .Line().Line("but task is already holding lock:").Lock(prev)
-                .Line().Line("which the declared lock order puts after the new lock:").Line();
-            foreach (var (first, second, declaredAt) in declared)
+                .Line().Line("which the declared lock order puts after the new lock.").Line()
+                .Line().Line("the declared lock order is:");
+            for (int i = 0; i < declarations.Count; i++)
             {
-                text.Line("  " + first.DisplayName + " before " + second.DisplayName + ", declared at " + declaredAt);
+                DeclaredOrder order = declarations[i];
+                text.Line().Line("-> #" + i + " (" + order.First.DisplayName + ") before (" + order.Second.DisplayName + "):")
+                    .Line("       " + order.DeclaredAt);
             }
 
-            text.Line().Line("other info that might help us debug this:")
-                .OneCpuScenario(prev.Class, next.Class, "the code that keeps the declared order can deadlock with this")
+            text.Line().Line("other info that might help us debug this:").Line();
+            if (declarations.Count > 1)
+            {
+                string chain = declarations[0].First.DisplayName;
+                foreach (DeclaredOrder order in declarations)
+                {
+                    chain += " --> " + order.Second.DisplayName;
+                }
+
+                text.Line("Chain exists of:").Line("  " + chain).Line();
+            }
+
+            // CPU1 keeps the declared order; CPU0 is this thread.
+            text.Line(" Possible unsafe locking scenario:")
+                .Line()
+                .Line("       CPU0                    CPU1")
+                .Line("       ----                    ----")
+                .Line((prev.Read != 0 ? "  rlock(" : "  lock(") + prev.Class.DisplayName + ");")
+                .Line("                               lock(" + next.Class.DisplayName + ");")
+                .Line("                               lock(" + prev.Class.DisplayName + ");")
+                .Line((next.Read != 0 ? "  rlock(" : "  lock(") + next.Class.DisplayName + ");")
+                .Line()
+                .Line(" *** DEADLOCK ***")
+                .Line()
                 .HeldLocks(thread, HeldView(state, ts, depth))
                 .Backtrace(CurrentTrace());
             return Make(LockdepReportKind.DeclaredOrderViolation, Title, text, next.Class.DisplayName, prev.Class.DisplayName);

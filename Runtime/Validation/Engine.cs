@@ -1,4 +1,6 @@
 using System;
+using System.Collections.Generic;
+using System.Globalization;
 using System.Runtime.CompilerServices;
 using System.Threading;
 
@@ -92,14 +94,25 @@ namespace LockDiscipline.Validation
                     return -1;
                 }
 
-                state.NameVersions.TryGetValue(name, out int versions);
-                LockClass? cls = NewClass(state, key, name, versions + 1, kind, null, 0, ref report);
+                // lockdep's name_version: the n-th class under a name prints as name#n. A version whose
+                // printed name another class already has (one registered as "x#2") is skipped, so that
+                // every printed name finds its one class.
+                state.NameVersions.TryGetValue(name, out int version);
+                string displayName;
+                do
+                {
+                    version++;
+                    displayName = version > 1 ? name + "#" + version.ToString(CultureInfo.InvariantCulture) : name;
+                }
+                while (state.ClassesByName.ContainsKey(displayName));
+
+                LockClass? cls = NewClass(state, displayName, kind, null, 0, ref report);
                 id = cls?.Index ?? -1;
                 if (cls is not null)
                 {
-                    state.NameVersions[name] = versions + 1;
+                    state.NameVersions[name] = version;
                     state.ClassesByKey.Add(key, cls);
-                    state.ClassesByName[cls.DisplayName] = cls;
+                    state.ClassesByName.Add(cls.DisplayName, cls);
                     Active = true;
                 }
             }
@@ -108,32 +121,43 @@ namespace LockDiscipline.Validation
             return id;
         }
 
-        /// <summary>Records that a lock of the first class is acquired before one of the second; unknown ids are ignored.</summary>
+        /// <summary>Records that <paramref name="firstClassId"/> is acquired before <paramref name="secondClassId"/>; ids not registered are ignored.</summary>
         internal static void DeclareOrder(int firstClassId, int secondClassId, string declaredAt)
         {
+            if (declaredAt is null)
+            {
+                throw new ArgumentNullException(nameof(declaredAt));
+            }
+
             lock (s_graphLock)
             {
                 EngineState? state = s_state;
-                if (state is null || state.TurnedOff
-                    || (uint)firstClassId >= (uint)state.ClassCount || (uint)secondClassId >= (uint)state.ClassCount
-                    || firstClassId == secondClassId)
+                if (state is null || ClassOf(state, firstClassId, 0) is not LockClass first || ClassOf(state, secondClassId, 0) is not LockClass second)
                 {
                     return;
                 }
 
-                LockClass first = state.Classes[firstClassId]!;
-                LockClass second = state.Classes[secondClassId]!;
-                first.DeclaredBefore ??= new System.Collections.Generic.List<(LockClass, string)>();
-                foreach (var (known, _) in first.DeclaredBefore)
+                List<DeclaredOrder> before = first.DeclaredBefore ??= new List<DeclaredOrder>();
+                foreach (DeclaredOrder known in before)
                 {
-                    if (known == second)
+                    if (known.Second == second)
                     {
                         return;
                     }
                 }
 
-                first.DeclaredBefore.Add((second, declaredAt ?? string.Empty));
-                state.HasDeclaredOrders = true;
+                var order = new DeclaredOrder(first, second, declaredAt);
+                before.Add(order);
+                state.DeclaredOrders.Add(order);
+                state.DeclaredOrdersChanged = true;
+
+                // The declared orders are checked when a chain is validated: chains validated before this
+                // one was declared must be validated again. Declarations made together, as registrations
+                // are, clear the cache once.
+                if (state.Chains.Count != 0)
+                {
+                    state.Chains.Clear();
+                }
             }
         }
 
@@ -239,7 +263,7 @@ namespace LockDiscipline.Validation
                 }
                 else
                 {
-                    sub = registered.Subclasses![subclass] ?? NewClass(state, registered.Key, registered.Name, registered.NameVersion, registered.Kind, registered, subclass, ref report);
+                    sub = registered.Subclasses![subclass] ?? NewClass(state, registered.DisplayName + "/" + subclass.ToString(CultureInfo.InvariantCulture), registered.Kind, registered, subclass, ref report);
                 }
             }
 
@@ -247,7 +271,7 @@ namespace LockDiscipline.Validation
             return sub;
         }
 
-        private static LockClass? NewClass(EngineState state, string key, string name, int nameVersion, LockClassKind kind, LockClass? parent, int subclass, ref LockdepReport? report)
+        private static LockClass? NewClass(EngineState state, string displayName, LockClassKind kind, LockClass? parent, int subclass, ref LockdepReport? report)
         {
             if (state.ClassCount >= state.Classes.Length)
             {
@@ -255,7 +279,7 @@ namespace LockDiscipline.Validation
                 return null;
             }
 
-            var cls = new LockClass(state.ClassCount, key, name, nameVersion, kind, parent, subclass);
+            var cls = new LockClass(state.ClassCount, displayName, kind, parent);
             Volatile.Write(ref state.Classes[cls.Index], cls);
             state.ClassCount++;
             if (parent is not null)

@@ -28,17 +28,20 @@ namespace LockDiscipline.Validation
 
         public int ClassCount;
 
-        /// <summary>Registered classes by key: the identity.</summary>
+        /// <summary>Registered classes by the key they were registered with: a class's identity.</summary>
         public readonly Dictionary<string, LockClass> ClassesByKey = new Dictionary<string, LockClass>(System.StringComparer.Ordinal);
 
-        /// <summary>Registered classes by the name reports print (with <c>#version</c>), for the queries that take a name.</summary>
+        /// <summary>Registered classes by the name reports print (<c>name</c>, <c>name#2</c>...), for the queries by name.</summary>
         public readonly Dictionary<string, LockClass> ClassesByName = new Dictionary<string, LockClass>(System.StringComparer.Ordinal);
 
-        /// <summary>How many keys have registered each name, for lockdep's <c>name_version</c>.</summary>
+        /// <summary>How many classes were registered under each name given (lockdep's <c>name_version</c>).</summary>
         public readonly Dictionary<string, int> NameVersions = new Dictionary<string, int>(System.StringComparer.Ordinal);
 
-        /// <summary>Whether any order was declared: while none is, a new dependency skips the declared-order check.</summary>
-        public bool HasDeclaredOrders;
+        /// <summary>The declared orders, each pair once, in the order declared.</summary>
+        public readonly List<DeclaredOrder> DeclaredOrders = new List<DeclaredOrder>();
+
+        /// <summary>An order was declared since <see cref="DeclaredOrder.OnCycle"/> was last computed.</summary>
+        public bool DeclaredOrdersChanged;
 
         /// <summary>The chains validated so far; looked up without a lock.</summary>
         public ChainCache Chains { get; }

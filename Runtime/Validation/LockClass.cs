@@ -11,14 +11,11 @@ namespace LockDiscipline.Validation
         // lockdep's MAX_LOCKDEP_SUBCLASSES.
         public const int SubclassCount = 8;
 
-        public LockClass(int index, string key, string name, int nameVersion, LockClassKind kind, LockClass? parent, int subclass)
+        public LockClass(int index, string displayName, LockClassKind kind, LockClass? parent)
         {
             Index = index;
-            Key = key;
-            Name = name;
-            NameVersion = nameVersion;
+            DisplayName = displayName;
             Kind = kind;
-            Subclass = subclass;
             Registered = parent ?? this;
             Subclasses = parent is null ? new LockClass?[SubclassCount] : null;
             if (Subclasses is not null)
@@ -42,25 +39,7 @@ namespace LockDiscipline.Validation
         /// <summary>The dense index, which for a registered class is the id <see cref="LockdepHooks.RegisterClass"/> returned.</summary>
         public int Index { get; }
 
-        /// <summary>The identity given at registration: two classes are one exactly when their keys are equal.</summary>
-        public string Key { get; }
-
-        /// <summary>The name given at registration; reports add <c>#version</c> and <c>/subclass</c>.</summary>
-        public string Name { get; }
-
-        /// <summary>
-        /// lockdep's <c>name_version</c>: 1 for the first class registered under <see cref="Name"/>, 2 for the
-        /// second key with the same name, and so on, so that reports tell same-named classes apart.
-        /// </summary>
-        public int NameVersion { get; }
-
         public LockClassKind Kind { get; }
-
-        /// <summary>Declared orders: classes this one must be acquired before, with where each was declared. Written under the graph lock.</summary>
-        public List<(LockClass Second, string DeclaredAt)>? DeclaredBefore;
-
-        /// <summary>The nesting subclass, 0 for the registered class itself.</summary>
-        public int Subclass { get; }
 
         /// <summary>The registered class this is a subclass of, or this class.</summary>
         public LockClass Registered { get; }
@@ -100,12 +79,20 @@ namespace LockDiscipline.Validation
         /// <summary>Dependencies of this class on classes held when it was acquired (<c>locks_before</c>).</summary>
         public readonly List<Dependency> Before = new List<Dependency>();
 
+        /// <summary>On a registered class, the declared orders that put it before another class; null when none.</summary>
+        public List<DeclaredOrder>? DeclaredBefore;
+
         // Breadth-first search scratch, used only under the graph lock.
         public int VisitedGeneration;
         public Dependency? BfsParent;
         public bool BfsOnlyRecursiveRead;
+        public DeclaredOrder? DeclaredParent;
 
-        /// <summary>The name as reports print it: <c>name</c>, <c>name#2</c> for a second class of that name, then <c>/subclass</c> (lockdep's <c>print_lock_name</c>).</summary>
-        public string DisplayName => (NameVersion > 1 ? Name + "#" + NameVersion : Name) + (Subclass == 0 ? string.Empty : "/" + Subclass);
+        /// <summary>
+        /// The name as reports print it (lockdep's <c>print_lock_name</c>): the name given at registration,
+        /// then <c>#n</c> when it is the n-th class registered under that name (n &gt; 1, lockdep's
+        /// <c>name_version</c>), then <c>/subclass</c> for a subclass. Unique among the classes.
+        /// </summary>
+        public string DisplayName { get; }
     }
 }

@@ -13,7 +13,8 @@ namespace LockDiscipline
     /// The validator runs when the LockDiscipline source generator has emitted runtime checks (by default
     /// in Debug builds): they call it around every lock operation, and it validates each acquisition the
     /// way lockdep does (lock-order cycles between classes, IRQ-safety, recursive locking, sleeping in
-    /// atomic context, unbalanced unlocks), reporting each problem once, in lockdep's words and layout.
+    /// atomic context, unbalanced unlocks), and against the program's declared lock order, reporting each
+    /// problem once, in lockdep's words and layout.
     /// </para>
     /// <para>
     /// Without generated checks nothing ever starts it, and every member here answers as for an empty
@@ -69,7 +70,10 @@ namespace LockDiscipline
         /// <c>lockdep_assert_held</c>: reports (once per class and call site) unless the calling thread, or its
         /// logical flow for a <see cref="System.Threading.SemaphoreSlim"/>, holds a lock of the class.
         /// </summary>
-        /// <param name="lockClass">The class name, as registered (a member such as <c>Cache._items</c>, or a <see cref="LockClassAttribute"/> name).</param>
+        /// <param name="lockClass">
+        /// The class name as reports print it: a member such as <c>Cache._items</c>, or a <see cref="LockClassAttribute"/> name;
+        /// <c>Cache._items#2</c> for the second class registered under a name already taken (two types named <c>Cache</c>).
+        /// </param>
         /// <param name="member">Filled in by the compiler.</param>
         /// <param name="file">Filled in by the compiler.</param>
         /// <param name="line">Filled in by the compiler.</param>
@@ -89,7 +93,7 @@ namespace LockDiscipline
         }
 
         /// <summary><c>lockdep_assert_not_held</c>: reports (once per class and call site) if the calling thread or its flow holds a lock of the class.</summary>
-        /// <param name="lockClass">The class name, as registered.</param>
+        /// <param name="lockClass">The class name as reports print it (see <see cref="AssertHeld"/>).</param>
         /// <param name="member">Filled in by the compiler.</param>
         /// <param name="file">Filled in by the compiler.</param>
         /// <param name="line">Filled in by the compiler.</param>
@@ -109,7 +113,7 @@ namespace LockDiscipline
         }
 
         /// <summary><c>lockdep_is_held</c>: whether the calling thread or its flow holds a lock of the class; false when the validator is not running.</summary>
-        /// <param name="lockClass">The class name, as registered.</param>
+        /// <param name="lockClass">The class name as reports print it (see <see cref="AssertHeld"/>).</param>
         /// <returns>Whether a lock of the class is held.</returns>
         /// <exception cref="ArgumentNullException"><paramref name="lockClass"/> is null.</exception>
         public static bool IsHeld(string lockClass)

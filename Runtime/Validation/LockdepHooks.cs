@@ -15,11 +15,17 @@ namespace LockDiscipline.Validation
     public static class LockdepHooks
     {
         /// <summary>
-        /// Registers a lock class and returns its dense, process-wide id; registering a key again returns the
-        /// same id (several assemblies may register one <see cref="LockClassAttribute"/> name, whose key is the same).
-        /// Two keys with the same <paramref name="name"/> are two classes; reports print the second as <c>name#2</c>.
+        /// Registers a lock class by its stable key and returns its dense, process-wide id; registering the
+        /// key again returns the same id, whatever name and kind come with it (several assemblies may register
+        /// one <see cref="LockClassAttribute"/> name, whose key is <c>name:</c> followed by the name).
         /// </summary>
-        /// <param name="key">The class's identity, as the lock model gives it: <c>member:F:Ns.Cache._items</c>, <c>name:dev_config_mutex</c>, ...</param>
+        /// <remarks>
+        /// The key is the class's identity: two keys are two classes even under one name. Reports tell them
+        /// apart as lockdep does with <c>name_version</c>: the class registered second under a name prints as
+        /// <c>name#2</c>, the third as <c>name#3</c>; <see cref="Lockdep.AssertHeld"/> and the other queries by
+        /// name take the name as printed.
+        /// </remarks>
+        /// <param name="key">What identifies the class, such as the declaring type's metadata name and the member.</param>
         /// <param name="name">The class name reports print, such as <c>Cache._items</c> or a <see cref="LockClassAttribute"/> name.</param>
         /// <param name="kind">The kind of lock.</param>
         /// <returns>The id, or -1 when the validator has turned itself off.</returns>
@@ -28,13 +34,21 @@ namespace LockDiscipline.Validation
 
         /// <summary>
         /// Declares that a lock of class <paramref name="firstClassId"/> is acquired before one of class
-        /// <paramref name="secondClassId"/> (<c>[assembly: LockOrder]</c>, <c>[AcquiredBefore]</c>,
-        /// <c>[AcquiredAfter]</c>). Orders are transitive; an acquisition that breaks one is reported once per
-        /// pair of classes. Ids <see cref="RegisterClass"/> did not return are ignored; declaring a pair twice is harmless.
+        /// <paramref name="secondClassId"/> (<see cref="LockOrderAttribute"/>, <see cref="AcquiredBeforeAttribute"/>,
+        /// <see cref="AcquiredAfterAttribute"/>). Acquiring the first while holding the second, directly or
+        /// through other declared orders, is then reported once per pair as
+        /// <see cref="LockdepReportKind.DeclaredOrderViolation"/>.
         /// </summary>
-        /// <param name="firstClassId">The class acquired first.</param>
-        /// <param name="secondClassId">The class acquired after it.</param>
-        /// <param name="declaredAt">Where the order is declared (<c>File.cs:line</c>), printed in the report.</param>
+        /// <remarks>
+        /// Best declared as the classes are registered: a new order makes the validator check every chain of
+        /// locks again when it is next taken. Declaring a pair again is harmless. Ids that
+        /// <see cref="RegisterClass"/> did not return are ignored, and so are declared orders that contradict
+        /// each other (a before b and b before a, directly or through others): no report is made for them.
+        /// </remarks>
+        /// <param name="firstClassId">The class acquired first, an id from <see cref="RegisterClass"/>.</param>
+        /// <param name="secondClassId">The class acquired second.</param>
+        /// <param name="declaredAt">Where the order is declared, which reports print, such as <c>Orders.cs:3</c> or <c>[assembly: LockOrder] at Orders.cs:3</c>.</param>
+        /// <exception cref="System.ArgumentNullException"><paramref name="declaredAt"/> is null.</exception>
         public static void DeclareOrder(int firstClassId, int secondClassId, string declaredAt) => Engine.DeclareOrder(firstClassId, secondClassId, declaredAt);
 
         /// <summary>

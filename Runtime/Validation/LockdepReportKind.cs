@@ -30,10 +30,14 @@ namespace LockDiscipline
         /// <summary>A <c>lockdep_assert_not_held</c> failed: a lock that the code excludes is held.</summary>
         LockHeld,
 
-        /// <summary><c>WARNING: declared lock order violated</c>: a lock is acquired while a lock the declared order puts after it is held.</summary>
-        DeclaredOrderViolation,
-
         /// <summary>A capacity limit was reached (for example <c>BUG: MAX_LOCKDEP_ENTRIES too low!</c>) and the validator turned itself off.</summary>
         ValidatorTurnedOff,
+
+        /// <summary>
+        /// <c>WARNING: declared lock order violated</c>: a lock is acquired while one is held that the declared
+        /// order (<see cref="LockOrderAttribute"/>, <see cref="AcquiredBeforeAttribute"/>, <see cref="AcquiredAfterAttribute"/>)
+        /// puts after it, directly or through other declarations.
+        /// </summary>
+        DeclaredOrderViolation,
     }
 }

@@ -108,20 +108,6 @@ namespace LockDiscipline.Validation
             return Line(pad + " }");
         }
 
-        /// <summary>A "Possible unsafe locking scenario" on one CPU: the held lock, then the new one, then the verdict.</summary>
-        public ReportText OneCpuScenario(LockClass held, LockClass next, string verdict)
-        {
-            return Line(" Possible unsafe locking scenario:")
-                .Line()
-                .Line("       CPU0")
-                .Line("       ----")
-                .Line("  lock(" + held.DisplayName + ");")
-                .Line("  lock(" + next.DisplayName + ");")
-                .Line()
-                .Line(" *** " + verdict + " ***")
-                .Line();
-        }
-
         /// <summary>A "Possible unsafe locking scenario" with one CPU and an interrupt.</summary>
         public ReportText InterruptScenario(LockClass cls)
         {

@@ -212,10 +212,11 @@ public sealed class EndToEndTests : IDisposable
         Run("CollectStats", "EndToEnd.Device");
 
         var report = Assert.Single(_reports);
+        Assert.Equal(LockdepReportKind.DeclaredOrderViolation, report.Kind);
         Assert.Contains("declared lock order violated", report.Text);
         Assert.Contains("(e2e_config)", report.Text);
         Assert.Contains("(e2e_stats)", report.Text);
-        Assert.Contains("EndToEnd.cs:4", report.Text);
+        Assert.Contains("EndToEnd.cs:4\n", report.Text.Replace("\r\n", "\n"));
     }
 
     [Fact]

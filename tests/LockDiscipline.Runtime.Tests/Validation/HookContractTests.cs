@@ -294,7 +294,7 @@ public class HookContractTests : LockdepTestBase
         Assert.True(LockdepHooks.Release(42, mutex, Site));
         LockdepHooks.Acquire(-1, mutex, AcquireFlags.None, 0, Site);
         Assert.Empty(Reports);
-        Assert.Equal(Register("m", LockClassKind.SpinLock), LockdepHooks.RegisterClass("test:m", "m", LockClassKind.Mutex));
+        Assert.Equal(Register("m", LockClassKind.SpinLock), LockdepHooks.RegisterClass("test:m", "other name", LockClassKind.Mutex));
     }
 
     [Fact]

@@ -29,6 +29,7 @@ public abstract class LockdepTestBase : IDisposable
 
     protected static LockSite At(string member, string file, int line) => new(file, line, member);
 
+    /// <summary>Registers a class keyed by its name, as if each name were declared once.</summary>
     protected static int Register(string name, LockClassKind kind) => LockdepHooks.RegisterClass("test:" + name, name, kind);
 
     /// <summary>Runs <paramref name="body"/> on a new thread with the given name, which reports print, and waits.</summary>

@@ -182,7 +182,7 @@ public class ModeAndGraphTests : LockdepTestBase
     public void The_graph_as_text_statistics_and_dot()
     {
         int group = Register("&group->mutex", LockClassKind.Mutex);
-        int dmar = LockdepHooks.RegisterClass("test:dmar_global_lock", "dmar_global_lock", LockClassKind.RwSemaphore);
+        int dmar = Register("dmar_global_lock", LockClassKind.RwSemaphore);
         int klist = Register("&k->k_lock", LockClassKind.SpinLock);
         var mutex = new KMutex();
         var rwsem = new KRwSem();

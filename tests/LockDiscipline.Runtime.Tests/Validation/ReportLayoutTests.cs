@@ -51,6 +51,72 @@ public class ReportLayoutTests : LockdepTestBase
     }
 
     [Fact]
+    public void Declared_lock_order_violated_through_a_chain_of_declarations()
+    {
+        // [assembly: LockOrder("ledger", "journal")] and journal [AcquiredBefore(audit)]: ledger comes before audit.
+        int ledger = Register("Orders._ledger", LockClassKind.Mutex);
+        int journal = Register("Orders._journal", LockClassKind.Mutex);
+        int audit = Register("Orders._audit", LockClassKind.Mutex);
+        LockdepHooks.DeclareOrder(ledger, journal, "[assembly: LockOrder] at Orders.cs:3");
+        LockdepHooks.DeclareOrder(journal, audit, "Orders.cs:12");
+        var ledgerLock = new KMutex();
+        var auditLock = new KMutex();
+        RunAs("review", () =>
+        {
+            Lock(audit, auditLock, At("Orders.Review", "Orders.cs", 30));
+            Lock(ledger, ledgerLock, At("Orders.Reread", "Orders.cs", 40));
+            Unlock(ledger, ledgerLock, At("Orders.Reread", "Orders.cs", 41));
+            Unlock(audit, auditLock, At("Orders.Review", "Orders.cs", 31));
+        });
+
+        Assert.Equal(
+            Expected("""
+            =====================================
+            WARNING: declared lock order violated
+            {ident}
+            -------------------------------------
+            review/N is trying to acquire lock:
+            (Orders._ledger){+.+.}-{3:3}, at: Orders.Reread (Orders.cs:40)
+
+            but task is already holding lock:
+            (Orders._audit){+.+.}-{3:3}, at: Orders.Review (Orders.cs:30)
+
+            which the declared lock order puts after the new lock.
+
+
+            the declared lock order is:
+
+            -> #0 (Orders._ledger) before (Orders._journal):
+                   [assembly: LockOrder] at Orders.cs:3
+
+            -> #1 (Orders._journal) before (Orders._audit):
+                   Orders.cs:12
+
+            other info that might help us debug this:
+
+            Chain exists of:
+              Orders._ledger --> Orders._journal --> Orders._audit
+
+             Possible unsafe locking scenario:
+
+                   CPU0                    CPU1
+                   ----                    ----
+              lock(Orders._audit);
+                                           lock(Orders._ledger);
+                                           lock(Orders._audit);
+              lock(Orders._ledger);
+
+             *** DEADLOCK ***
+
+            1 lock held by review/N:
+             #0: (Orders._audit){+.+.}-{3:3}, at: Orders.Review (Orders.cs:30)
+
+            """),
+            SingleReportText());
+        Assert.Equal(LockdepReportKind.DeclaredOrderViolation, Assert.Single(Reports).Kind);
+    }
+
+    [Fact]
     public void Inconsistent_lock_state_when_a_class_is_taken_in_hard_irq_and_with_irqs_enabled()
     {
         // The klist regression: klist_add_tail takes k_lock with plain spin_lock, the DMAR fault handler
