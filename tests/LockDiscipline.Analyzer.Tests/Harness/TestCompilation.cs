@@ -12,7 +12,7 @@ public static class TestCompilation
 {
     private static readonly Lazy<ImmutableArray<MetadataReference>> References = new(LoadReferences);
 
-    public static CSharpCompilation Create(IEnumerable<(string Path, string Source)> files, OutputKind kind = OutputKind.DynamicallyLinkedLibrary)
+    public static CSharpCompilation Create(IEnumerable<(string Path, string Source)> files, OutputKind kind = OutputKind.DynamicallyLinkedLibrary, CSharpParseOptions? parseOptions = null)
     {
         if (SourceCapture.Active is { } sink)
         {
@@ -20,7 +20,7 @@ public static class TestCompilation
             throw new SourceCapture.StopException();
         }
 
-        var parseOptions = new CSharpParseOptions(LanguageVersion.Preview);
+        parseOptions ??= new CSharpParseOptions(LanguageVersion.Preview);
         var trees = files.Select(f => CSharpSyntaxTree.ParseText(f.Source, parseOptions, f.Path)).ToArray();
         return CSharpCompilation.Create(
             "TestProject",

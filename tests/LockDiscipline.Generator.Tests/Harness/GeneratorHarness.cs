@@ -1,3 +1,4 @@
+using LockDiscipline.TestKit;
 using System.Collections.Immutable;
 using System.Reflection;
 using LockDiscipline.Generator;
@@ -65,7 +66,7 @@ public static class GeneratorHarness
         => CSharpGeneratorDriver.Create(
             new[] { new LockdepGenerator().AsSourceGenerator() },
             parseOptions: parseOptions ?? ParseOptions(),
-            optionsProvider: new TestOptionsProvider(properties ?? ChecksOn),
+            optionsProvider: new BuildProperties(properties ?? ChecksOn),
             driverOptions: new GeneratorDriverOptions(IncrementalGeneratorOutputKind.None, trackIncrementalGeneratorSteps: true));
 
     /// <summary>Runs the generator once over the sources and returns the result and the compilation with the generated code.</summary>
@@ -92,44 +93,6 @@ public static class GeneratorHarness
                 || Path.GetFileName(path) is "mscorlib.dll" or "netstandard.dll");
         var runtime = typeof(KMutex).Assembly.Location;
         return platform.Append(runtime).Select(path => (MetadataReference)MetadataReference.CreateFromFile(path)).ToImmutableArray();
-    }
-
-    private sealed class TestOptionsProvider : AnalyzerConfigOptionsProvider
-    {
-        private static readonly AnalyzerConfigOptions Empty = new DictionaryOptions(new Dictionary<string, string>());
-
-        public TestOptionsProvider(IReadOnlyDictionary<string, string> globalOptions)
-        {
-            GlobalOptions = new DictionaryOptions(globalOptions);
-        }
-
-        public override AnalyzerConfigOptions GlobalOptions { get; }
-
-        public override AnalyzerConfigOptions GetOptions(SyntaxTree tree) => Empty;
-
-        public override AnalyzerConfigOptions GetOptions(AdditionalText textFile) => Empty;
-    }
-
-    private sealed class DictionaryOptions : AnalyzerConfigOptions
-    {
-        private readonly IReadOnlyDictionary<string, string> _values;
-
-        public DictionaryOptions(IReadOnlyDictionary<string, string> values)
-        {
-            _values = values;
-        }
-
-        public override bool TryGetValue(string key, out string value)
-        {
-            if (_values.TryGetValue(key, out var found))
-            {
-                value = found;
-                return true;
-            }
-
-            value = string.Empty;
-            return false;
-        }
     }
 }
 

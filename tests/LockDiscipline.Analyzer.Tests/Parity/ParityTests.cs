@@ -1,25 +1,40 @@
-extern alias analyzer;
+extern alias generator;
 
-using LockDiscipline.Generator.Model;
-using LockDiscipline.Generator.Tests.Harness;
+using LockDiscipline.Analyzer.Flow;
+using LockDiscipline.Analyzer.Resolve;
+using LockDiscipline.Analyzer.Tests.Harness;
+using LockDiscipline.Analyzer.Tests.Robustness;
+using LockDiscipline.LockModel;
+using LockDiscipline.TestKit;
 using Microsoft.CodeAnalysis;
+using Microsoft.CodeAnalysis.CSharp;
 using Microsoft.CodeAnalysis.CSharp.Syntax;
 using Microsoft.CodeAnalysis.FlowAnalysis;
 using Microsoft.CodeAnalysis.Operations;
-using AnalyzerFlow = analyzer::LockDiscipline.Analyzer.Flow;
-using AnalyzerModel = analyzer::LockDiscipline.LockModel;
-using AnalyzerResolve = analyzer::LockDiscipline.Analyzer.Resolve;
+using GeneratorModel = generator::LockDiscipline.Generator.Model;
 
-namespace LockDiscipline.Generator.Tests;
+namespace LockDiscipline.Analyzer.Tests.Parity;
 
 /// <summary>
 /// The analyzer and the generator must see the same lock at every lock call: the same class key, kind and
 /// mode. Both compile the shared lock model, but each drives it its own way (the analyzer over flow
-/// graphs, the generator over single calls), so this runs both over every source the project has (IommuCore,
-/// the samples, the package tests' consumers, the generator's own sources) and compares them site by site.
+/// graphs, the generator over single calls), so this runs both over every source the project has
+/// (IommuCore, the samples, the package tests' consumers, the generator's own sources, and every source
+/// any analyzer test compiles) and compares them site by site.
 /// </summary>
 public sealed class ParityTests
 {
+    private const string ProjectDirectory = "/src/";
+
+    private static readonly CSharpParseOptions ParseOptions = new CSharpParseOptions(LanguageVersion.Preview)
+        .WithFeatures(new[] { new KeyValuePair<string, string>("InterceptorsNamespaces", "LockDiscipline.Generated") });
+
+    private static readonly BuildProperties ChecksOn = new(new Dictionary<string, string>
+    {
+        ["build_property.LockDisciplineRuntimeChecks"] = "true",
+        ["build_property.ProjectDir"] = ProjectDirectory,
+    });
+
     /// <summary>What one side says a lock call does. <paramref name="Mode"/> is empty for releases.</summary>
     public sealed record SiteFacts(string ClassKey, string Kind, string Mode);
 
@@ -40,25 +55,50 @@ public sealed class ParityTests
     {
         var files = SourcesOf(project);
         Assert.NotEmpty(files);
-        var compilation = GeneratorHarness.Compile(files);
+        var compilation = Compile(files);
         var errors = compilation.GetDiagnostics().Where(d => d.Severity == DiagnosticSeverity.Error).Take(5).ToList();
         Assert.True(errors.Count == 0, project + " does not compile for the comparison:\n" + string.Join("\n", errors));
 
         var analyzerSites = AnalyzerSites(compilation);
-        var generatorSites = GeneratorSites(files);
+        var generatorSites = GeneratorSites(compilation);
 
         var disagreements = Disagreements(analyzerSites, generatorSites);
         Assert.True(disagreements.Count == 0, project + ":\n" + string.Join("\n", disagreements));
+    }
+
+    /// <summary>
+    /// Every source set an analyzer test compiles (the robustness test's catalogue), one compilation each;
+    /// sets that do not compile are compared too, since a half-typed file must not split the two sides.
+    /// </summary>
+    [Fact]
+    public void Analyzer_and_generator_agree_at_every_lock_site_of_the_analyzer_tests_sources()
+    {
+        var disagreements = new List<string>();
+        var compared = 0;
+        foreach (var files in SourceCatalogue.All)
+        {
+            var compilation = Compile(files.Select(f => (f.Path.StartsWith(ProjectDirectory, StringComparison.Ordinal) ? f.Path.Substring(ProjectDirectory.Length) : f.Path, f.Source)));
+            var analyzerSites = AnalyzerSites(compilation);
+            var generatorSites = GeneratorSites(compilation);
+            compared += generatorSites.Count;
+            foreach (var disagreement in Disagreements(analyzerSites, generatorSites))
+            {
+                disagreements.Add(disagreement + "\n    at: " + LineAt(compilation, disagreement));
+            }
+        }
+
+        Assert.True(disagreements.Count == 0, string.Join("\n", disagreements));
+        Assert.True(compared >= 100, "only " + compared + " intercepted lock sites compared");
     }
 
     /// <summary>Projects written with <c>lock</c> statements only have nothing to compare; IommuCore must not be one of them.</summary>
     [Fact]
     public void The_catalogue_compares_real_sites()
     {
-        var files = SourcesOf("IommuCore");
-        var sites = GeneratorSites(files);
+        var compilation = Compile(SourcesOf("IommuCore"));
+        var sites = GeneratorSites(compilation);
         Assert.True(sites.Count >= 50, "IommuCore has only " + sites.Count + " intercepted lock sites");
-        Assert.Equal(sites.Count, AnalyzerSites(GeneratorHarness.Compile(files)).Count);
+        Assert.Equal(sites.Count, AnalyzerSites(compilation).Count);
     }
 
     /// <summary>The comparison fails, naming the site, when either side is changed alone.</summary>
@@ -82,9 +122,9 @@ public sealed class ParityTests
                 }
             }
             """;
-        var files = new[] { ("Device.cs", source) };
-        var analyzerSites = AnalyzerSites(GeneratorHarness.Compile(files));
-        var generatorSites = GeneratorSites(files);
+        var compilation = Compile(new[] { ("Device.cs", source) });
+        var analyzerSites = AnalyzerSites(compilation);
+        var generatorSites = GeneratorSites(compilation);
         Assert.Empty(Disagreements(analyzerSites, generatorSites));
 
         var lockSite = generatorSites.Keys.Single(site => site.Contains("(10,17)", StringComparison.Ordinal));
@@ -135,39 +175,41 @@ public sealed class ParityTests
     /// </summary>
     private static Dictionary<string, SiteFacts> AnalyzerSites(Compilation compilation)
     {
-        var resolvers = new AnalyzerResolve.Resolvers(compilation);
+        var resolvers = new Resolvers(compilation);
         var sites = new Dictionary<string, SiteFacts>(StringComparer.Ordinal);
         foreach (var tree in compilation.SyntaxTrees)
         {
             var model = compilation.GetSemanticModel(tree);
             foreach (var node in tree.GetRoot().DescendantNodes())
             {
-                if (node is not (BaseMethodDeclarationSyntax or AccessorDeclarationSyntax)
-                    || model.GetDeclaredSymbol(node) is not IMethodSymbol owner
-                    || model.GetOperation(node) is not { } body)
+                // The bodies the analyzer gets as operation blocks: methods, constructors, accessors, and
+                // expression-bodied properties and indexers (their getter).
+                var owner = node switch
                 {
-                    continue;
-                }
-
-                var graph = body switch
+                    BaseMethodDeclarationSyntax or AccessorDeclarationSyntax => model.GetDeclaredSymbol(node) as IMethodSymbol,
+                    ArrowExpressionClauseSyntax { Parent: BasePropertyDeclarationSyntax property } => (model.GetDeclaredSymbol(property) as IPropertySymbol)?.GetMethod,
+                    _ => null,
+                };
+                var graph = owner is null ? null : model.GetOperation(node) switch
                 {
                     IConstructorBodyOperation constructor => ControlFlowGraph.Create(constructor),
                     IMethodBodyOperation method => ControlFlowGraph.Create(method),
+                    IBlockOperation { Parent: null } block => ControlFlowGraph.Create(block),
                     _ => null,
                 };
                 if (graph is not null)
                 {
-                    Walk(graph, owner, null);
+                    Walk(graph, owner!, null);
                 }
             }
         }
 
         return sites;
 
-        void Walk(ControlFlowGraph graph, IMethodSymbol owner, AnalyzerModel.ValueOrigins? enclosing)
+        void Walk(ControlFlowGraph graph, IMethodSymbol owner, ValueOrigins? enclosing)
         {
-            var origins = AnalyzerModel.ValueOrigins.Collect(graph, enclosing);
-            var flow = AnalyzerFlow.LocksetAnalysis.Analyze(graph, origins, owner, resolvers);
+            var origins = ValueOrigins.Collect(graph, enclosing);
+            var flow = LocksetAnalysis.Analyze(graph, origins, owner, resolvers);
             foreach (var acquisition in flow.Acquisitions.Concat(flow.TryAcquisitions))
             {
                 Add(acquisition.Operation, acquisition.Operation.Mode.ToString());
@@ -189,7 +231,7 @@ public sealed class ParityTests
             }
         }
 
-        void Add(AnalyzerModel.LockOperation operation, string mode)
+        void Add(LockOperation operation, string mode)
         {
             var lockClass = operation.Class.NestingBase ?? operation.Class;
             if (operation.Api is not { NotInterceptedBecause: null } || lockClass.ClassedByType || operation.Site.Syntax is not InvocationExpressionSyntax invocation)
@@ -201,22 +243,41 @@ public sealed class ParityTests
         }
     }
 
-    /// <summary>The generator's view: the interceptors its binding step produced, read from the tracked step.</summary>
-    private static Dictionary<string, SiteFacts> GeneratorSites(IEnumerable<(string Path, string Source)> files)
+    /// <summary>The source line a disagreement names (<c>File.cs(line,column): ...</c>), to find the test it came from.</summary>
+    private static string LineAt(Compilation compilation, string disagreement)
     {
-        var run = GeneratorHarness.Run(files, GeneratorHarness.ChecksOn);
-        var bound = (BoundCalls)run.Result.Results.Single().TrackedSteps[TrackingNames.BoundCalls].Single().Outputs.Single().Value;
+        var open = disagreement.IndexOf('(', StringComparison.Ordinal);
+        var comma = disagreement.IndexOf(',', open);
+        var path = ProjectDirectory + disagreement.Substring(0, open);
+        var line = int.Parse(disagreement.Substring(open + 1, comma - open - 1), System.Globalization.CultureInfo.InvariantCulture) - 1;
+        var tree = compilation.SyntaxTrees.FirstOrDefault(t => t.FilePath == path);
+        return tree is null ? "?" : tree.GetText().Lines[line].ToString().Trim();
+    }
+
+    private static CSharpCompilation Compile(IEnumerable<(string Path, string Source)> files)
+        => TestCompilation.Create(files.Select(f => (ProjectDirectory + f.Path, f.Source)), parseOptions: ParseOptions);
+
+    /// <summary>The generator's view: the interceptors its binding step produced, read from the tracked step.</summary>
+    private static Dictionary<string, SiteFacts> GeneratorSites(Compilation compilation)
+    {
+        var driver = CSharpGeneratorDriver.Create(
+            new[] { new generator::LockDiscipline.Generator.LockdepGenerator().AsSourceGenerator() },
+            parseOptions: ParseOptions,
+            optionsProvider: ChecksOn,
+            driverOptions: new GeneratorDriverOptions(IncrementalGeneratorOutputKind.None, trackIncrementalGeneratorSteps: true));
+        var result = driver.RunGenerators(compilation).GetRunResult().Results.Single();
+        var bound = (GeneratorModel.BoundCalls)result.TrackedSteps[generator::LockDiscipline.Generator.TrackingNames.BoundCalls].Single().Outputs.Single().Value;
         var sites = new Dictionary<string, SiteFacts>(StringComparer.Ordinal);
         foreach (var file in bound.Files)
         {
             foreach (var call in file.Locks)
             {
-                if (call.Api.Shape == ApiShape.Downgrade)
+                if (call.Api.Shape == GeneratorModel.ApiShape.Downgrade)
                 {
                     continue;
                 }
 
-                var mode = call.Api.Shape is ApiShape.Release or ApiShape.ReleaseCount ? string.Empty
+                var mode = call.Api.Shape is GeneratorModel.ApiShape.Release or GeneratorModel.ApiShape.ReleaseCount ? string.Empty
                     : call.Api.Flags.Contains("Read", StringComparison.Ordinal) ? "Shared"
                     : call.Api.Flags.Contains("Upgradeable", StringComparison.Ordinal) ? "Upgradeable"
                     : "Exclusive";
@@ -240,27 +301,14 @@ public sealed class ParityTests
             _ => invocation.Expression,
         };
         var span = name.GetLocation().GetMappedLineSpan();
-        var path = span.Path.StartsWith(GeneratorHarness.ProjectDirectory, StringComparison.Ordinal) ? span.Path.Substring(GeneratorHarness.ProjectDirectory.Length) : span.Path;
+        var path = span.Path.StartsWith(ProjectDirectory, StringComparison.Ordinal) ? span.Path.Substring(ProjectDirectory.Length) : span.Path;
         return path + "(" + (span.StartLinePosition.Line + 1) + "," + (span.StartLinePosition.Character + 1) + ")";
-    }
-
-    private static string RepositoryRoot()
-    {
-        for (var directory = new DirectoryInfo(AppContext.BaseDirectory); directory is not null; directory = directory.Parent)
-        {
-            if (File.Exists(Path.Combine(directory.FullName, "LockDiscipline.sln")))
-            {
-                return directory.FullName;
-            }
-        }
-
-        throw new InvalidOperationException("LockDiscipline.sln not found above " + AppContext.BaseDirectory);
     }
 
     /// <summary>Each entry is one compilation: a project folder, or one of the generator's source files.</summary>
     private static IEnumerable<string> CatalogueProjects()
     {
-        var root = RepositoryRoot();
+        var root = RepositoryRoot.Directory;
         yield return "IommuCore";
         foreach (var sample in new[] { "samples/QuickStart", "samples/Regressions", "samples/RuntimeDemo" })
         {
@@ -280,7 +328,7 @@ public sealed class ParityTests
 
     private static List<(string Path, string Source)> SourcesOf(string project)
     {
-        var root = RepositoryRoot();
+        var root = RepositoryRoot.Directory;
         var full = Path.Combine(root, project);
         if (File.Exists(full))
         {
