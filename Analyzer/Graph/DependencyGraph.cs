@@ -44,24 +44,34 @@ namespace LockDiscipline.Analyzer.Graph
         public Location Inner { get; }
     }
 
-    /// <summary>A class taken again, through a call, while the caller holds it: the interprocedural half of LD0003.</summary>
+    /// <summary>
+    /// A class taken again, through a call, while the caller holds it: the interprocedural half of LD0003
+    /// and LD0014, which <see cref="Kind"/> tells apart.
+    /// </summary>
     internal sealed class RecursiveAcquisition
     {
-        public RecursiveAcquisition(int holder, int callIndex, HeldLockSite held, ReachStep step)
+        public RecursiveAcquisition(int holder, int callIndex, int callee, HeldLockSite held, ReachStep step, SameClassNestingKind kind)
         {
             Holder = holder;
             CallIndex = callIndex;
+            Callee = callee;
             Held = held;
             Step = step;
+            Kind = kind;
         }
 
         public int Holder { get; }
 
         public int CallIndex { get; }
 
+        /// <summary>The call's target that leads to the acquisition, the start of the chain a report shows.</summary>
+        public int Callee { get; }
+
         public HeldLockSite Held { get; }
 
         public ReachStep Step { get; }
+
+        public SameClassNestingKind Kind { get; }
     }
 
     /// <summary>
@@ -73,7 +83,7 @@ namespace LockDiscipline.Analyzer.Graph
         /// <summary>Each edge's position in <see cref="Edges"/>, so a shorter witness replaces it in place.</summary>
         private readonly Dictionary<(LockClass, LockClass), int> _edges = new Dictionary<(LockClass, LockClass), int>();
 
-        public DependencyGraph(CallGraph calls, LockReach reach)
+        public DependencyGraph(CallGraph calls, LockReach reach, InstanceLinks links)
         {
             var summaries = calls.Summaries;
             for (var method = 0; method < summaries.Count; method++)
@@ -108,9 +118,14 @@ namespace LockDiscipline.Analyzer.Graph
                                 {
                                     Offer(new DependencyEdge(held.Class, entry.Key, entry.Value.Depth + 1, method, held, site.Location, call, entry.Value.Acquisition.Location));
                                 }
-                                else if (IsRecursive(held, entry.Value, site.Receiver))
+                                else
                                 {
-                                    Recursions.Add(new RecursiveAcquisition(method, call, held, entry.Value));
+                                    var step = entry.Value;
+                                    var kind = SameClassNesting.Classify(held.Class, held.Mode, held.Instance, step.Acquisition.Mode, step.Instance.ThroughCall(site.Receiver), links);
+                                    if (kind is not (SameClassNestingKind.Allowed or SameClassNestingKind.OrderedByOwnership))
+                                    {
+                                        Recursions.Add(new RecursiveAcquisition(method, call, target, held, step, kind));
+                                    }
                                 }
                             }
                         }
@@ -123,18 +138,6 @@ namespace LockDiscipline.Analyzer.Graph
         public List<DependencyEdge> Edges { get; } = new List<DependencyEdge>();
 
         public List<RecursiveAcquisition> Recursions { get; } = new List<RecursiveAcquisition>();
-
-        private static bool IsRecursive(HeldLockSite held, ReachStep step, InstancePath receiver)
-        {
-            var acquired = step.Instance.ThroughCall(receiver);
-            var sameInstance = held.Instance.ProvablySameAs(acquired);
-            if (held.Class.Reentrant && sameInstance)
-            {
-                return false;
-            }
-
-            return !(sameInstance && held.Mode == LockMode.Upgradeable && step.Acquisition.Mode != LockMode.Upgradeable);
-        }
 
         private void Offer(DependencyEdge edge)
         {
