@@ -68,7 +68,16 @@ namespace LockDiscipline.Analyzer.Graph
 
         public static SameClassNestingKind Classify(LockClass lockClass, LockMode heldMode, InstancePath held, LockMode mode, InstancePath acquired, InstanceLinks links)
         {
-            if (held.ProvablySameAs(acquired))
+            if (held.Text is not { } heldPath || acquired.Text is not { } acquiredPath)
+            {
+                return SameClassNestingKind.Indistinguishable;
+            }
+
+            // Steps that come back to the object (a back-reference, a delegate bound to the object's own
+            // methods) are taken out first, so that re-entry is seen through them.
+            var heldText = links.Canonical(heldPath);
+            var acquiredText = links.Canonical(acquiredPath);
+            if (string.Equals(heldText, acquiredText, StringComparison.Ordinal))
             {
                 if (lockClass.Reentrant || (heldMode == LockMode.Upgradeable && mode != LockMode.Upgradeable))
                 {
@@ -78,7 +87,7 @@ namespace LockDiscipline.Analyzer.Graph
                 return SameClassNestingKind.SelfDeadlock;
             }
 
-            return Relate(held, acquired, links);
+            return Relate(heldText, acquiredText, links);
         }
 
         /// <summary>
@@ -86,9 +95,9 @@ namespace LockDiscipline.Analyzer.Graph
         /// (<c>this.SyncRoot</c> then <c>this._inner.SyncRoot</c>), or, for a lock on the object itself, the held
         /// path then links (<c>this</c> then <c>this._next</c>). Anything else is indistinguishable.
         /// </summary>
-        private static SameClassNestingKind Relate(InstancePath held, InstancePath acquired, InstanceLinks links)
+        private static SameClassNestingKind Relate(string heldText, string acquiredText, InstanceLinks links)
         {
-            if (held.Text is not { } heldText || acquired.Text is not { } acquiredText || acquiredText.Length <= heldText.Length)
+            if (acquiredText.Length <= heldText.Length)
             {
                 return SameClassNestingKind.Indistinguishable;
             }

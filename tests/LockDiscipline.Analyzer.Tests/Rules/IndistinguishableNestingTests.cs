@@ -134,4 +134,92 @@ public class IndistinguishableNestingTests
                 static void One(Node a) { a.Mutex.Lock(); {|LD0003:a.Mutex.Lock()|}; a.Mutex.Unlock(); a.Mutex.Unlock(); }
             }
             """);
+
+    [Fact]
+    public void BackReferenceToTheHeldOwnerIsReentry()
+        => Verify.Diagnostics("""
+            sealed class Buffer
+            {
+                internal readonly Bridge _owner;
+                public Buffer(Bridge owner) { _owner = owner; }
+                public void Append(int size) { if (size > 1024) _owner.Break(); }
+            }
+            sealed class Bridge
+            {
+                readonly object _writeLock = new();
+                readonly Buffer _buffer;
+                public Bridge() { _buffer = new Buffer(this); }
+                public void Write(int size) { lock (_writeLock) _buffer.Append(size); }
+                public void Break() { lock (_writeLock) { } }
+            }
+            """);
+
+    [Fact]
+    public void BackReferenceOfANonReentrantLockIsASelfDeadlock()
+        => Verify.Diagnostics("""
+            using LockDiscipline;
+            sealed class Buffer
+            {
+                readonly Bridge _owner;
+                public Buffer(Bridge owner) { _owner = owner; }
+                public void Append() { _owner.Break(); }
+            }
+            sealed class Bridge
+            {
+                readonly KMutex _mutex = new();
+                readonly Buffer _buffer;
+                public Bridge() { _buffer = new Buffer(this); }
+                public void Write() { using (_mutex.Guard()) { {|LD0003:_buffer.Append()|}; } }
+                public void Break() { using (_mutex.Guard()) { } }
+            }
+            """);
+
+    [Fact]
+    public void BufferGivenAnotherBridgeIsIndistinguishable()
+        => Verify.Diagnostics("""
+            sealed class Buffer
+            {
+                readonly Bridge _owner;
+                public Buffer(Bridge owner) { _owner = owner; }
+                public void Append() { _owner.Break(); }
+            }
+            sealed class Bridge
+            {
+                readonly object _writeLock = new();
+                readonly Buffer _buffer;
+                public Bridge(Bridge? peer) { _buffer = new Buffer(peer ?? this); }
+                public void Write() { lock (_writeLock) {|LD0014:_buffer.Append()|}; }
+                public void Break() { lock (_writeLock) { } }
+            }
+            """);
+
+    [Fact]
+    public void StoredContinuationOfTheSameObjectIsReentry()
+        => Verify.Diagnostics("""
+            using System;
+            sealed class Writer
+            {
+                readonly object _writeLock = new();
+                readonly Action _onCompleted;
+                Action? _onFlushed;
+                public Writer() { _onCompleted = ProcessBacklog; _onFlushed = this.ProcessBacklog; }
+                public void Write() { lock (_writeLock) { _onCompleted(); _onFlushed?.Invoke(); } }
+                public void Reset() { _onFlushed = null; }
+                void ProcessBacklog() { lock (_writeLock) { } }
+            }
+            """);
+
+    [Fact]
+    public void ContinuationBoundToAnotherObjectIsIndistinguishable()
+        => Verify.Diagnostics("""
+            using System;
+            sealed class Writer
+            {
+                readonly object _writeLock = new();
+                Action? _onCompleted;
+                public void Chain(Writer next) { _onCompleted = next.ProcessBacklog; }
+                public void Write() { lock (_writeLock) { _onCompleted?{|LD0014:.Invoke()|}; } }
+                void ProcessBacklog() { lock (_writeLock) { } }
+            }
+            """);
 }
