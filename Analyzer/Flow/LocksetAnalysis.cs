@@ -229,6 +229,13 @@ namespace LockDiscipline.Analyzer.Flow
 
                     return state.Assign(local.Local, value.ConstantValue is { HasValue: true, Value: bool constant } ? constant : (bool?)null);
 
+                case ISimpleAssignmentOperation { Target: ILocalReferenceOperation target } copy when _origins.Unwrap(copy.Value) is ILocalReferenceOperation source:
+                    var to = LockOperationResolver.InstanceOf(target, _origins);
+                    var from = LockOperationResolver.InstanceOf(source, _origins);
+
+                    // A local whose every assignment agrees names one path whatever is assigned: nothing moves.
+                    return to.Equals(InstancePath.Local(target.Local.Name)) && from.IsKnown && !from.Equals(to) ? state.Rename(from, to) : state;
+
                 default:
                     return state;
             }
@@ -302,9 +309,11 @@ namespace LockDiscipline.Analyzer.Flow
                         break;
 
                     case LockOperationKind.Release:
-                        state = state.Release(operation, out var balance, out _);
+                        var before = state;
+                        state = state.Release(operation, out var balance, out var released);
                         if (_recording)
                         {
+                            RecordHandOver(before, released);
                             _flow.Releases.Add(new ReleaseEvent(operation, balance, frame.ExceptionCause));
                         }
 
@@ -331,6 +340,29 @@ namespace LockDiscipline.Analyzer.Flow
                 state.Holds,
                 state.HardIrqsOff || operation.IrqEffect == IrqEffect.HardIrqsOff,
                 state.SoftIrqsOff || operation.IrqEffect == IrqEffect.SoftIrqsOff);
+
+        /// <summary>
+        /// A lock released while a lock of the same class taken after it stays held: the traversal has moved on
+        /// from one object to the next (lock coupling), and the later acquisition is recorded as handed over.
+        /// </summary>
+        private void RecordHandOver(LockState before, HeldLock released)
+        {
+            if (released.Site is null)
+            {
+                return;
+            }
+
+            var after = false;
+            foreach (var hold in before.Holds)
+            {
+                if (after && hold.Class.Equals(released.Class) && hold.Site is { } site && !hold.Instance.Equals(released.Instance))
+                {
+                    _flow.HandedOver.Add(site.Syntax.SpanStart);
+                }
+
+                after |= ReferenceEquals(hold.Site, released.Site) && hold.SameLock(released);
+            }
+        }
 
         private static bool ContainsRelease(IReadOnlyList<LockOperation> operations)
         {

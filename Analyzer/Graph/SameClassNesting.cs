@@ -42,10 +42,17 @@ namespace LockDiscipline.Analyzer.Graph
         /// <summary>LD0003's share: the certain cases. The rest that is reported is LD0014's.</summary>
         public static bool IsCertain(SameClassNestingKind kind) => kind >= SameClassNestingKind.ChainedAlongReassignableLink;
 
-        /// <summary>The worst nesting of an acquisition in one body with the locks held before it, and the hold it is with.</summary>
-        public static (SameClassNestingKind Kind, HeldLock? Held) Worst(AcquisitionEvent acquisition, InstanceLinks links)
+        /// <summary>
+        /// The worst nesting of an acquisition in one body with the locks held before it, and the hold it is with.
+        /// An acquisition the body hands over to (it releases the older lock of the class and keeps this one:
+        /// hand-over-hand, lock coupling) is a traversal moving one way, so its nesting on another instance is
+        /// not reported; lock coupling is used on acyclic structures (on a ring it would deadlock anyway, and
+        /// no static view of the links tells the two apart).
+        /// </summary>
+        public static (SameClassNestingKind Kind, HeldLock? Held) Worst(AcquisitionEvent acquisition, BodyFlow flow, InstanceLinks links)
         {
             var operation = acquisition.Operation;
+            var handedOver = flow.HandedOver.Contains(operation.Site.Syntax.SpanStart);
             var worst = SameClassNestingKind.Allowed;
             HeldLock? with = null;
             foreach (var held in acquisition.HeldBefore)
@@ -56,6 +63,11 @@ namespace LockDiscipline.Analyzer.Graph
                 }
 
                 var kind = Classify(held.Class, held.Mode, held.Instance, operation.Mode, operation.Instance, links);
+                if (handedOver && kind is SameClassNestingKind.Indistinguishable or SameClassNestingKind.ChainedAlongReassignableLink)
+                {
+                    kind = SameClassNestingKind.Allowed;
+                }
+
                 if (with is null || kind > worst)
                 {
                     worst = kind;

@@ -22,7 +22,7 @@ namespace LockDiscipline.Analyzer.Rules
             var reported = new HashSet<int>();
             foreach (var acquisition in flow.Acquisitions)
             {
-                var (kind, worstHeld) = SameClassNesting.Worst(acquisition, links);
+                var (kind, worstHeld) = SameClassNesting.Worst(acquisition, flow, links);
                 if (worstHeld is not { } held || kind != SameClassNestingKind.Indistinguishable)
                 {
                     continue;
