@@ -122,6 +122,11 @@ namespace LockDiscipline.Analyzer.Graph
                                 {
                                     var step = entry.Value;
                                     var kind = SameClassNesting.Classify(held.Class, held.Mode, held.Instance, step.Acquisition.Mode, step.Instance.ThroughCall(site.Receiver), links);
+                                    if (kind == SameClassNestingKind.Indistinguishable && held.Class.Reentrant && IsRecursiveTraversal(summaries[method].Method, reach.Chain(target, held.Class)))
+                                    {
+                                        kind = SameClassNestingKind.RecursiveTraversal;
+                                    }
+
                                     if (kind is not (SameClassNestingKind.Allowed or SameClassNestingKind.OrderedByOwnership))
                                     {
                                         Recursions.Add(new RecursiveAcquisition(method, call, target, held, step, kind));
@@ -138,6 +143,33 @@ namespace LockDiscipline.Analyzer.Graph
         public List<DependencyEdge> Edges { get; } = new List<DependencyEdge>();
 
         public List<RecursiveAcquisition> Recursions { get; } = new List<RecursiveAcquisition>();
+
+        /// <summary>The calls down to the acquisition run the holder again (itself, or the same virtual method) on the next object.</summary>
+        private static bool IsRecursiveTraversal(IMethodSymbol holder, List<ChainHop> chain)
+        {
+            var slot = VirtualSlot(holder);
+            foreach (var hop in chain)
+            {
+                if (SymbolEqualityComparer.Default.Equals(VirtualSlot(hop.Method), slot))
+                {
+                    return true;
+                }
+            }
+
+            return false;
+        }
+
+        /// <summary>The method an override chain starts from: every override of one virtual method shares it.</summary>
+        private static IMethodSymbol VirtualSlot(IMethodSymbol method)
+        {
+            var root = method.OriginalDefinition;
+            while (root.OverriddenMethod is { } overridden)
+            {
+                root = overridden.OriginalDefinition;
+            }
+
+            return root;
+        }
 
         private void Offer(DependencyEdge edge)
         {

@@ -19,6 +19,14 @@ namespace LockDiscipline.Analyzer.Graph
         /// </summary>
         OrderedByOwnership,
 
+        /// <summary>
+        /// Reached by calling, on another object, the very method (or an override of the same virtual) that
+        /// holds the lock: a composite forwarding to its children (<c>DoAppend</c> to each child's
+        /// <c>DoAppend</c>). Taken as a walk down a tree, since on a cycle of such objects the walk would not
+        /// end; only for reentrant locks, where meeting the same object again is harmless. Not reported.
+        /// </summary>
+        RecursiveTraversal,
+
         /// <summary>Two instances the analysis cannot tell apart (two parameters, an unknown path): the order is unknowable statically. LD0014.</summary>
         Indistinguishable,
 

@@ -222,4 +222,56 @@ public class IndistinguishableNestingTests
                 void ProcessBacklog() { lock (_writeLock) { } }
             }
             """);
+
+    [Fact]
+    public void CompositeForwardingTheSameCallToItsChildrenIsClean()
+        => Verify.Diagnostics("""
+            using System.Collections.Generic;
+            class Appender
+            {
+                protected readonly object BaseLock = new();
+                public virtual void DoAppend(string e) { lock (BaseLock) { Append(e); } }
+                protected virtual void Append(string e) { }
+            }
+            sealed class Forwarding : Appender
+            {
+                readonly List<Appender> _children = new();
+                public void Add(Appender child) { lock (BaseLock) _children.Add(child); }
+                protected override void Append(string e) { foreach (var child in _children) child.DoAppend(e); }
+            }
+            sealed class Registry
+            {
+                readonly object _lock = new();
+                readonly List<Registry> _children = new();
+                public void Add(Registry child) { lock (_lock) _children.Add(child); }
+                public void Close() { lock (_lock) { foreach (var child in _children) child.Close(); } }
+            }
+            """);
+
+    [Fact]
+    public void CallingAnotherMethodOnPeersIsIndistinguishable()
+        => Verify.Diagnostics("""
+            using System.Collections.Generic;
+            sealed class Peer
+            {
+                readonly object _lock = new();
+                readonly List<Peer> _peers = new();
+                public void Add(Peer peer) { lock (_lock) _peers.Add(peer); }
+                public void Touch() { lock (_lock) { } }
+                public void Broadcast() { lock (_lock) { foreach (var peer in _peers) {|LD0014:peer.Touch()|}; } }
+            }
+            """);
+
+    [Fact]
+    public void RecursiveTraversalWithANonReentrantLockIsIndistinguishable()
+        => Verify.Diagnostics("""
+            using System.Collections.Generic;
+            using LockDiscipline;
+            sealed class Registry
+            {
+                readonly KMutex _mutex = new();
+                readonly List<Registry> _children = new();
+                public void Close() { using (_mutex.Guard()) { foreach (var child in _children) {|LD0014:child.Close()|}; } }
+            }
+            """);
 }
