@@ -56,7 +56,7 @@ namespace LockDiscipline.Analyzer.Resolve
         public string Canonical(string path)
         {
             var table = _table.Value;
-            if (table.Facts.Count == 0 || path.IndexOf('.') < 0)
+            if (!table.HasStepsBack || path.IndexOf('.') < 0)
             {
                 return path;
             }
@@ -93,7 +93,22 @@ namespace LockDiscipline.Analyzer.Resolve
             {
                 _compilation = compilation;
                 CollectNamespace(compilation.Assembly.GlobalNamespace);
+
+                // The models served the collection only; the table lives as long as the compilation's analysis.
+                _models.Clear();
+                foreach (var facts in Facts.Values)
+                {
+                    HasStepsBack |= (facts & (LinkFacts.SelfDelegate | LinkFacts.NotSelfDelegate)) == LinkFacts.SelfDelegate;
+                }
+
+                foreach (var inner in BackReferences.Values)
+                {
+                    HasStepsBack |= inner.Length > 0;
+                }
             }
+
+            /// <summary>Whether any member name is a step back to the object; most compilations have none.</summary>
+            public bool HasStepsBack { get; }
 
             public Dictionary<string, LinkFacts> Facts { get; } = new Dictionary<string, LinkFacts>(System.StringComparer.Ordinal);
 
