@@ -104,4 +104,49 @@ public class HandOverHandTests
                 }
             }
             """);
+
+    [Fact]
+    public void ComparingPrimitiveKeysBetweenTheTwoLocksCannotThrow()
+        => Verify.Diagnostics(Node, """
+            using System.Threading;
+            sealed class Chain
+            {
+                public static bool Contains(Node head, int value)
+                {
+                    var last = head;
+                    Monitor.Enter(last.Gate);
+                    try
+                    {
+                        while (last.Next is { } next)
+                        {
+                            Monitor.Enter(next.Gate);
+                            if (next.Value.CompareTo(value) == 0) { Monitor.Exit(next.Gate); return true; }
+                            Monitor.Exit(last.Gate);
+                            last = next;
+                        }
+                        return false;
+                    }
+                    finally
+                    {
+                        Monitor.Exit(last.Gate);
+                    }
+                }
+            }
+            """);
+
+    [Fact]
+    public void TheObjectOverloadOfCompareToCanThrow()
+        => Verify.Diagnostics(Node, """
+            using System.Threading;
+            sealed class Chain
+            {
+                public static bool IsFirst(Node head, object value)
+                {
+                    {|LD0007:Monitor.Enter(head.Gate)|};
+                    var first = head.Value.CompareTo(value) == 0;
+                    Monitor.Exit(head.Gate);
+                    return first;
+                }
+            }
+            """);
 }
