@@ -81,9 +81,10 @@ namespace LockDiscipline.Analyzer
 
             var summaries = _summaries.ToArray();
             System.Array.Sort(summaries, CompareByLocation);
-            var graph = new ProgramGraph(summaries, _initializerBindings);
+            var graph = new ProgramGraph(summaries, _initializerBindings, _resolvers.Links);
             CircularLockDependencyRule.Analyze(graph, context.ReportDiagnostic);
             RecursiveLockingRule.AnalyzeProgram(graph, context.ReportDiagnostic);
+            IndistinguishableNestingRule.AnalyzeProgram(graph, context.ReportDiagnostic);
             DeclaredOrderViolationRule.AnalyzeProgram(graph, _resolvers.Order, context.ReportDiagnostic);
             InconsistentLockStateRule.Analyze(graph, context.ReportDiagnostic);
             IrqSafeToUnsafeOrderRule.Analyze(graph, context.ReportDiagnostic);
@@ -112,7 +113,8 @@ namespace LockDiscipline.Analyzer
                 if (flow.Completed)
                 {
                     DeclaredOrderViolationRule.AnalyzeBody(flow, _resolvers.Order, report);
-                    RecursiveLockingRule.AnalyzeBody(flow, report);
+                    RecursiveLockingRule.AnalyzeBody(flow, _resolvers.Links, report);
+                    IndistinguishableNestingRule.AnalyzeBody(flow, _resolvers.Links, report);
                     SleepInAtomicContextRule.AnalyzeBody(flow, report);
                     UnbalancedLockRule.AnalyzeBody(flow, report);
                     UnguardedAccessRule.AnalyzeBody(flow, report);

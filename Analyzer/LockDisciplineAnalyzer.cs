@@ -25,7 +25,8 @@ namespace LockDiscipline.Analyzer
             RuleCatalog.TryAcquireReturnsWrongly,
             RuleCatalog.ThreadAffineLockAcrossAwait,
             RuleCatalog.UnresolvedLockName,
-            RuleCatalog.WaitForWorkHoldingItsLock);
+            RuleCatalog.WaitForWorkHoldingItsLock,
+            RuleCatalog.IndistinguishableNesting);
 
         public override void Initialize(AnalysisContext context)
         {

@@ -59,6 +59,22 @@ namespace LockDiscipline.LockModel
             return Unknown;
         }
 
+        /// <summary>This path with the root <paramref name="from"/> replaced by <paramref name="to"/>, or unchanged when it is not rooted there.</summary>
+        public InstancePath Reroot(InstancePath from, InstancePath to)
+        {
+            if (Text is null || from.Text is null || to.Text is null || !IsRootedAt(from))
+            {
+                return this;
+            }
+
+            return new InstancePath(to.Text + Text.Substring(from.Text.Length));
+        }
+
+        /// <summary>The path is <paramref name="root"/> itself or a member path below it.</summary>
+        public bool IsRootedAt(InstancePath root)
+            => Text is not null && root.Text is not null && Text.StartsWith(root.Text, StringComparison.Ordinal)
+               && (Text.Length == root.Text.Length || Text[root.Text.Length] == '.');
+
         public bool ProvablySameAs(InstancePath other) => Text is not null && string.Equals(Text, other.Text, StringComparison.Ordinal);
 
         public bool Equals(InstancePath other) => string.Equals(Text, other.Text, StringComparison.Ordinal);

@@ -207,18 +207,20 @@ namespace LockDiscipline.LockModel
             return false;
         }
 
-        private static InstancePath MemberPath(ISymbol member, IOperation? instance, ValueOrigins origins)
+        private static InstancePath MemberPath(ISymbol member, IOperation? instance, ValueOrigins origins, int depth = 0)
         {
             if (member.IsStatic)
             {
                 return InstancePath.Static(member.ContainingType.OriginalDefinition.ToDisplayString()).Member(member.Name);
             }
 
-            return InstanceOf(instance, origins).Member(member.Name);
+            return InstanceOf(instance, origins, depth).Member(member.Name);
         }
 
         /// <summary>The path of an object reference: <c>this</c>, a parameter, a local, or members of those.</summary>
-        public static InstancePath InstanceOf(IOperation? instance, ValueOrigins origins)
+        public static InstancePath InstanceOf(IOperation? instance, ValueOrigins origins) => InstanceOf(instance, origins, 0);
+
+        private static InstancePath InstanceOf(IOperation? instance, ValueOrigins origins, int depth)
         {
             if (instance is null)
             {
@@ -232,14 +234,41 @@ namespace LockDiscipline.LockModel
                 case IParameterReferenceOperation parameter:
                     return InstancePath.Parameter(parameter.Parameter.Name);
                 case ILocalReferenceOperation local:
-                    return InstancePath.Local(local.Local.Name);
+                    return depth < MaxTraceDepth && TraceLocalInstance(local.Local, origins, depth) is { IsKnown: true } traced
+                        ? traced
+                        : InstancePath.Local(local.Local.Name);
                 case IFieldReferenceOperation field:
-                    return MemberPath(field.Field, field.Instance, origins);
+                    return MemberPath(field.Field, field.Instance, origins, depth);
                 case IPropertyReferenceOperation { Arguments.Length: 0 } property:
-                    return MemberPath(property.Property, property.Instance, origins);
+                    return MemberPath(property.Property, property.Instance, origins, depth);
                 default:
                     return InstancePath.Unknown;
             }
+        }
+
+        /// <summary>
+        /// A local every assignment of which gives the same known path (<c>var target = Next;</c> is
+        /// <c>this.Next</c>) stands for that path, so that what is reached through it can be told apart
+        /// from, or matched with, what is reached directly. A fresh object, or assignments that disagree,
+        /// leave the local as it is (unknown here).
+        /// </summary>
+        private static InstancePath TraceLocalInstance(ILocalSymbol local, ValueOrigins origins, int depth)
+        {
+            var agreed = InstancePath.Unknown;
+            foreach (var value in origins.AssignmentsOf(local))
+            {
+                var path = origins.Unwrap(value) is IObjectCreationOperation or ILiteralOperation or IDefaultValueOperation
+                    ? InstancePath.Unknown
+                    : InstanceOf(value, origins, depth + 1);
+                if (!path.IsKnown || (agreed.IsKnown && !agreed.Equals(path)))
+                {
+                    return InstancePath.Unknown;
+                }
+
+                agreed = path;
+            }
+
+            return agreed;
         }
 
         /// <summary>

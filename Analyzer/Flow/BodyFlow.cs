@@ -234,6 +234,12 @@ namespace LockDiscipline.Analyzer.Flow
 
         public List<ReleaseEvent> Releases { get; } = new List<ReleaseEvent>();
 
+        /// <summary>
+        /// Where an acquisition was handed over to: a lock of the same class taken before it was released while it
+        /// stayed held (<c>Monitor.Enter(next); Monitor.Exit(last);</c>). By source position.
+        /// </summary>
+        public HashSet<int> HandedOver { get; } = new HashSet<int>();
+
         public List<CallEvent> Calls { get; } = new List<CallEvent>();
 
         public List<AwaitEvent> Awaits { get; } = new List<AwaitEvent>();

@@ -243,6 +243,27 @@ namespace LockDiscipline.Analyzer.Flow
             return new LockState(holds, WithoutFacts(to), HardIrqsOffDepth, SoftIrqsOffDepth);
         }
 
+        /// <summary>
+        /// <c>last = next;</c> with locks held through <c>next</c>: those holds are now reached as <c>last</c>, and
+        /// what was held through the old <c>last</c> has no name left. Hand-over-hand traversals rely on it:
+        /// the lock taken as <c>next</c> in one iteration is the one released as <c>last</c> in the next.
+        /// </summary>
+        public LockState Rename(InstancePath from, InstancePath to)
+        {
+            var holds = Holds;
+            for (var i = 0; i < holds.Length; i++)
+            {
+                var hold = holds[i];
+                var instance = hold.Instance.IsRootedAt(to) ? InstancePath.Unknown : hold.Instance.Reroot(from, to);
+                if (!instance.Equals(hold.Instance))
+                {
+                    holds = holds.SetItem(i, new HeldLock(hold.Class, hold.Mode, instance, hold.Site, hold.Depth, hold.Certain, hold.Condition, hold.WhenValue, hold.IrqEffect, hold.Scope));
+                }
+            }
+
+            return holds == Holds ? this : new LockState(holds, Facts, HardIrqsOffDepth, SoftIrqsOffDepth);
+        }
+
         /// <summary>A write to a flag local ends what was known about it; a constant write is a new fact.</summary>
         public LockState Assign(ILocalSymbol local, bool? constant)
         {

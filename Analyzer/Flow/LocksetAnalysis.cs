@@ -229,6 +229,13 @@ namespace LockDiscipline.Analyzer.Flow
 
                     return state.Assign(local.Local, value.ConstantValue is { HasValue: true, Value: bool constant } ? constant : (bool?)null);
 
+                case ISimpleAssignmentOperation { Target: ILocalReferenceOperation target } copy when _origins.Unwrap(copy.Value) is ILocalReferenceOperation source:
+                    var to = LockOperationResolver.InstanceOf(target, _origins);
+                    var from = LockOperationResolver.InstanceOf(source, _origins);
+
+                    // A local whose every assignment agrees names one path whatever is assigned: nothing moves.
+                    return to.Equals(InstancePath.Local(target.Local.Name)) && from.IsKnown && !from.Equals(to) ? state.Rename(from, to) : state;
+
                 default:
                     return state;
             }
@@ -258,7 +265,7 @@ namespace LockDiscipline.Analyzer.Flow
                 // A method that releases by contract is taken at its word even when it throws; any other
                 // call throws before its lock effects. Wrapping a task to await it does not fail at all.
                 releasesByContract = ContainsRelease(operations);
-                if (!releasesByContract && method.Name is not ("ConfigureAwait" or "GetAwaiter"))
+                if (!releasesByContract && method.Name is not ("ConfigureAwait" or "GetAwaiter") && !IsPrimitiveComparison(method))
                 {
                     Throw(state, invocation, frame);
                 }
@@ -302,9 +309,11 @@ namespace LockDiscipline.Analyzer.Flow
                         break;
 
                     case LockOperationKind.Release:
-                        state = state.Release(operation, out var balance, out _);
+                        var before = state;
+                        state = state.Release(operation, out var balance, out var released);
                         if (_recording)
                         {
+                            RecordHandOver(before, released);
                             _flow.Releases.Add(new ReleaseEvent(operation, balance, frame.ExceptionCause));
                         }
 
@@ -331,6 +340,56 @@ namespace LockDiscipline.Analyzer.Flow
                 state.Holds,
                 state.HardIrqsOff || operation.IrqEffect == IrqEffect.HardIrqsOff,
                 state.SoftIrqsOff || operation.IrqEffect == IrqEffect.SoftIrqsOff);
+
+        /// <summary>
+        /// <c>long.CompareTo(long)</c>, <c>int.Equals(int)</c>, <c>x.GetHashCode()</c> on a primitive: cannot throw, so a
+        /// lock taken just before it (the next node's, in a hand-over-hand loop that compares keys) is not
+        /// leaked on an exception path that does not exist. The <c>object</c> overloads can throw and are not included.
+        /// </summary>
+        private static bool IsPrimitiveComparison(IMethodSymbol method)
+        {
+            var type = method.ContainingType;
+            if (type is null || method.Name is not ("CompareTo" or "Equals" or "GetHashCode")
+                || type.SpecialType is not (SpecialType.System_Boolean or SpecialType.System_Char or SpecialType.System_SByte or SpecialType.System_Byte
+                    or SpecialType.System_Int16 or SpecialType.System_UInt16 or SpecialType.System_Int32 or SpecialType.System_UInt32
+                    or SpecialType.System_Int64 or SpecialType.System_UInt64))
+            {
+                return false;
+            }
+
+            foreach (var parameter in method.Parameters)
+            {
+                if (!SymbolEqualityComparer.Default.Equals(parameter.Type, type))
+                {
+                    return false;
+                }
+            }
+
+            return true;
+        }
+
+        /// <summary>
+        /// A lock released while a lock of the same class taken after it stays held: the traversal has moved on
+        /// from one object to the next (lock coupling), and the later acquisition is recorded as handed over.
+        /// </summary>
+        private void RecordHandOver(LockState before, HeldLock released)
+        {
+            if (released.Site is null)
+            {
+                return;
+            }
+
+            var after = false;
+            foreach (var hold in before.Holds)
+            {
+                if (after && hold.Class.Equals(released.Class) && hold.Site is { } site && !hold.Instance.Equals(released.Instance))
+                {
+                    _flow.HandedOver.Add(site.Syntax.SpanStart);
+                }
+
+                after |= ReferenceEquals(hold.Site, released.Site) && hold.SameLock(released);
+            }
+        }
 
         private static bool ContainsRelease(IReadOnlyList<LockOperation> operations)
         {

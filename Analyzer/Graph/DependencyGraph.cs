@@ -44,24 +44,34 @@ namespace LockDiscipline.Analyzer.Graph
         public Location Inner { get; }
     }
 
-    /// <summary>A class taken again, through a call, while the caller holds it: the interprocedural half of LD0003.</summary>
+    /// <summary>
+    /// A class taken again, through a call, while the caller holds it: the interprocedural half of LD0003
+    /// and LD0014, which <see cref="Kind"/> tells apart.
+    /// </summary>
     internal sealed class RecursiveAcquisition
     {
-        public RecursiveAcquisition(int holder, int callIndex, HeldLockSite held, ReachStep step)
+        public RecursiveAcquisition(int holder, int callIndex, int callee, HeldLockSite held, ReachStep step, SameClassNestingKind kind)
         {
             Holder = holder;
             CallIndex = callIndex;
+            Callee = callee;
             Held = held;
             Step = step;
+            Kind = kind;
         }
 
         public int Holder { get; }
 
         public int CallIndex { get; }
 
+        /// <summary>The call's target that leads to the acquisition, the start of the chain a report shows.</summary>
+        public int Callee { get; }
+
         public HeldLockSite Held { get; }
 
         public ReachStep Step { get; }
+
+        public SameClassNestingKind Kind { get; }
     }
 
     /// <summary>
@@ -73,7 +83,7 @@ namespace LockDiscipline.Analyzer.Graph
         /// <summary>Each edge's position in <see cref="Edges"/>, so a shorter witness replaces it in place.</summary>
         private readonly Dictionary<(LockClass, LockClass), int> _edges = new Dictionary<(LockClass, LockClass), int>();
 
-        public DependencyGraph(CallGraph calls, LockReach reach)
+        public DependencyGraph(CallGraph calls, LockReach reach, InstanceLinks links)
         {
             var summaries = calls.Summaries;
             for (var method = 0; method < summaries.Count; method++)
@@ -108,9 +118,19 @@ namespace LockDiscipline.Analyzer.Graph
                                 {
                                     Offer(new DependencyEdge(held.Class, entry.Key, entry.Value.Depth + 1, method, held, site.Location, call, entry.Value.Acquisition.Location));
                                 }
-                                else if (IsRecursive(held, entry.Value, site.Receiver))
+                                else
                                 {
-                                    Recursions.Add(new RecursiveAcquisition(method, call, held, entry.Value));
+                                    var step = entry.Value;
+                                    var kind = SameClassNesting.Classify(held.Class, held.Mode, held.Instance, step.Acquisition.Mode, step.Instance.ThroughCall(site.Receiver), links);
+                                    if (kind == SameClassNestingKind.Indistinguishable && held.Class.Reentrant && IsRecursiveTraversal(summaries[method].Method, reach.Chain(target, held.Class)))
+                                    {
+                                        kind = SameClassNestingKind.RecursiveTraversal;
+                                    }
+
+                                    if (kind is not (SameClassNestingKind.Allowed or SameClassNestingKind.OrderedByOwnership))
+                                    {
+                                        Recursions.Add(new RecursiveAcquisition(method, call, target, held, step, kind));
+                                    }
                                 }
                             }
                         }
@@ -124,16 +144,31 @@ namespace LockDiscipline.Analyzer.Graph
 
         public List<RecursiveAcquisition> Recursions { get; } = new List<RecursiveAcquisition>();
 
-        private static bool IsRecursive(HeldLockSite held, ReachStep step, InstancePath receiver)
+        /// <summary>The calls down to the acquisition run the holder again (itself, or the same virtual method) on the next object.</summary>
+        private static bool IsRecursiveTraversal(IMethodSymbol holder, List<ChainHop> chain)
         {
-            var acquired = step.Instance.ThroughCall(receiver);
-            var sameInstance = held.Instance.ProvablySameAs(acquired);
-            if (held.Class.Reentrant && sameInstance)
+            var slot = VirtualSlot(holder);
+            foreach (var hop in chain)
             {
-                return false;
+                if (SymbolEqualityComparer.Default.Equals(VirtualSlot(hop.Method), slot))
+                {
+                    return true;
+                }
             }
 
-            return !(sameInstance && held.Mode == LockMode.Upgradeable && step.Acquisition.Mode != LockMode.Upgradeable);
+            return false;
+        }
+
+        /// <summary>The method an override chain starts from: every override of one virtual method shares it.</summary>
+        private static IMethodSymbol VirtualSlot(IMethodSymbol method)
+        {
+            var root = method.OriginalDefinition;
+            while (root.OverriddenMethod is { } overridden)
+            {
+                root = overridden.OriginalDefinition;
+            }
+
+            return root;
         }
 
         private void Offer(DependencyEdge edge)

@@ -11,11 +11,11 @@ namespace LockDiscipline.Analyzer.Graph
     /// </summary>
     internal sealed class ProgramGraph
     {
-        public ProgramGraph(IReadOnlyList<MethodSummary> summaries, IEnumerable<DelegateBinding> initializerBindings)
+        public ProgramGraph(IReadOnlyList<MethodSummary> summaries, IEnumerable<DelegateBinding> initializerBindings, InstanceLinks links)
         {
             Calls = new CallGraph(summaries, initializerBindings);
             Reach = new LockReach(Calls);
-            Dependencies = new DependencyGraph(Calls, Reach);
+            Dependencies = new DependencyGraph(Calls, Reach, links);
             Cycles = CycleFinder.Find(Dependencies);
             Contexts = new IrqContexts(Calls);
             Usage = new IrqUsage(Calls, Contexts);

@@ -13,6 +13,7 @@ namespace LockDiscipline.Analyzer.Resolve
             Assembly = compilation.Assembly;
             _model = new LockModelContext(compilation);
             Guards = new GuardedMembers(_model.Known, _model.Names);
+            Links = new InstanceLinks(compilation);
         }
 
         public IAssemblySymbol Assembly { get; }
@@ -30,5 +31,7 @@ namespace LockDiscipline.Analyzer.Resolve
         public LockOperationResolver Operations => _model.Operations;
 
         public DeclaredOrder Order => _model.Order;
+
+        public InstanceLinks Links { get; }
     }
 }

@@ -1,4 +1,5 @@
 using System.Collections.Generic;
+using System.Text;
 using LockDiscipline.Analyzer.Flow;
 using LockDiscipline.Analyzer.Graph;
 using LockDiscipline.Analyzer.Resolve;
@@ -8,37 +9,34 @@ using LockDiscipline.LockModel;
 namespace LockDiscipline.Analyzer.Rules
 {
     /// <summary>
-    /// LD0003: a lock class acquired while a lock of the same class is held. Fine only for a reentrant
-    /// lock (Monitor, Lock, Mutex, a recursive ReaderWriterLockSlim) on the provably same instance, and
-    /// for an upgradeable read followed by a read or write. Nested acquisitions in one body are found
-    /// as the body is analysed; acquisitions through calls at compilation end.
+    /// LD0003: a lock class acquired while a lock of the same class is held, where that is certainly a
+    /// bug: a lock that is not reentrant (in this mode) taken again on the provably same instance, and a
+    /// class chained along a link of the object's own type that code reassigns (a ring of such objects
+    /// deadlocks). Same-class nesting on instances that cannot be told apart is LD0014's
+    /// (<see cref="IndistinguishableNestingRule"/>); <see cref="SameClassNesting"/> decides which is which.
+    /// Nested acquisitions in one body are found as the body is analysed; acquisitions through calls at
+    /// compilation end.
     /// </summary>
     internal static class RecursiveLockingRule
     {
-        public static void AnalyzeBody(BodyFlow flow, System.Action<Diagnostic> report)
+        public static void AnalyzeBody(BodyFlow flow, InstanceLinks links, System.Action<Diagnostic> report)
         {
             var reported = new HashSet<int>();
             foreach (var acquisition in flow.Acquisitions)
             {
-                var operation = acquisition.Operation;
-                foreach (var held in acquisition.HeldBefore)
+                var (kind, worstHeld) = SameClassNesting.Worst(acquisition, flow, links);
+                if (worstHeld is not { } held || !SameClassNesting.IsCertain(kind))
                 {
-                    if (!held.Class.Equals(operation.Class) || IsAllowed(held.Class, held.Mode, held.Instance, operation.Mode, operation.Instance))
-                    {
-                        continue;
-                    }
+                    continue;
+                }
 
-                    if (reported.Add(operation.Site.Syntax.SpanStart))
-                    {
-                        var heldAt = held.Site?.Syntax.GetLocation();
-                        report(Diagnostic.Create(
-                            RuleCatalog.RecursiveLocking,
-                            operation.Site.Syntax.GetLocation(),
-                            heldAt is null ? null : new[] { heldAt },
-                            Explain(held.Class, held.Instance, operation.Instance, heldAt, held.Mode == LockMode.Shared && operation.Mode == LockMode.Shared)));
-                    }
-
-                    break;
+                var operation = acquisition.Operation;
+                if (reported.Add(operation.Site.Syntax.SpanStart))
+                {
+                    var heldAt = held.Site?.Syntax.GetLocation();
+                    var message = $"'{held.Class}' is acquired while already held (since {ReportText.Place(heldAt)}); "
+                        + Reason(kind, held.Class, held.Instance, operation.Instance, held.Mode == LockMode.Shared && operation.Mode == LockMode.Shared);
+                    report(Diagnostic.Create(RuleCatalog.RecursiveLocking, operation.Site.Syntax.GetLocation(), heldAt is null ? null : new[] { heldAt }, message));
                 }
             }
         }
@@ -48,44 +46,61 @@ namespace LockDiscipline.Analyzer.Rules
             var reported = new HashSet<(int, int)>();
             foreach (var recursion in graph.Dependencies.Recursions)
             {
-                if (!reported.Add((recursion.Holder, recursion.CallIndex)))
+                if (!SameClassNesting.IsCertain(recursion.Kind) || !reported.Add((recursion.Holder, recursion.CallIndex)))
                 {
                     continue;
                 }
 
                 var call = graph.Calls.Summaries[recursion.Holder].Calls[recursion.CallIndex];
                 var lockClass = recursion.Held.Class;
-                var message = $"'{lockClass}' is held here across a call that acquires it again at {ReportText.Place(recursion.Step.Acquisition.Location)}; "
-                    + Reason(lockClass, sameInstance: false, bothShared: recursion.Held.Mode == LockMode.Shared && recursion.Step.Acquisition.Mode == LockMode.Shared);
-                var additional = new List<Location> { recursion.Step.Acquisition.Location };
-                if (recursion.Held.Location is { } heldAt)
-                {
-                    additional.Add(heldAt);
-                }
-
-                report(Diagnostic.Create(RuleCatalog.RecursiveLocking, call.Location, additional, message));
+                var acquired = recursion.Step.Instance.ThroughCall(call.Receiver);
+                var message = $"'{lockClass}' is held here across a call that acquires it again at {ReportText.Place(recursion.Step.Acquisition.Location)} ({CallPath(graph, recursion)}); "
+                    + Reason(recursion.Kind, lockClass, recursion.Held.Instance, acquired, recursion.Held.Mode == LockMode.Shared && recursion.Step.Acquisition.Mode == LockMode.Shared);
+                report(Diagnostic.Create(RuleCatalog.RecursiveLocking, call.Location, AdditionalLocations(recursion), message));
             }
         }
 
-        private static bool IsAllowed(LockClass lockClass, LockMode heldMode, InstancePath heldInstance, LockMode mode, InstancePath instance)
+        /// <summary>The held lock's site and the acquisition at the end of the calls, for the IDE to show next to the call.</summary>
+        public static List<Location> AdditionalLocations(RecursiveAcquisition recursion)
         {
-            var sameInstance = heldInstance.ProvablySameAs(instance);
-            if (lockClass.Reentrant && sameInstance)
+            var additional = new List<Location> { recursion.Step.Acquisition.Location };
+            if (recursion.Held.Location is { } heldAt)
             {
-                return true;
+                additional.Add(heldAt);
             }
 
-            return sameInstance && heldMode == LockMode.Upgradeable && mode != LockMode.Upgradeable;
+            return additional;
         }
 
-        private static string Explain(LockClass lockClass, InstancePath heldInstance, InstancePath instance, Location? heldAt, bool bothShared)
+        /// <summary>"Group.Add at Group.cs:5 -> Group.Notify -> Group.Lock at Group.cs:9": every hop from the holder to the acquisition.</summary>
+        public static string CallPath(ProgramGraph graph, RecursiveAcquisition recursion)
         {
-            var sameInstance = heldInstance.ProvablySameAs(instance);
-            return $"'{lockClass}' is acquired while already held (since {ReportText.Place(heldAt)}); " + Reason(lockClass, sameInstance, bothShared);
+            var holder = graph.Calls.Summaries[recursion.Holder];
+            var text = new StringBuilder(ReportText.Method(holder.Method))
+                .Append(" at ").Append(ReportText.Place(holder.Calls[recursion.CallIndex].Location));
+            var chain = graph.Reach.Chain(recursion.Callee, recursion.Held.Class);
+            foreach (var hop in chain)
+            {
+                text.Append(" -> ").Append(ReportText.Method(hop.Method));
+            }
+
+            if (chain.Count > 0)
+            {
+                text.Append(" at ").Append(ReportText.Place(chain[chain.Count - 1].Location));
+            }
+
+            return text.ToString();
         }
 
-        private static string Reason(LockClass lockClass, bool sameInstance, bool bothShared)
+        private static string Reason(SameClassNestingKind kind, LockClass lockClass, InstancePath heldInstance, InstancePath instance, bool bothShared)
         {
+            if (kind == SameClassNestingKind.ChainedAlongReassignableLink)
+            {
+                return $"it is held on {ReportText.Instance(heldInstance)} and taken on {ReportText.Instance(instance)}, through a link of the object's own type that can be reassigned: "
+                    + "where such links form a ring, every object takes the next one's lock while holding its own, and two threads starting at different objects deadlock; "
+                    + "take the locks in one global order, or release the first before taking the next";
+            }
+
             if (!lockClass.Reentrant)
             {
                 return bothShared && lockClass.Primitive == LockPrimitive.KRwSem
@@ -93,9 +108,7 @@ namespace LockDiscipline.Analyzer.Rules
                     : $"{PrimitiveName(lockClass.Primitive)} is not reentrant, so the thread waits for itself";
             }
 
-            return sameInstance
-                ? "the lock is not reentrant in this mode"
-                : "the two instances are not provably the same, and two threads nesting two locks of one class in opposite orders deadlock; acquire them in a fixed order or give them distinct classes";
+            return "the lock is not reentrant in this mode";
         }
 
         public static string PrimitiveName(LockPrimitive primitive) => primitive switch

@@ -49,6 +49,21 @@ namespace LockDiscipline.Analyzer.Rules
             return text.ToString();
         }
 
+        /// <summary>
+        /// An instance path as the code spells it, quoted: <c>'this.Next._sync'</c>, <c>'from.Sync'</c>; the
+        /// root's kind (<c>param:</c>, <c>local:</c>, <c>static:</c>) is left out, the name says enough.
+        /// </summary>
+        public static string Instance(LockModel.InstancePath path)
+        {
+            if (path.Text is not { } text)
+            {
+                return "an instance the analysis cannot name";
+            }
+
+            var colon = text.IndexOf(':');
+            return "'" + (colon < 0 ? text : text.Substring(colon + 1)) + "'";
+        }
+
         /// <summary>Orders locations by file then position; used to pick a stable report site.</summary>
         public static int Compare(Location a, Location b)
         {

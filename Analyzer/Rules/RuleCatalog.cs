@@ -31,7 +31,7 @@ namespace LockDiscipline.Analyzer.Rules
             "Possible recursive locking",
             "possible recursive locking detected: {0}",
             DiagnosticSeverity.Error,
-            "A lock class that is not reentrant is acquired while a lock of the same class is already held. The thread deadlocks on itself, or the lock throws.");
+            "A lock that is not reentrant (in this mode) is acquired again on the provably same instance, or a lock class is chained along a reassignable link of the object's own type. The thread deadlocks on itself, or the lock throws; or, where the links form a ring, two threads deadlock. Same-class nesting on instances that cannot be told apart is LD0014.");
 
         public static readonly DiagnosticDescriptor InconsistentLockState = Create(
             "LD0004",
@@ -105,6 +105,13 @@ namespace LockDiscipline.Analyzer.Rules
             DiagnosticSeverity.Error,
             "The thread blocks waiting for work (Task.Wait, .Result, GetResult, Thread.Join) while holding a lock that the work acquires: the work cannot finish until the lock is released, and the lock is not released until the work finishes.",
             WellKnownDiagnosticTags.CompilationEnd);
+
+        public static readonly DiagnosticDescriptor IndistinguishableNesting = Create(
+            "LD0014",
+            "Same lock class nested on instances that cannot be told apart",
+            "same lock class nested on instances that cannot be told apart: {0}",
+            DiagnosticSeverity.Warning,
+            "A lock class is acquired while another instance of the same class is held, and the analysis cannot tell the two instances apart (two parameters, a local, an object reached through a link it cannot order). Two threads nesting them in opposite orders deadlock; whether that can happen depends on which objects meet at run time. Name the order with LockNested(n) or distinct [LockClass] names, or take the locks in one global order.");
 
         private static DiagnosticDescriptor Create(
             string id, string title, string messageFormat, DiagnosticSeverity severity, string description, params string[] customTags)

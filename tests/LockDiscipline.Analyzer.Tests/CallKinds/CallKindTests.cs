@@ -403,7 +403,7 @@ public class CallKindTests
                 int _balance;
                 public void TransferTo(Account other, int amount)
                 {
-                    lock (_sync) { _balance -= amount; {|LD0003:other.Deposit(amount)|}; }
+                    lock (_sync) { _balance -= amount; {|LD0014:other.Deposit(amount)|}; }
                 }
                 void Deposit(int amount) { lock (_sync) { _balance += amount; } }
             }

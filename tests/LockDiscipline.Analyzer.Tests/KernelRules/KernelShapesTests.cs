@@ -290,7 +290,7 @@ public class KernelShapesTests
                 public static void Broken(Node parent, Node child)
                 {
                     parent.Mutex.Lock();
-                    {|LD0003:child.Mutex.Lock()|};
+                    {|LD0014:child.Mutex.Lock()|};
                     child.Mutex.Unlock();
                     parent.Mutex.Unlock();
                 }

@@ -279,15 +279,15 @@ public class NestingSubclassTests
                 """).Single().GetMessage());
 
     [Fact]
-    public void SameSubclassTwiceIsRecursive()
+    public void SameSubclassOnTwoInstancesIsIndistinguishableNesting()
         => Verify.Diagnostics("""
             using LockDiscipline;
             class Node
             {
                 public readonly KMutex Mutex = new();
-                static void A(Node a, Node b) { a.Mutex.LockNested(1); {|LD0003:b.Mutex.LockNested(1)|}; b.Mutex.Unlock(); a.Mutex.Unlock(); }
-                static void B(Node a, Node b) { a.Mutex.Lock(); {|LD0003:b.Mutex.LockNested(0)|}; b.Mutex.Unlock(); a.Mutex.Unlock(); }
-                static void D(Node a, Node b) { a.Mutex.Lock(); {|LD0003:Plain(b)|}; a.Mutex.Unlock(); }
+                static void A(Node a, Node b) { a.Mutex.LockNested(1); {|LD0014:b.Mutex.LockNested(1)|}; b.Mutex.Unlock(); a.Mutex.Unlock(); }
+                static void B(Node a, Node b) { a.Mutex.Lock(); {|LD0014:b.Mutex.LockNested(0)|}; b.Mutex.Unlock(); a.Mutex.Unlock(); }
+                static void D(Node a, Node b) { a.Mutex.Lock(); {|LD0014:Plain(b)|}; a.Mutex.Unlock(); }
                 static void Plain(Node b) { b.Mutex.Lock(); b.Mutex.Unlock(); }
             }
             """);

@@ -22,11 +22,11 @@ public class RulePageExampleTests
 
     private static readonly Regex Marker = new(@"\bLD\d{4}\b", RegexOptions.CultureInvariant);
 
-    /// <summary>The page list is found, not typed: all thirteen analyzer rules have a checked page.</summary>
+    /// <summary>The page list is found, not typed: all fourteen analyzer rules have a checked page.</summary>
     [Fact]
     public void EveryAnalyzerRuleHasACheckedPage()
     {
-        var rules = Enumerable.Range(1, 13).Select(n => $"LD{n:0000}");
+        var rules = Enumerable.Range(1, 14).Select(n => $"LD{n:0000}");
         Assert.Empty(rules.Except(Pages));
     }
 

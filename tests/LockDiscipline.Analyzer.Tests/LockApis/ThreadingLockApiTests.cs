@@ -249,7 +249,7 @@ public class ThreadingLockApiTests
             class Table
             {
                 readonly Lock _rows = new();
-                static void Merge(Lock first, Lock second) { lock (first) { lock ({|LD0003:second|}) { } } }
+                static void Merge(Lock first, Lock second) { lock (first) { lock ({|LD0014:second|}) { } } }
                 void Reenter() { lock (_rows) { lock (_rows) { } } }
             }
             """);

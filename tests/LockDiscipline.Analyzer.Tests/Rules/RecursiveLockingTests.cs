@@ -3,9 +3,10 @@ using LockDiscipline.Analyzer.Tests.Harness;
 namespace LockDiscipline.Analyzer.Tests.Rules;
 
 /// <summary>
-/// LD0003: a class acquired while held. Non-reentrant kinds always; reentrant kinds (Monitor,
-/// Lock, Mutex, recursive ReaderWriterLockSlim) only when the two instances are not provably the
-/// same. Upgradeable reads may take the read or write lock; try-acquisitions never block.
+/// LD0003: a class acquired while held on the provably same instance, for a lock that is not
+/// reentrant (in that mode). The same class on two instances that cannot be told apart is LD0014 (the
+/// tests here that show it say so); upgradeable reads may take the read or write lock;
+/// try-acquisitions never block.
 /// </summary>
 public class RecursiveLockingTests
 {
@@ -191,13 +192,13 @@ public class RecursiveLockingTests
                 {
                     lock (from.Sync)
                     {
-                        lock ({|LD0003:to.Sync|}) { from.Balance -= amount; to.Balance += amount; }
+                        lock ({|LD0014:to.Sync|}) { from.Balance -= amount; to.Balance += amount; }
                     }
                 }
             }
             """).Single().GetMessage();
-        Assert.Contains("'Account.Sync' is acquired while already held (since File0.cs:7)", message);
-        Assert.Contains("the two instances are not provably the same", message);
+        Assert.Contains("'Account.Sync' is acquired on 'to.Sync' while held on 'from.Sync' (since File0.cs:7); the two instances cannot be told apart", message);
+        Assert.Contains("LockNested(n)", message);
     }
 
     [Fact]
@@ -208,16 +209,16 @@ public class RecursiveLockingTests
             {
                 public static void Transfer(Account from, Account to)
                 {
-                    lock (from) { lock ({|LD0003:to|}) { } }
+                    lock (from) { lock ({|LD0014:to|}) { } }
                 }
                 public static void Swap(Lock first, Lock second)
                 {
-                    using (first.EnterScope()) { using ({|LD0003:second.EnterScope()|}) { } }
+                    using (first.EnterScope()) { using ({|LD0014:second.EnterScope()|}) { } }
                 }
                 public static void Log(Mutex first, Mutex second)
                 {
                     first.WaitOne();
-                    {|LD0003:second.WaitOne()|};
+                    {|LD0014:second.WaitOne()|};
                     second.ReleaseMutex();
                     first.ReleaseMutex();
                 }
@@ -248,7 +249,7 @@ public class RecursiveLockingTests
                 readonly object _sync = new();
                 int _value;
                 void Touch() { lock (_sync) { _value++; } }
-                void Merge(Node other) { lock (_sync) { {|LD0003:other.Touch()|}; } }
+                void Merge(Node other) { lock (_sync) { {|LD0014:other.Touch()|}; } }
                 void Again() { lock (_sync) { this.Touch(); Touch(); } }
             }
             """);
@@ -262,10 +263,10 @@ public class RecursiveLockingTests
             class Driver { [LockClass("dev->mutex")] public readonly object Mutex = new(); }
             class Bus
             {
-                void Probe(Device device, Driver driver) { lock (device.Mutex) { lock ({|LD0003:driver.Mutex|}) { } } }
+                void Probe(Device device, Driver driver) { lock (device.Mutex) { lock ({|LD0014:driver.Mutex|}) { } } }
             }
             """).Single().GetMessage();
-        Assert.Contains("'dev->mutex' is acquired while already held", message);
+        Assert.Contains("'dev->mutex' is acquired on 'driver.Mutex' while held on 'device.Mutex'", message);
     }
 
     [Fact]
@@ -275,10 +276,10 @@ public class RecursiveLockingTests
             class Striped
             {
                 readonly object[] _stripes = { new(), new() };
-                void Both(int i, int j) { lock (_stripes[i]) { lock ({|LD0003:_stripes[j]|}) { } } }
+                void Both(int i, int j) { lock (_stripes[i]) { lock ({|LD0014:_stripes[j]|}) { } } }
             }
             """).Single().GetMessage();
-        Assert.Contains("'Striped._stripes[]' is acquired while already held (since File0.cs:4); the two instances are not provably the same", message);
+        Assert.Contains("'Striped._stripes[]' is acquired on an instance the analysis cannot name while held on an instance the analysis cannot name (since File0.cs:4); the two instances cannot be told apart", message);
     }
 
     [Fact]
@@ -318,7 +319,7 @@ public class RecursiveLockingTests
         => Verify.Diagnostics("""
             class Node
             {
-                void Link(Node other) { lock (this) { lock ({|LD0003:other|}) { } } }
+                void Link(Node other) { lock (this) { lock ({|LD0014:other|}) { } } }
                 void Again() { lock (this) { lock (this) { } } }
             }
             """);
