@@ -142,6 +142,7 @@ namespace LockDiscipline.Analyzer.Flow
                     case OperationKind.FieldReference:
                     case OperationKind.Await:
                     case OperationKind.SimpleAssignment:
+                    case OperationKind.FlowCapture:
                         result.Add(operation);
                         break;
                 }
@@ -212,26 +213,51 @@ namespace LockDiscipline.Analyzer.Flow
 
                     return state;
 
-                case ISimpleAssignmentOperation { Target: ILocalReferenceOperation local } assignment when local.Local.Type.SpecialType == SpecialType.System_Boolean:
+                // The target is spilled into a capture when the value awaits (`taken = c ? await a : b`).
+                case ISimpleAssignmentOperation assignment when _origins.Unwrap(assignment.Target) is ILocalReferenceOperation { Local.Type.SpecialType: SpecialType.System_Boolean } local:
                     var value = _origins.Unwrap(assignment.Value);
-                    if (value is IAwaitOperation awaitedValue)
+                    var flag = FlagOf(value);
+                    if (IsConditionOfAHold(state, flag))
                     {
-                        value = (IOperation?)AwaitedCall(awaitedValue) ?? value;
-                    }
-
-                    foreach (var hold in state.Holds)
-                    {
-                        if (hold.Condition is IOperation condition && ReferenceEquals(condition, value))
-                        {
-                            return state.Rebind(value, local.Local);
-                        }
+                        return state.Rebind(flag, local.Local);
                     }
 
                     return state.Assign(local.Local, value.ConstantValue is { HasValue: true, Value: bool constant } ? constant : (bool?)null);
 
+                case IFlowCaptureOperation capture when _origins.IsJoinOfPaths(capture.Id):
+                    // One arm of `c ? s.Wait(t) : await s.WaitAsync(t)`: each arm ties its hold to the capture
+                    // that joins them, so the join keeps the condition and the local assigned from it gets it.
+                    var armFlag = FlagOf(_origins.Unwrap(capture.Value));
+                    return IsConditionOfAHold(state, armFlag) ? state.Rebind(armFlag, capture.Id) : state;
+
                 default:
                     return state;
             }
+        }
+
+        /// <summary>
+        /// What a try-acquire's hold may be conditioned on, for a boolean value: the awaited call of an await,
+        /// the id of a capture joining a conditional's arms, or the operation itself.
+        /// </summary>
+        private object FlagOf(IOperation value)
+            => value switch
+            {
+                IAwaitOperation awaited => (object?)AwaitedCall(awaited) ?? value,
+                IFlowCaptureReferenceOperation reference when _origins.IsJoinOfPaths(reference.Id) => reference.Id,
+                _ => value,
+            };
+
+        private static bool IsConditionOfAHold(LockState state, object flag)
+        {
+            foreach (var hold in state.Holds)
+            {
+                if (hold.Condition is { } condition && ConditionKey.AreEqual(condition, flag))
+                {
+                    return true;
+                }
+            }
+
+            return false;
         }
 
         /// <summary>The call an await waits for (looking through <c>ConfigureAwait</c>, as <see cref="ValueOrigins.Unwrap"/> does).</summary>
@@ -277,6 +303,13 @@ namespace LockDiscipline.Analyzer.Flow
                         if (_recording)
                         {
                             _flow.Acquisitions.Add(AcquisitionAt(operation, state));
+                        }
+
+                        if (operation.TakenFlag is null && NullTestOfReceiver(invocation) is { } receiverIsNull)
+                        {
+                            // `_mutex?.WaitOne()`: held exactly when the receiver was not null.
+                            state = state.Acquire(operation, receiverIsNull, whenValue: false, certain: true);
+                            break;
                         }
 
                         state = state.Acquire(operation, operation.TakenFlag, whenValue: true, certain: true);
@@ -538,6 +571,18 @@ namespace LockDiscipline.Analyzer.Flow
             return frame.End;
         }
 
+        /// <summary>For a call made through <c>?.</c> on a readonly field: the condition "that field is null".</summary>
+        private NullTest? NullTestOfReceiver(IInvocationOperation invocation)
+            => invocation.Instance is { Syntax.Parent: ConditionalAccessExpressionSyntax access } instance && access.Expression == instance.Syntax
+                ? NullTestOf(instance, _origins)
+                : null;
+
+        private static NullTest? NullTestOf(IOperation tested, ValueOrigins origins)
+            => origins.Unwrap(tested) is IFieldReferenceOperation { Field.IsReadOnly: true } field
+               && LockOperationResolver.InstanceOf(field, origins) is { IsKnown: true } path
+                ? new NullTest(path)
+                : null;
+
         private static object? ConditionOf(IOperation? value, ValueOrigins origins, out bool negated)
         {
             negated = false;
@@ -562,6 +607,10 @@ namespace LockDiscipline.Analyzer.Flow
                         return local.Local;
                     case IInvocationOperation invocation:
                         return invocation;
+                    case IFlowCaptureReferenceOperation reference when origins.IsJoinOfPaths(reference.Id):
+                        return reference.Id;
+                    case IIsNullOperation isNull:
+                        return NullTestOf(isNull.Operand, origins);
                     default:
                         return null;
                 }
