@@ -32,6 +32,7 @@ namespace LockDiscipline.Analyzer.Flow
         private readonly Resolvers _resolvers;
         private readonly LockOperationResolver _resolver;
         private readonly IAssemblySymbol _assembly;
+        private readonly IInferredLockEffects? _effects;
         private readonly BodyFlow _flow;
         private readonly Dictionary<FinallyEntry, LockState?> _finallyResults = new Dictionary<FinallyEntry, LockState?>();
         private readonly HashSet<FinallyEntry> _finallyRecorded = new HashSet<FinallyEntry>();
@@ -39,8 +40,9 @@ namespace LockDiscipline.Analyzer.Flow
         private readonly Dictionary<IInvocationOperation, IReadOnlyList<LockOperation>> _resolved = new Dictionary<IInvocationOperation, IReadOnlyList<LockOperation>>();
         private bool _recording;
 
-        private LocksetAnalysis(ControlFlowGraph graph, ValueOrigins origins, Resolvers resolvers, BodyFlow flow)
+        private LocksetAnalysis(ControlFlowGraph graph, ValueOrigins origins, Resolvers resolvers, IInferredLockEffects? effects, BodyFlow flow)
         {
+            _effects = effects;
             _graph = graph;
             _origins = origins;
             _resolvers = resolvers;
@@ -49,11 +51,26 @@ namespace LockDiscipline.Analyzer.Flow
             _flow = flow;
         }
 
+        /// <summary>
+        /// Analyses a body with its contract: the declared one, or for an unannotated lock wrapper the one
+        /// inferred from its net lock effect; calls of lock wrappers act as their inferred contracts say.
+        /// </summary>
         public static BodyFlow Analyze(ControlFlowGraph graph, ValueOrigins origins, IMethodSymbol owner, Resolvers resolvers)
         {
             var contract = resolvers.Contracts.For(owner);
+            if (contract == MethodContract.None && resolvers.Effects.For(owner) is { } inferred)
+            {
+                contract = inferred;
+            }
+
+            return Analyze(graph, origins, owner, resolvers, contract, resolvers.Effects);
+        }
+
+        /// <summary>Analyses a body entered as <paramref name="contract"/> says, resolving calls with <paramref name="effects"/>.</summary>
+        public static BodyFlow Analyze(ControlFlowGraph graph, ValueOrigins origins, IMethodSymbol owner, Resolvers resolvers, MethodContract contract, IInferredLockEffects? effects)
+        {
             var flow = new BodyFlow(owner, contract);
-            var analysis = new LocksetAnalysis(graph, origins, resolvers, flow);
+            var analysis = new LocksetAnalysis(graph, origins, resolvers, effects, flow);
             var body = new Frame(analysis, region: null, exceptionCause: null);
             body.Seed(0, EntryState(contract));
             if (!body.Solve())
@@ -158,7 +175,7 @@ namespace LockDiscipline.Analyzer.Flow
         {
             if (!_resolved.TryGetValue(invocation, out var operations))
             {
-                operations = _resolver.Resolve(invocation, _origins);
+                operations = _resolver.Resolve(invocation, _origins, _effects);
                 _resolved.Add(invocation, operations);
             }
 

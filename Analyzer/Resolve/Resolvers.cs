@@ -1,3 +1,4 @@
+using LockDiscipline.Analyzer.Summaries;
 using LockDiscipline.LockModel;
 using Microsoft.CodeAnalysis;
 
@@ -13,6 +14,7 @@ namespace LockDiscipline.Analyzer.Resolve
             Assembly = compilation.Assembly;
             _model = new LockModelContext(compilation);
             Guards = new GuardedMembers(_model.Known, _model.Names);
+            Effects = new NetLockEffects(compilation, this);
         }
 
         public IAssemblySymbol Assembly { get; }
@@ -26,6 +28,9 @@ namespace LockDiscipline.Analyzer.Resolve
         public MethodContracts Contracts => _model.Contracts;
 
         public GuardedMembers Guards { get; }
+
+        /// <summary>The net lock effects of unannotated lock wrappers, inferred from their bodies on first use.</summary>
+        public NetLockEffects Effects { get; }
 
         public LockOperationResolver Operations => _model.Operations;
 
