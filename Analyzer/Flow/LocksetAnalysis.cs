@@ -588,6 +588,20 @@ namespace LockDiscipline.Analyzer.Flow
             return frame.End;
         }
 
+        /// <summary>A value returned by a lock wrapper that returns a releaser (every value it returns is one, never null).</summary>
+        private bool IsReleaser(IOperation value)
+        {
+            var source = _origins.Unwrap(value);
+            if (source is IAwaitOperation awaited)
+            {
+                source = _origins.Unwrap(awaited.Operation);
+            }
+
+            return source is IInvocationOperation invocation
+                   && _resolvers.Contracts.For(invocation.TargetMethod) == MethodContract.None
+                   && _effects?.For(invocation.TargetMethod) is { ReleasedByDisposingResult: true };
+        }
+
         /// <summary>For a call made through <c>?.</c> on a readonly field: the condition "that field is null".</summary>
         private NullTest? NullTestOfReceiver(IInvocationOperation invocation)
             => invocation.Instance is { Syntax.Parent: ConditionalAccessExpressionSyntax access } instance && access.Expression == instance.Syntax
@@ -741,7 +755,12 @@ namespace LockDiscipline.Analyzer.Flow
                     state = _analysis.Transfer(branchValue, state, this);
                 }
 
-                if (block.ConditionalSuccessor is { } conditional && block.BranchValue is not null)
+                if (block.ConditionalSuccessor is { } whenNull && block.BranchValue is IIsNullOperation isNull && _analysis.IsReleaser(isNull.Operand))
+                {
+                    // `using (Lock())` tests a releaser for null before disposing it; a releaser never is.
+                    Deliver(block.ConditionKind == ControlFlowConditionKind.WhenTrue ? block.FallThroughSuccessor : whenNull, state, block);
+                }
+                else if (block.ConditionalSuccessor is { } conditional && block.BranchValue is not null)
                 {
                     var condition = ConditionOf(block.BranchValue, _analysis._origins, out var negated);
                     var whenConditional = block.ConditionKind == ControlFlowConditionKind.WhenTrue;

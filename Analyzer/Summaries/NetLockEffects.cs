@@ -81,7 +81,7 @@ namespace LockDiscipline.Analyzer.Summaries
                 flow = LocksetAnalysis.Analyze(graph, origins, method, _resolvers, entry, callees);
             }
 
-            return NetEffect(flow, heldOnEntry, method, depth);
+            return NetEffect(flow, origins, heldOnEntry, depth);
         }
 
         /// <summary>Only a method every call of which runs this very body, whose body is in this compilation and names a lock API.</summary>
@@ -174,7 +174,7 @@ namespace LockDiscipline.Analyzer.Summaries
         }
 
         /// <summary>The contract the body's flow amounts to, or null when it has no net effect or not the same one on every normal exit.</summary>
-        private MethodContract? NetEffect(BodyFlow flow, ImmutableArray<ContractLock>.Builder heldOnEntry, IMethodSymbol method, int depth)
+        private MethodContract? NetEffect(BodyFlow flow, ValueOrigins origins, ImmutableArray<ContractLock>.Builder heldOnEntry, int depth)
         {
             if (!flow.Completed)
             {
@@ -244,7 +244,7 @@ namespace LockDiscipline.Analyzer.Summaries
                 return null;
             }
 
-            var scope = leaves.Count == 1 && releases.Count == 0 && requires.Count == 0 && ReturnsReleaserOf(method, leaves[0].Class, depth);
+            var scope = leaves.Count == 1 && ReturnsReleaserOf(flow, origins, leaves[0].Class, depth);
             return new MethodContract(leaves.ToImmutable(), releases.ToImmutable(), requires.ToImmutable(), ImmutableArray<ContractLock>.Empty, IrqContextKind.None, mightSleep: false, releasedByDisposingResult: scope);
         }
 
@@ -252,19 +252,31 @@ namespace LockDiscipline.Analyzer.Summaries
             => (leaves > 0 ? 1 : 0) + (releases > 0 ? 1 : 0) + (requires > 0 ? 1 : 0);
 
         /// <summary>
-        /// Whether the method returns (directly or as a task's result) a value whose <c>Dispose</c> releases a
-        /// lock like <paramref name="held"/>: by the lock API of its kind (the releaser often keeps the lock in
-        /// a field of its own, another class), or by a wrapper that releases that very class.
+        /// Whether every value the method returns (an async method: its task's result) is a releaser: its type's
+        /// <c>Dispose</c> releases a lock like <paramref name="held"/>. The returned values are looked at, not the
+        /// declared return type, which is often just <c>IDisposable</c>.
         /// </summary>
-        private bool ReturnsReleaserOf(IMethodSymbol method, LockClass held, int depth)
+        private bool ReturnsReleaserOf(BodyFlow flow, ValueOrigins origins, LockClass held, int depth)
         {
-            var type = method.ReturnType as INamedTypeSymbol;
-            if (type is { IsGenericType: true, TypeArguments.Length: 1, Name: "Task" or "ValueTask" } && type.ContainingNamespace?.ToDisplayString() == "System.Threading.Tasks")
+            foreach (var returned in flow.Returns)
             {
-                type = type.TypeArguments[0] as INamedTypeSymbol;
+                if (origins.Unwrap(returned.Value).Type is not INamedTypeSymbol type || !DisposeReleases(type, held, depth))
+                {
+                    return false;
+                }
             }
 
-            if (type is null || DisposeOf(type) is not { } dispose || dispose.DeclaringSyntaxReferences.Length != 1 || Body(dispose) is not { } body)
+            return flow.Returns.Count > 0;
+        }
+
+        /// <summary>
+        /// Whether the type's <c>Dispose</c> releases a lock like <paramref name="held"/>: by the lock API of its
+        /// kind (a releaser often keeps the lock in a field of its own, another class), or through a wrapper
+        /// that releases that very class.
+        /// </summary>
+        private bool DisposeReleases(INamedTypeSymbol type, LockClass held, int depth)
+        {
+            if (DisposeOf(type) is not { } dispose || dispose.DeclaringSyntaxReferences.Length != 1 || Body(dispose) is not { } body)
             {
                 return false;
             }

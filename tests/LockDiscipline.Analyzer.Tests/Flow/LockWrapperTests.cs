@@ -102,9 +102,15 @@ public class LockWrapperTests
                     Monitor.Enter(_gate);
                     return new Releaser(_gate);
                 }
-                public void Increment() { using (Lock()) _count++; }
-                public void Twice()
+                // A path without the lock keeps Increment from being a wrapper itself.
+                public void Increment(bool skip)
                 {
+                    if (skip) return;
+                    using (Lock()) _count++;
+                }
+                public void Twice(bool skip)
+                {
+                    if (skip) return;
                     using var scope = Lock();
                     _count += 2;
                 }
@@ -134,12 +140,42 @@ public class LockWrapperTests
             {
                 private readonly AsyncLock _lock = new AsyncLock();
                 private int _count;
-                public async Task AddAsync(CancellationToken cancellationToken)
+                public async Task AddAsync(bool skip, CancellationToken cancellationToken)
                 {
+                    if (skip) return;
                     using (await _lock.LockAsync(cancellationToken).ConfigureAwait(false))
                     {
                         _count++;
                     }
+                }
+            }
+            """);
+
+    [Fact]
+    public void ReleaserOfAReferenceType()
+        => Verify.Diagnostics("""
+            using System;
+            using System.Threading;
+            public sealed class Resource
+            {
+                private readonly object _gate = new object();
+                private int _count;
+                public IDisposable Lock()
+                {
+                    Monitor.Enter(_gate);
+                    return new Releaser(_gate);
+                }
+                // A path without the lock keeps Increment from being a wrapper itself.
+                public void Increment(bool skip)
+                {
+                    if (skip) return;
+                    using (Lock()) _count++;
+                }
+                private sealed class Releaser : IDisposable
+                {
+                    private readonly object _held;
+                    public Releaser(object held) { _held = held; }
+                    public void Dispose() => Monitor.Exit(_held);
                 }
             }
             """);
@@ -169,7 +205,11 @@ public class LockWrapperTests
             {
                 private readonly PoolGate _gate = new PoolGate();
                 private int _pending;
-                public int Pending { get { using (_gate.Lock()) return _pending; } }
+                public int Pending(bool skip)
+                {
+                    if (skip) return 0;
+                    using (_gate.Lock()) return _pending;
+                }
             }
             """);
 
