@@ -16,7 +16,8 @@ namespace LockDiscipline.Analyzer.Summaries
     /// the contract it would have if it were annotated: the locks it leaves held on every normal exit
     /// (<c>[AcquiresLock]</c>), the locks it releases without having taken them (<c>[ReleasesLock]</c>), and
     /// the locks it gives up and takes again before it returns (its caller's, released around a callback:
-    /// held on entry and on exit, as <c>[RequiresLock]</c> says, so its callers see no change).
+    /// held on entry and on exit, as <c>[RequiresLock]</c> says, so its callers see no change), and the
+    /// lock a <c>bool</c> method holds exactly when it returns true (<c>[TryAcquiresLock(true, ...)]</c>).
     /// <para>
     /// Callers then treat a call as the acquisition or release it stands for, so
     /// <c>Acquire(); try { } finally { Release(); }</c> pairs up and LD0007 is reported only where a lock
@@ -189,6 +190,11 @@ namespace LockDiscipline.Analyzer.Summaries
                 }
             }
 
+            if (heldOnEntry.Count == 0 && TryAcquireEffect(flow, origins) is { } tryLock)
+            {
+                return new MethodContract(ImmutableArray.Create(tryLock), ImmutableArray<ContractLock>.Empty, ImmutableArray<ContractLock>.Empty, ImmutableArray<ContractLock>.Empty, IrqContextKind.None, mightSleep: false);
+            }
+
             ImmutableArray<HeldLock>? first = null;
             foreach (var exit in flow.Exits)
             {
@@ -246,6 +252,77 @@ namespace LockDiscipline.Analyzer.Summaries
 
             var scope = leaves.Count == 1 && ReturnsReleaserOf(flow, origins, leaves[0].Class, depth);
             return new MethodContract(leaves.ToImmutable(), releases.ToImmutable(), requires.ToImmutable(), ImmutableArray<ContractLock>.Empty, IrqContextKind.None, mightSleep: false, releasedByDisposingResult: scope);
+        }
+
+        /// <summary>
+        /// A try-acquiring wrapper (<c>bool TryAcquire(int ms) => Monitor.TryEnter(_gate, ms);</c>), as
+        /// <c>[TryAcquiresLock(true, ...)]</c>: every normal exit returns a bool, and holds one lock exactly
+        /// when it returns true: a constant <c>true</c> with it held, <c>false</c> without, or the try-acquire's
+        /// own result (directly or through a local).
+        /// </summary>
+        private static ContractLock? TryAcquireEffect(BodyFlow flow, ValueOrigins origins)
+        {
+            if (flow.Owner.ReturnType.SpecialType != SpecialType.System_Boolean || flow.Returns.Count != NormalExits(flow))
+            {
+                return null;
+            }
+
+            HeldLock? acquired = null;
+            foreach (var returned in flow.Returns)
+            {
+                if (returned.Held.Length > 1)
+                {
+                    return null;
+                }
+
+                var value = origins.Unwrap(returned.Value);
+                var holds = returned.Held.Length == 1;
+                if (value.ConstantValue is { HasValue: true, Value: bool constant })
+                {
+                    // A hold made certain by testing its flag keeps the flag as its condition.
+                    if (constant != holds || (holds && !returned.Held[0].Certain))
+                    {
+                        return null;
+                    }
+                }
+                else
+                {
+                    var flag = value is ILocalReferenceOperation local ? local.Local : (object)value;
+                    if (!holds || !returned.Held[0].WhenValue || !ConditionKey.AreEqual(returned.Held[0].Condition, flag))
+                    {
+                        return null;
+                    }
+                }
+
+                if (!holds)
+                {
+                    continue;
+                }
+
+                var hold = returned.Held[0];
+                if (hold.Depth != 1 || !IsVisibleToCallers(hold.Instance) || (acquired is { } other && !other.SameLock(hold)))
+                {
+                    return null;
+                }
+
+                acquired = hold;
+            }
+
+            return acquired is { } held ? new ContractLock(held.Class, held.Instance, held.Mode, tryAcquire: true, successValue: true) : null;
+        }
+
+        private static int NormalExits(BodyFlow flow)
+        {
+            var count = 0;
+            foreach (var exit in flow.Exits)
+            {
+                if (exit.ExceptionCause is null)
+                {
+                    count++;
+                }
+            }
+
+            return count;
         }
 
         private static int Kinds(int leaves, int releases, int requires)

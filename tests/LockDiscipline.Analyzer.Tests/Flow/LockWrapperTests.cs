@@ -244,6 +244,60 @@ public class LockWrapperTests
             """);
 
     [Fact]
+    public void TryAcquireWrappersHoldOnlyWhenTheySucceed()
+        => Verify.Diagnostics("""
+            using System;
+            using System.Threading;
+            public sealed class Gate
+            {
+                private readonly object _gate = new object();
+                private int _count;
+                public bool TryAcquire(TimeSpan timeout) => Monitor.TryEnter(_gate, timeout);
+                public bool TryAcquireNow()
+                {
+                    if (!Monitor.TryEnter(_gate)) return false;
+                    return true;
+                }
+                public void Release() { Monitor.Exit(_gate); }
+                public bool TryIncrement(TimeSpan timeout)
+                {
+                    if (!TryAcquire(timeout)) return false;
+                    try { _count++; }
+                    finally { Release(); }
+                    return true;
+                }
+                public void IncrementIfFree()
+                {
+                    if (TryAcquireNow())
+                    {
+                        try { _count++; }
+                        finally { Release(); }
+                    }
+                }
+                public void ReleasesOnFailure(TimeSpan timeout)
+                {
+                    if (!TryAcquire(timeout)) {|LD0007:Release()|};
+                    else Release();
+                }
+            }
+            """);
+
+    [Fact]
+    public void ATryAcquireReturningTheWrongValueIsNoWrapper()
+        => Verify.Diagnostics("""
+            using System.Threading;
+            public sealed class Gate
+            {
+                private readonly object _gate = new object();
+                public bool TryAcquire()
+                {
+                    if ({|LD0007:Monitor.TryEnter(_gate)|}) return false;
+                    return true;
+                }
+            }
+            """);
+
+    [Fact]
     public void TemporarilyReleasingTheCallersLock()
         => Verify.Diagnostics("""
             using System;
