@@ -104,6 +104,11 @@ namespace LockDiscipline.Analyzer.Graph
                         {
                             foreach (var held in site.Held)
                             {
+                                if (IsHeldOnEntryOf(summaries[target], held, site.Receiver))
+                                {
+                                    continue;
+                                }
+
                                 if (!held.Class.Equals(entry.Key))
                                 {
                                     Offer(new DependencyEdge(held.Class, entry.Key, entry.Value.Depth + 1, method, held, site.Location, call, entry.Value.Acquisition.Location));
@@ -123,6 +128,24 @@ namespace LockDiscipline.Analyzer.Graph
         public List<DependencyEdge> Edges { get; } = new List<DependencyEdge>();
 
         public List<RecursiveAcquisition> Recursions { get; } = new List<RecursiveAcquisition>();
+
+        /// <summary>
+        /// Whether the callee's contract (declared or inferred) takes this held lock as held on entry: its own
+        /// summary then orders what it does while the lock is still held, and what runs after it gives the
+        /// lock up (a callback run outside the caller's lock, the lock taken back) is not under it.
+        /// </summary>
+        private static bool IsHeldOnEntryOf(MethodSummary callee, HeldLockSite held, InstancePath receiver)
+        {
+            foreach (var onEntry in callee.HeldOnEntry)
+            {
+                if (onEntry.Class.Equals(held.Class) && onEntry.Path.ThroughCall(receiver).ProvablySameAs(held.Instance))
+                {
+                    return true;
+                }
+            }
+
+            return false;
+        }
 
         private static bool IsRecursive(HeldLockSite held, ReachStep step, InstancePath receiver)
         {

@@ -321,6 +321,53 @@ public class LockWrapperTests
             }
             """);
 
+    /// <summary>
+    /// What runs while the helper has given the caller's lock up is not ordered after it: no cycle with a
+    /// callback that takes another lock, no recursion when the helper takes the caller's semaphore back.
+    /// </summary>
+    [Fact]
+    public void WhatRunsWhileTheCallersLockIsGivenUpIsNotUnderIt()
+        => Verify.Diagnostics("""
+            using System;
+            using System.Threading;
+            public sealed class Worker
+            {
+                private readonly object _gate = new object();
+                private readonly object _stats = new object();
+                private readonly SemaphoreSlim _slot = new SemaphoreSlim(1, 1);
+                private int _count;
+                private void RunOutside(Action callback)
+                {
+                    Monitor.Exit(_gate);
+                    try { callback(); }
+                    finally { Monitor.Enter(_gate); }
+                }
+                private void WaitOutside()
+                {
+                    _slot.Release();
+                    Thread.Sleep(1);
+                    _slot.Wait();
+                }
+                public void Step()
+                {
+                    lock (_gate)
+                    {
+                        RunOutside(() => { lock (_stats) _count++; });
+                    }
+                }
+                public void Report()
+                {
+                    lock (_stats) { lock (_gate) { _count = 0; } }
+                }
+                public void Slot()
+                {
+                    _slot.Wait();
+                    try { WaitOutside(); }
+                    finally { _slot.Release(); }
+                }
+            }
+            """);
+
     [Fact]
     public void AWrapperThatCanBeOverriddenIsReportedInItself()
         => Verify.Diagnostics("""
