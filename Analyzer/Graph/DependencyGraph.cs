@@ -113,7 +113,7 @@ namespace LockDiscipline.Analyzer.Graph
                                 {
                                     Offer(new DependencyEdge(held.Class, entry.Key, entry.Value.Depth + 1, method, held, site.Location, call, entry.Value.Acquisition.Location));
                                 }
-                                else if (IsRecursive(held, entry.Value, site.Receiver))
+                                else if (IsRecursive(held, entry.Value, site.Receiver) && !LeavesHeld(summaries[target], held.Class))
                                 {
                                     Recursions.Add(new RecursiveAcquisition(method, call, held, entry.Value));
                                 }
@@ -139,6 +139,20 @@ namespace LockDiscipline.Analyzer.Graph
             foreach (var onEntry in callee.HeldOnEntry)
             {
                 if (onEntry.Class.Equals(held.Class) && onEntry.Path.ThroughCall(receiver).ProvablySameAs(held.Instance))
+                {
+                    return true;
+                }
+            }
+
+            return false;
+        }
+
+        /// <summary>The callee leaves this class held by contract: the call is an acquisition in the caller, judged there.</summary>
+        private static bool LeavesHeld(MethodSummary callee, LockClass lockClass)
+        {
+            foreach (var left in callee.LeftHeld)
+            {
+                if (left.Class.Equals(lockClass))
                 {
                     return true;
                 }

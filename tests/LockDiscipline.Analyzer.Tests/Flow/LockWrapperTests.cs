@@ -368,6 +368,36 @@ public class LockWrapperTests
             }
             """);
 
+    /// <summary>Nesting two wrapped locks of one class is one acquisition in the caller, reported once there.</summary>
+    [Fact]
+    public void NestingAWrappedClassIsReportedOnceAtTheCall()
+    {
+        var diagnostic = Verify.Diagnostics("""
+            using System.Threading;
+            public sealed class AsyncLock
+            {
+                private readonly SemaphoreSlim _semaphore = new SemaphoreSlim(1, 1);
+                public void Enter() => _semaphore.Wait();
+                public void Exit() => _semaphore.Release();
+            }
+            public sealed class Store
+            {
+                private readonly AsyncLock _first = new AsyncLock(), _second = new AsyncLock();
+                public void Both()
+                {
+                    _first.Enter();
+                    try
+                    {
+                        {|LD0003:_second.Enter()|};
+                        _second.Exit();
+                    }
+                    finally { _first.Exit(); }
+                }
+            }
+            """).Single();
+        Assert.StartsWith("possible recursive locking detected: 'AsyncLock._semaphore' is acquired while already held", diagnostic.GetMessage());
+    }
+
     [Fact]
     public void AWrapperThatCanBeOverriddenIsReportedInItself()
         => Verify.Diagnostics("""
