@@ -80,6 +80,9 @@ namespace LockDiscipline.LockModel
         private readonly Dictionary<string, List<(INamedTypeSymbol Type, INamedTypeSymbol? Receiver, LockApi Api)>> _apisByMethodName
             = new Dictionary<string, List<(INamedTypeSymbol, INamedTypeSymbol?, LockApi)>>(System.StringComparer.Ordinal);
 
+        /// <summary>Whether some lock API method has this name: a cheap test, by syntax, before binding anything.</summary>
+        public bool IsLockApiName(string name) => _apisByMethodName.ContainsKey(name);
+
         /// <summary>
         /// The row of <see cref="LockApis"/> a call of <paramref name="method"/> matches, or null when the
         /// call is no lock operation. When <paramref name="requiredReceiver"/> is set, the call is one only

@@ -26,7 +26,8 @@ namespace LockDiscipline.LockModel
             _contracts = contracts;
         }
 
-        public IReadOnlyList<LockOperation> Resolve(IInvocationOperation invocation, ValueOrigins origins)
+        /// <param name="inferred">Contracts inferred for unannotated lock wrappers; null to go by attributes only.</param>
+        public IReadOnlyList<LockOperation> Resolve(IInvocationOperation invocation, ValueOrigins origins, IInferredLockEffects? inferred = null)
         {
             var method = invocation.TargetMethod;
             if (method.ContainingType is null)
@@ -39,8 +40,8 @@ namespace LockDiscipline.LockModel
                 return Single(ResolveApiCall(invocation, api, requiredReceiver, origins));
             }
 
-            if (method.Name == "Dispose" && method.Parameters.Length == 0) return Single(ResolveScopeDisposal(invocation, origins));
-            return ResolveContract(invocation, origins);
+            if (method.Name == "Dispose" && method.Parameters.Length == 0) return Single(ResolveScopeDisposal(invocation, origins, inferred));
+            return ResolveContract(invocation, origins, inferred);
         }
 
         /// <summary>A call of a row of <see cref="LockApis"/>: the operation it performs on the lock it names.</summary>
@@ -342,7 +343,7 @@ namespace LockDiscipline.LockModel
         /// <c>scope.Dispose()</c> on a value that a scope-returning acquisition produced
         /// (<c>Lock.EnterScope()</c>, <c>KMutex.Guard()</c>, …) releases that acquisition's lock.
         /// </summary>
-        private LockOperation? ResolveScopeDisposal(IInvocationOperation invocation, ValueOrigins origins)
+        private LockOperation? ResolveScopeDisposal(IInvocationOperation invocation, ValueOrigins origins, IInferredLockEffects? inferred)
         {
             if (invocation.Instance is null)
             {
@@ -356,12 +357,18 @@ namespace LockDiscipline.LockModel
                 source = assignments.Count == 1 ? origins.Unwrap(assignments[0]) : source;
             }
 
-            if (source is not IInvocationOperation acquisition || !ReturnsScope(acquisition))
+            // `using (await gate.LockAsync())` disposes what the awaited call's task gives.
+            if (source is IAwaitOperation awaited)
+            {
+                source = origins.Unwrap(awaited.Operation);
+            }
+
+            if (source is not IInvocationOperation acquisition || !ReturnsScope(acquisition, inferred))
             {
                 return null;
             }
 
-            var acquired = Resolve(acquisition, origins);
+            var acquired = Resolve(acquisition, origins, inferred);
             if (acquired.Count != 1)
             {
                 return null;
@@ -371,11 +378,12 @@ namespace LockDiscipline.LockModel
             return new LockOperation(LockOperationKind.Release, scoped.Class, scoped.Mode, scoped.Instance, invocation);
         }
 
-        private bool ReturnsScope(IInvocationOperation invocation)
-            => _known.FindApi(invocation.TargetMethod, out _) is { ReturnsScope: true };
+        private bool ReturnsScope(IInvocationOperation invocation, IInferredLockEffects? inferred)
+            => _known.FindApi(invocation.TargetMethod, out _) is { ReturnsScope: true }
+               || (_contracts.For(invocation.TargetMethod) == MethodContract.None && inferred?.For(invocation.TargetMethod) is { ReleasedByDisposingResult: true });
 
         /// <summary>A call of a method whose attributes make it a lock operation for its caller.</summary>
-        private IReadOnlyList<LockOperation> ResolveContract(IInvocationOperation invocation, ValueOrigins origins)
+        private IReadOnlyList<LockOperation> ResolveContract(IInvocationOperation invocation, ValueOrigins origins, IInferredLockEffects? inferred)
         {
             var method = invocation.TargetMethod;
             if (method.MethodKind == MethodKind.DelegateInvoke)
@@ -384,6 +392,11 @@ namespace LockDiscipline.LockModel
             }
 
             var contract = _contracts.For(method);
+            if (contract == MethodContract.None && inferred?.For(method) is { } inferredContract)
+            {
+                contract = inferredContract;
+            }
+
             if (contract.LeavesHeld.IsEmpty && contract.Releases.IsEmpty)
             {
                 return None;

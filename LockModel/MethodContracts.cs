@@ -37,7 +37,8 @@ namespace LockDiscipline.LockModel
 
     /// <summary>
     /// What a method's attributes declare about its locking and its context. Unresolvable names are
-    /// left out here; LD0012 reports them.
+    /// left out here; LD0012 reports them. The analyzer also infers contracts of lock wrappers from
+    /// their bodies (<see cref="IInferredLockEffects"/>), as if the method were annotated.
     /// </summary>
     internal sealed class MethodContract
     {
@@ -50,8 +51,10 @@ namespace LockDiscipline.LockModel
             ImmutableArray<ContractLock> requires,
             ImmutableArray<ContractLock> excludes,
             IrqContextKind context,
-            bool mightSleep)
+            bool mightSleep,
+            bool releasedByDisposingResult = false)
         {
+            ReleasedByDisposingResult = releasedByDisposingResult;
             LeavesHeld = leavesHeld;
             Releases = releases;
             Requires = requires;
@@ -75,6 +78,12 @@ namespace LockDiscipline.LockModel
 
         public bool MightSleep { get; }
 
+        /// <summary>
+        /// Inferred only: the method returns (or returns a task of) a releaser whose <c>Dispose</c> releases
+        /// the one lock it leaves held, as <c>Lock.EnterScope()</c> does.
+        /// </summary>
+        public bool ReleasedByDisposingResult { get; }
+
         public bool AllowsHeldOnExit(LockClass lockClass)
         {
             foreach (var held in LeavesHeld)
@@ -89,6 +98,17 @@ namespace LockDiscipline.LockModel
 
             return false;
         }
+    }
+
+    /// <summary>
+    /// Contracts inferred from method bodies, for methods that declare none: a wrapper such as
+    /// <c>void Acquire() { Monitor.Enter(_gate); }</c> is treated as if it were <c>[AcquiresLock]</c>.
+    /// The analyzer provides them; the generator, which intercepts lock API calls only, needs none.
+    /// </summary>
+    internal interface IInferredLockEffects
+    {
+        /// <summary>The contract inferred for <paramref name="method"/>, or null when it has no net lock effect to apply.</summary>
+        MethodContract? For(IMethodSymbol method);
     }
 
     /// <summary>Reads and caches method contracts for the compilation; properties lend their attributes to their accessors.</summary>

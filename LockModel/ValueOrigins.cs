@@ -127,6 +127,13 @@ namespace LockDiscipline.LockModel
             yield return unwrapped;
         }
 
+        /// <summary>
+        /// Whether a capture is assigned on more than one path (the arms of <c>c ? a : b</c>): its value is then
+        /// one of several operations, and a flag carried by it has to be tracked by the capture itself.
+        /// </summary>
+        public bool IsJoinOfPaths(CaptureId id)
+            => _alternatives.TryGetValue(id, out var values) ? values.Count > 1 : _enclosing is not null && _enclosing.IsJoinOfPaths(id);
+
         /// <summary>The values assigned to a local in this body (or the enclosing one, for captured locals).</summary>
         public IReadOnlyList<IOperation> AssignmentsOf(ILocalSymbol local)
         {

@@ -1,6 +1,7 @@
 using System;
 using LockDiscipline.Analyzer.Resolve;
 using Microsoft.CodeAnalysis;
+using Microsoft.CodeAnalysis.FlowAnalysis;
 using LockDiscipline.LockModel;
 
 namespace LockDiscipline.Analyzer.Flow
@@ -81,7 +82,10 @@ namespace LockDiscipline.Analyzer.Flow
         public override int GetHashCode() => Class.GetHashCode() ^ (Depth * 397) ^ (Certain ? 1 : 0) ^ ((int)Mode << 4);
     }
 
-    /// <summary>Conditions are locals (compared as symbols) or try-acquire operations (compared by identity).</summary>
+    /// <summary>
+    /// Conditions are locals (compared as symbols), try-acquire operations (compared by identity), flow
+    /// captures that join the arms of a conditional (compared by id), and null tests of a receiver.
+    /// </summary>
     internal static class ConditionKey
     {
         public static bool AreEqual(object? a, object? b)
@@ -91,7 +95,30 @@ namespace LockDiscipline.Analyzer.Flow
                 return SymbolEqualityComparer.Default.Equals(symbolA, symbolB);
             }
 
+            if (a is CaptureId captureA && b is CaptureId captureB)
+            {
+                return captureA.Equals(captureB);
+            }
+
+            if (a is NullTest testA && b is NullTest testB)
+            {
+                return testA.Receiver.Equals(testB.Receiver);
+            }
+
             return ReferenceEquals(a, b);
         }
+    }
+
+    /// <summary>
+    /// The condition "this receiver is null", for an acquisition made through <c>?.</c>
+    /// (<c>_mutex?.WaitOne()</c>): the lock is held exactly when the receiver is not null, so a later
+    /// <c>_mutex?.ReleaseMutex()</c> tests the same condition. Only receivers that cannot change between
+    /// the two tests (readonly fields) get one.
+    /// </summary>
+    internal sealed class NullTest
+    {
+        public NullTest(InstancePath receiver) => Receiver = receiver;
+
+        public InstancePath Receiver { get; }
     }
 }

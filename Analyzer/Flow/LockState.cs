@@ -228,8 +228,8 @@ namespace LockDiscipline.Analyzer.Flow
             return new LockState(holds.ToImmutable(), facts, HardIrqsOffDepth, SoftIrqsOffDepth);
         }
 
-        /// <summary>Ties a try-acquire's hold to the local its result is stored in.</summary>
-        public LockState Rebind(object from, ILocalSymbol to)
+        /// <summary>Ties a try-acquire's hold to the local (or joining flow capture) its result is stored in.</summary>
+        public LockState Rebind(object from, object to)
         {
             var holds = Holds;
             for (var i = 0; i < holds.Length; i++)

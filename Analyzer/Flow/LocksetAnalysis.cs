@@ -32,6 +32,7 @@ namespace LockDiscipline.Analyzer.Flow
         private readonly Resolvers _resolvers;
         private readonly LockOperationResolver _resolver;
         private readonly IAssemblySymbol _assembly;
+        private readonly IInferredLockEffects? _effects;
         private readonly BodyFlow _flow;
         private readonly Dictionary<FinallyEntry, LockState?> _finallyResults = new Dictionary<FinallyEntry, LockState?>();
         private readonly HashSet<FinallyEntry> _finallyRecorded = new HashSet<FinallyEntry>();
@@ -39,8 +40,9 @@ namespace LockDiscipline.Analyzer.Flow
         private readonly Dictionary<IInvocationOperation, IReadOnlyList<LockOperation>> _resolved = new Dictionary<IInvocationOperation, IReadOnlyList<LockOperation>>();
         private bool _recording;
 
-        private LocksetAnalysis(ControlFlowGraph graph, ValueOrigins origins, Resolvers resolvers, BodyFlow flow)
+        private LocksetAnalysis(ControlFlowGraph graph, ValueOrigins origins, Resolvers resolvers, IInferredLockEffects? effects, BodyFlow flow)
         {
+            _effects = effects;
             _graph = graph;
             _origins = origins;
             _resolvers = resolvers;
@@ -49,11 +51,26 @@ namespace LockDiscipline.Analyzer.Flow
             _flow = flow;
         }
 
+        /// <summary>
+        /// Analyses a body with its contract: the declared one, or for an unannotated lock wrapper the one
+        /// inferred from its net lock effect; calls of lock wrappers act as their inferred contracts say.
+        /// </summary>
         public static BodyFlow Analyze(ControlFlowGraph graph, ValueOrigins origins, IMethodSymbol owner, Resolvers resolvers)
         {
             var contract = resolvers.Contracts.For(owner);
+            if (contract == MethodContract.None && resolvers.Effects.For(owner) is { } inferred)
+            {
+                contract = inferred;
+            }
+
+            return Analyze(graph, origins, owner, resolvers, contract, resolvers.Effects);
+        }
+
+        /// <summary>Analyses a body entered as <paramref name="contract"/> says, resolving calls with <paramref name="effects"/>.</summary>
+        public static BodyFlow Analyze(ControlFlowGraph graph, ValueOrigins origins, IMethodSymbol owner, Resolvers resolvers, MethodContract contract, IInferredLockEffects? effects)
+        {
             var flow = new BodyFlow(owner, contract);
-            var analysis = new LocksetAnalysis(graph, origins, resolvers, flow);
+            var analysis = new LocksetAnalysis(graph, origins, resolvers, effects, flow);
             var body = new Frame(analysis, region: null, exceptionCause: null);
             body.Seed(0, EntryState(contract));
             if (!body.Solve())
@@ -142,6 +159,7 @@ namespace LockDiscipline.Analyzer.Flow
                     case OperationKind.FieldReference:
                     case OperationKind.Await:
                     case OperationKind.SimpleAssignment:
+                    case OperationKind.FlowCapture:
                         result.Add(operation);
                         break;
                 }
@@ -157,7 +175,7 @@ namespace LockDiscipline.Analyzer.Flow
         {
             if (!_resolved.TryGetValue(invocation, out var operations))
             {
-                operations = _resolver.Resolve(invocation, _origins);
+                operations = _resolver.Resolve(invocation, _origins, _effects);
                 _resolved.Add(invocation, operations);
             }
 
@@ -212,19 +230,13 @@ namespace LockDiscipline.Analyzer.Flow
 
                     return state;
 
-                case ISimpleAssignmentOperation { Target: ILocalReferenceOperation local } assignment when local.Local.Type.SpecialType == SpecialType.System_Boolean:
+                // The target is spilled into a capture when the value awaits (`taken = c ? await a : b`).
+                case ISimpleAssignmentOperation assignment when _origins.Unwrap(assignment.Target) is ILocalReferenceOperation { Local.Type.SpecialType: SpecialType.System_Boolean } local:
                     var value = _origins.Unwrap(assignment.Value);
-                    if (value is IAwaitOperation awaitedValue)
+                    var flag = FlagOf(value);
+                    if (IsConditionOfAHold(state, flag))
                     {
-                        value = (IOperation?)AwaitedCall(awaitedValue) ?? value;
-                    }
-
-                    foreach (var hold in state.Holds)
-                    {
-                        if (hold.Condition is IOperation condition && ReferenceEquals(condition, value))
-                        {
-                            return state.Rebind(value, local.Local);
-                        }
+                        return state.Rebind(flag, local.Local);
                     }
 
                     return state.Assign(local.Local, value.ConstantValue is { HasValue: true, Value: bool constant } ? constant : (bool?)null);
@@ -236,9 +248,40 @@ namespace LockDiscipline.Analyzer.Flow
                     // A local whose every assignment agrees names one path whatever is assigned: nothing moves.
                     return to.Equals(InstancePath.Local(target.Local.Name)) && from.IsKnown && !from.Equals(to) ? state.Rename(from, to) : state;
 
+                case IFlowCaptureOperation capture when _origins.IsJoinOfPaths(capture.Id):
+                    // One arm of `c ? s.Wait(t) : await s.WaitAsync(t)`: each arm ties its hold to the capture
+                    // that joins them, so the join keeps the condition and the local assigned from it gets it.
+                    var armFlag = FlagOf(_origins.Unwrap(capture.Value));
+                    return IsConditionOfAHold(state, armFlag) ? state.Rebind(armFlag, capture.Id) : state;
+
                 default:
                     return state;
             }
+        }
+
+        /// <summary>
+        /// What a try-acquire's hold may be conditioned on, for a boolean value: the awaited call of an await,
+        /// the id of a capture joining a conditional's arms, or the operation itself.
+        /// </summary>
+        private object FlagOf(IOperation value)
+            => value switch
+            {
+                IAwaitOperation awaited => (object?)AwaitedCall(awaited) ?? value,
+                IFlowCaptureReferenceOperation reference when _origins.IsJoinOfPaths(reference.Id) => reference.Id,
+                _ => value,
+            };
+
+        private static bool IsConditionOfAHold(LockState state, object flag)
+        {
+            foreach (var hold in state.Holds)
+            {
+                if (hold.Condition is { } condition && ConditionKey.AreEqual(condition, flag))
+                {
+                    return true;
+                }
+            }
+
+            return false;
         }
 
         /// <summary>The call an await waits for (looking through <c>ConfigureAwait</c>, as <see cref="ValueOrigins.Unwrap"/> does).</summary>
@@ -284,6 +327,13 @@ namespace LockDiscipline.Analyzer.Flow
                         if (_recording)
                         {
                             _flow.Acquisitions.Add(AcquisitionAt(operation, state));
+                        }
+
+                        if (operation.TakenFlag is null && NullTestOfReceiver(invocation) is { } receiverIsNull)
+                        {
+                            // `_mutex?.WaitOne()`: held exactly when the receiver was not null.
+                            state = state.Acquire(operation, receiverIsNull, whenValue: false, certain: true);
+                            break;
                         }
 
                         state = state.Acquire(operation, operation.TakenFlag, whenValue: true, certain: true);
@@ -597,6 +647,32 @@ namespace LockDiscipline.Analyzer.Flow
             return frame.End;
         }
 
+        /// <summary>A value returned by a lock wrapper that returns a releaser (every value it returns is one, never null).</summary>
+        private bool IsReleaser(IOperation value)
+        {
+            var source = _origins.Unwrap(value);
+            if (source is IAwaitOperation awaited)
+            {
+                source = _origins.Unwrap(awaited.Operation);
+            }
+
+            return source is IInvocationOperation invocation
+                   && _resolvers.Contracts.For(invocation.TargetMethod) == MethodContract.None
+                   && _effects?.For(invocation.TargetMethod) is { ReleasedByDisposingResult: true };
+        }
+
+        /// <summary>For a call made through <c>?.</c> on a readonly field: the condition "that field is null".</summary>
+        private NullTest? NullTestOfReceiver(IInvocationOperation invocation)
+            => invocation.Instance is { Syntax.Parent: ConditionalAccessExpressionSyntax access } instance && access.Expression == instance.Syntax
+                ? NullTestOf(instance, _origins)
+                : null;
+
+        private static NullTest? NullTestOf(IOperation tested, ValueOrigins origins)
+            => origins.Unwrap(tested) is IFieldReferenceOperation { Field.IsReadOnly: true } field
+               && LockOperationResolver.InstanceOf(field, origins) is { IsKnown: true } path
+                ? new NullTest(path)
+                : null;
+
         private static object? ConditionOf(IOperation? value, ValueOrigins origins, out bool negated)
         {
             negated = false;
@@ -621,6 +697,10 @@ namespace LockDiscipline.Analyzer.Flow
                         return local.Local;
                     case IInvocationOperation invocation:
                         return invocation;
+                    case IFlowCaptureReferenceOperation reference when origins.IsJoinOfPaths(reference.Id):
+                        return reference.Id;
+                    case IIsNullOperation isNull:
+                        return NullTestOf(isNull.Operand, origins);
                     default:
                         return null;
                 }
@@ -734,7 +814,12 @@ namespace LockDiscipline.Analyzer.Flow
                     state = _analysis.Transfer(branchValue, state, this);
                 }
 
-                if (block.ConditionalSuccessor is { } conditional && block.BranchValue is not null)
+                if (block.ConditionalSuccessor is { } whenNull && block.BranchValue is IIsNullOperation isNull && _analysis.IsReleaser(isNull.Operand))
+                {
+                    // `using (Lock())` tests a releaser for null before disposing it; a releaser never is.
+                    Deliver(block.ConditionKind == ControlFlowConditionKind.WhenTrue ? block.FallThroughSuccessor : whenNull, state, block);
+                }
+                else if (block.ConditionalSuccessor is { } conditional && block.BranchValue is not null)
                 {
                     var condition = ConditionOf(block.BranchValue, _analysis._origins, out var negated);
                     var whenConditional = block.ConditionKind == ControlFlowConditionKind.WhenTrue;

@@ -114,11 +114,16 @@ namespace LockDiscipline.Analyzer.Graph
                         {
                             foreach (var held in site.Held)
                             {
+                                if (IsHeldOnEntryOf(summaries[target], held, site.Receiver))
+                                {
+                                    continue;
+                                }
+
                                 if (!held.Class.Equals(entry.Key))
                                 {
                                     Offer(new DependencyEdge(held.Class, entry.Key, entry.Value.Depth + 1, method, held, site.Location, call, entry.Value.Acquisition.Location));
                                 }
-                                else
+                                else if (!LeavesHeld(summaries[target], held.Class))
                                 {
                                     var step = entry.Value;
                                     var kind = SameClassNesting.Classify(held.Class, held.Mode, held.Instance, step.Acquisition.Mode, step.Instance.ThroughCall(site.Receiver), links);
@@ -143,6 +148,38 @@ namespace LockDiscipline.Analyzer.Graph
         public List<DependencyEdge> Edges { get; } = new List<DependencyEdge>();
 
         public List<RecursiveAcquisition> Recursions { get; } = new List<RecursiveAcquisition>();
+
+        /// <summary>
+        /// Whether the callee's contract (declared or inferred) takes this held lock as held on entry: its own
+        /// summary then orders what it does while the lock is still held, and what runs after it gives the
+        /// lock up (a callback run outside the caller's lock, the lock taken back) is not under it.
+        /// </summary>
+        private static bool IsHeldOnEntryOf(MethodSummary callee, HeldLockSite held, InstancePath receiver)
+        {
+            foreach (var onEntry in callee.HeldOnEntry)
+            {
+                if (onEntry.Class.Equals(held.Class) && onEntry.Path.ThroughCall(receiver).ProvablySameAs(held.Instance))
+                {
+                    return true;
+                }
+            }
+
+            return false;
+        }
+
+        /// <summary>The callee leaves this class held by contract: the call is an acquisition in the caller, judged there.</summary>
+        private static bool LeavesHeld(MethodSummary callee, LockClass lockClass)
+        {
+            foreach (var left in callee.LeftHeld)
+            {
+                if (left.Class.Equals(lockClass))
+                {
+                    return true;
+                }
+            }
+
+            return false;
+        }
 
         /// <summary>The calls down to the acquisition run the holder again (itself, or the same virtual method) on the next object.</summary>
         private static bool IsRecursiveTraversal(IMethodSymbol holder, List<ChainHop> chain)

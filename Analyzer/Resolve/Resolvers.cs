@@ -1,3 +1,4 @@
+using LockDiscipline.Analyzer.Summaries;
 using LockDiscipline.LockModel;
 using Microsoft.CodeAnalysis;
 
@@ -14,6 +15,7 @@ namespace LockDiscipline.Analyzer.Resolve
             _model = new LockModelContext(compilation);
             Guards = new GuardedMembers(_model.Known, _model.Names);
             Links = new InstanceLinks(compilation);
+            Effects = new NetLockEffects(compilation, this);
         }
 
         public IAssemblySymbol Assembly { get; }
@@ -27,6 +29,9 @@ namespace LockDiscipline.Analyzer.Resolve
         public MethodContracts Contracts => _model.Contracts;
 
         public GuardedMembers Guards { get; }
+
+        /// <summary>The net lock effects of unannotated lock wrappers, inferred from their bodies on first use.</summary>
+        public NetLockEffects Effects { get; }
 
         public LockOperationResolver Operations => _model.Operations;
 

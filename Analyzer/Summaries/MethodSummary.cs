@@ -148,8 +148,12 @@ namespace LockDiscipline.Analyzer.Summaries
             ImmutableArray<CallSite> calls,
             ImmutableArray<SleepSite> sleeps,
             ImmutableArray<WaitSite> waits,
-            ImmutableArray<DelegateBinding> bindings)
+            ImmutableArray<DelegateBinding> bindings,
+            ImmutableArray<ContractLock> heldOnEntry,
+            ImmutableArray<ContractLock> leftHeld)
         {
+            HeldOnEntry = heldOnEntry;
+            LeftHeld = leftHeld;
             Method = method;
             Context = context;
             TryAcquisitions = tryAcquisitions;
@@ -177,6 +181,19 @@ namespace LockDiscipline.Analyzer.Summaries
         public ImmutableArray<CallSite> Calls { get; }
 
         public ImmutableArray<DelegateBinding> Bindings { get; }
+
+        /// <summary>
+        /// The locks the method's contract, declared or inferred, has its caller hold on entry (required, or
+        /// released by the method). The body's own sites record where they are really held, so a caller's
+        /// hold of them says nothing about what the method does after giving them up.
+        /// </summary>
+        public ImmutableArray<ContractLock> HeldOnEntry { get; }
+
+        /// <summary>
+        /// The locks the method's contract, declared or inferred, leaves held for its caller. Each call of it
+        /// is an acquisition in the caller's own flow, where taking one again is already LD0003.
+        /// </summary>
+        public ImmutableArray<ContractLock> LeftHeld { get; }
 
         /// <summary>Orders summaries by source position so that whole-program reports do not depend on analysis order.</summary>
         public Location? Location => Method.Locations.IsDefaultOrEmpty ? null : Method.Locations[0];

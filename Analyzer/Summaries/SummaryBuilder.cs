@@ -74,7 +74,9 @@ namespace LockDiscipline.Analyzer.Summaries
                 }
             }
 
-            return new MethodSummary(flow.Owner, flow.Contract.Context, acquisitions.ToImmutable(), tryAcquisitions.ToImmutable(), calls.ToImmutable(), sleeps.ToImmutable(), waits.ToImmutable(), bindings);
+            var contract = flow.Contract;
+            var heldOnEntry = contract.Releases.IsEmpty ? contract.Requires : contract.Requires.AddRange(contract.Releases);
+            return new MethodSummary(flow.Owner, contract.Context, acquisitions.ToImmutable(), tryAcquisitions.ToImmutable(), calls.ToImmutable(), sleeps.ToImmutable(), waits.ToImmutable(), bindings, heldOnEntry, contract.LeavesHeld);
         }
 
         public static ImmutableArray<HeldLockSite> Convert(ImmutableArray<HeldLock> holds)

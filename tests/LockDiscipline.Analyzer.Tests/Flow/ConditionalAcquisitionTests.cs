@@ -211,4 +211,109 @@ public class ConditionalAcquisitionTests
                 void Work() { }
             }
             """);
+
+    [Fact]
+    public void TernaryOfTwoTryAcquiresStoredInALocal()
+        => Verify.Diagnostics("""
+            using System;
+            using System.Threading;
+            using System.Threading.Tasks;
+            class Endpoint
+            {
+                readonly SemaphoreSlim _gate = new(1, 1);
+                async Task<bool> DeclaredAsync(bool synchronous, TimeSpan timeout)
+                {
+                    var entered = synchronous ? _gate.Wait(timeout) : await _gate.WaitAsync(timeout);
+                    if (!entered) return false;
+                    try { await Task.Delay(1); return true; }
+                    finally { _gate.Release(); }
+                }
+                async Task<bool> AssignedAsync(bool useAsync, TimeSpan timeout)
+                {
+                    bool taken;
+                    taken = useAsync ? await _gate.WaitAsync(timeout) : _gate.Wait(timeout);
+                    if (!taken) return false;
+                    try { await Task.Delay(1); }
+                    finally { _gate.Release(); }
+                    return true;
+                }
+                bool OneArmConstant(bool enabled)
+                {
+                    var taken = enabled ? _gate.Wait(10) : false;
+                    if (!taken) return false;
+                    _gate.Release();
+                    return true;
+                }
+            }
+            """);
+
+    [Fact]
+    public void TernaryTryAcquireReleasedOnTheFailureEdge()
+        => Verify.Diagnostics("""
+            using System;
+            using System.Threading;
+            using System.Threading.Tasks;
+            class Endpoint
+            {
+                readonly SemaphoreSlim _gate = new(1, 1);
+                async Task<bool> ConnectAsync(bool synchronous, TimeSpan timeout)
+                {
+                    var entered = synchronous ? _gate.Wait(timeout) : await _gate.WaitAsync(timeout);
+                    if (!entered)
+                    {
+                        {|LD0007:_gate.Release()|};
+                        return false;
+                    }
+                    _gate.Release();
+                    return true;
+                }
+            }
+            """);
+
+    [Fact]
+    public void NullConditionalAcquireAndReleaseOnAReadonlyField()
+        => Verify.Diagnostics("""
+            using System.Threading;
+            class SharedState
+            {
+                readonly Mutex? _crossProcess;
+                readonly object _local = new();
+                int _value;
+                SharedState(string? name) { _crossProcess = name is null ? null : new Mutex(false, name); }
+                void Set(int value)
+                {
+                    lock (_local)
+                    {
+                        _crossProcess?.WaitOne();
+                        try { _value = value; }
+                        finally { _crossProcess?.ReleaseMutex(); }
+                    }
+                }
+            }
+            """);
+
+    [Fact]
+    public void NullConditionalAcquireNeverReleasedOrOnAWritableField()
+        => Verify.Diagnostics("""
+            using System.Threading;
+            class SharedState
+            {
+                readonly Mutex? _kept;
+                Mutex? _swapped;
+                int _value;
+                SharedState(string? name) { _kept = _swapped = name is null ? null : new Mutex(false, name); }
+                void Leak(int value)
+                {
+                    _kept?{|LD0007:.WaitOne()|};
+                    _value = value;
+                }
+                // The field may be assigned between the two tests: '?.' is not trusted to pair them.
+                void Pair(int value)
+                {
+                    _swapped?{|LD0007:.WaitOne()|};
+                    try { _value = value; }
+                    finally { _swapped?{|LD0007:.ReleaseMutex()|}; }
+                }
+            }
+            """);
 }

@@ -32,7 +32,7 @@ public class LiveDiagnosticsTests
             void Order() { _second.Lock(); _first.Lock(); _first.Unlock(); _second.Unlock(); }
             void Recursive() { _gate.Wait(); _gate.Wait(); _gate.Release(); _gate.Release(); }
             void Sleeps() { _spin.Lock(); _first.Lock(); _first.Unlock(); _spin.Unlock(); }
-            void Leaks() { Monitor.Enter(_monitor); }
+            void Leaks(bool early) { Monitor.Enter(_monitor); if (early) return; Monitor.Exit(_monitor); }
             int Unguarded() => _count;
             void Contract() => NeedsFirst();
             async Task AcrossAwait() { Monitor.Enter(_monitor); try { await Task.Yield(); } finally { Monitor.Exit(_monitor); } }

@@ -167,7 +167,7 @@ public class KernelStyleUnlockBalanceTests
                 readonly KMutex _m = new();
                 void A() { _m.Lock(); _m.Unlock(); {|LD0007:_m.Unlock()|}; }
                 void B(bool b) { if (b) _m.Lock(); {|LD0007:_m.Unlock()|}; }
-                void D() { {|LD0007:_m.Lock()|}; }
+                void D(bool early) { {|LD0007:_m.Lock()|}; if (early) return; _m.Unlock(); }
             }
             """);
 }

@@ -17,7 +17,12 @@ public class UnbalancedLockTests
             class Store
             {
                 readonly object _a = new();
-                void Begin() { {|LD0007:Monitor.Enter(_a)|}; }
+                void Begin(bool early)
+                {
+                    {|LD0007:Monitor.Enter(_a)|};
+                    if (early) return;
+                    Monitor.Exit(_a);
+                }
             }
             """).Single().GetMessage();
         Assert.Equal("bad unlock balance detected: 'Store._a' acquired here is still held when Store.Begin returns on some path", message);
@@ -72,7 +77,12 @@ public class UnbalancedLockTests
             class Store
             {
                 readonly object _a = new();
-                void End() { {|LD0007:Monitor.Exit(_a)|}; }
+                void End(bool twice)
+                {
+                    Monitor.Enter(_a);
+                    Monitor.Exit(_a);
+                    if (twice) {|LD0007:Monitor.Exit(_a)|};
+                }
             }
             """).Single().GetMessage();
         Assert.Equal("bad unlock balance detected: 'Store._a' is released here on a path where it is not held", message);
@@ -237,7 +247,7 @@ public class UnbalancedLockTests
                 readonly KMutex _mutex = new();
                 [AcquiresLock(nameof(_mutex))] public void Lock() => _mutex.Lock();
                 [ReleasesLock(nameof(_mutex))] public void Unlock() => _mutex.Unlock();
-                public void Leak() { {|LD0007:Lock()|}; }
+                public void Leak(bool early) { {|LD0007:Lock()|}; if (early) return; Unlock(); }
             }
             class Owner
             {
@@ -312,7 +322,7 @@ public class UnbalancedLockTests
             {
                 readonly object _a = new(), _b = new(), _c = new(), _d = new();
                 Store() => {|LD0007:Monitor.Enter(_a)|};
-                void Begin() => {|LD0007:Monitor.Enter(_b)|};
+                bool Begin() => {|LD0007:Monitor.TryEnter(_b, 10)|} && false;
                 bool Count => {|LD0007:Monitor.TryEnter(_c)|} || true;
                 void Outer()
                 {
