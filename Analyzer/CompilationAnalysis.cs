@@ -24,6 +24,7 @@ namespace LockDiscipline.Analyzer
         private readonly Resolvers _resolvers;
         private readonly ConcurrentBag<MethodSummary> _summaries = new ConcurrentBag<MethodSummary>();
         private readonly ConcurrentBag<DelegateBinding> _initializerBindings = new ConcurrentBag<DelegateBinding>();
+        private readonly ConcurrentDictionary<IMethodSymbol, byte> _privateMethodsUsedUnseen = new ConcurrentDictionary<IMethodSymbol, byte>(SymbolEqualityComparer.Default);
 
         public CompilationAnalysis(Compilation compilation)
         {
@@ -71,6 +72,25 @@ namespace LockDiscipline.Analyzer
             }
         }
 
+        /// <summary>
+        /// Remembers the private methods used where the call graph cannot see the use: taken as a method
+        /// group (a delegate that may be invoked anywhere, <c>Task.Run(Work)</c> included), or called from
+        /// an initializer, which has no summary. Every other private method is live only if a live body calls it.
+        /// </summary>
+        public void NotePrivateMethodUse(OperationAnalysisContext context)
+        {
+            var method = context.Operation switch
+            {
+                IMethodReferenceOperation reference => reference.Method,
+                IInvocationOperation invocation when context.ContainingSymbol is not IMethodSymbol => invocation.TargetMethod,
+                _ => null,
+            };
+            if (method is { DeclaredAccessibility: Accessibility.Private })
+            {
+                _privateMethodsUsedUnseen.TryAdd(method.OriginalDefinition, 0);
+            }
+        }
+
         public void AnalyzeSymbol(SymbolAnalysisContext context)
             => UnresolvedLockNameRule.AnalyzeAttributes(context.Symbol, context.Symbol.GetAttributes(), _resolvers, context.ReportDiagnostic);
 
@@ -81,7 +101,7 @@ namespace LockDiscipline.Analyzer
 
             var summaries = _summaries.ToArray();
             System.Array.Sort(summaries, CompareByLocation);
-            var graph = new ProgramGraph(summaries, _initializerBindings);
+            var graph = new ProgramGraph(summaries, _initializerBindings, _privateMethodsUsedUnseen.Keys);
             CircularLockDependencyRule.Analyze(graph, context.ReportDiagnostic);
             RecursiveLockingRule.AnalyzeProgram(graph, context.ReportDiagnostic);
             DeclaredOrderViolationRule.AnalyzeProgram(graph, _resolvers.Order, context.ReportDiagnostic);

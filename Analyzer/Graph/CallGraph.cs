@@ -17,8 +17,9 @@ namespace LockDiscipline.Analyzer.Graph
         private readonly Dictionary<ISymbol, List<int>> _workTargets = new Dictionary<ISymbol, List<int>>(SymbolEqualityComparer.Default);
         private readonly List<int>[] _callees;
         private readonly List<int>[][] _callTargets;
+        private readonly bool[] _live;
 
-        public CallGraph(IReadOnlyList<MethodSummary> summaries, IEnumerable<Resolve.DelegateBinding> extraBindings)
+        public CallGraph(IReadOnlyList<MethodSummary> summaries, IEnumerable<Resolve.DelegateBinding> extraBindings, IEnumerable<IMethodSymbol> privateMethodsUsedUnseen)
         {
             Summaries = summaries;
             for (var i = 0; i < summaries.Count; i++)
@@ -51,6 +52,8 @@ namespace LockDiscipline.Analyzer.Graph
                 _callees[i] = callees;
                 _callTargets[i] = targets;
             }
+
+            _live = FindLive(privateMethodsUsedUnseen);
         }
 
         public IReadOnlyList<MethodSummary> Summaries { get; }
@@ -66,6 +69,104 @@ namespace LockDiscipline.Analyzer.Graph
 
         /// <summary>The bodies one call site may reach.</summary>
         public IReadOnlyList<int> Targets(int method, int call) => _callTargets[method][call];
+
+        /// <summary>
+        /// The method may run: it is not private, or something that may run calls it, or it is used in a
+        /// way the graph cannot follow. A private method nothing calls is dead code, not an entry point.
+        /// </summary>
+        public bool IsLive(int method) => _live[method];
+
+        private bool[] FindLive(IEnumerable<IMethodSymbol> privateMethodsUsedUnseen)
+        {
+            var live = new bool[Summaries.Count];
+            var pending = new Stack<int>();
+            void MarkLive(int method)
+            {
+                if (!live[method])
+                {
+                    live[method] = true;
+                    pending.Push(method);
+                }
+            }
+
+            var typesShowingEntryPoints = new Dictionary<INamedTypeSymbol, bool>(SymbolEqualityComparer.Default);
+            for (var i = 0; i < Summaries.Count; i++)
+            {
+                if (!CanBeDead(Summaries[i].Method, typesShowingEntryPoints))
+                {
+                    MarkLive(i);
+                }
+            }
+
+            foreach (var method in privateMethodsUsedUnseen)
+            {
+                if (_indexOf.TryGetValue(method, out var index))
+                {
+                    MarkLive(index);
+                }
+            }
+
+            foreach (var targets in _delegateTargets.Values)
+            {
+                foreach (var target in targets)
+                {
+                    MarkLive(target);
+                }
+            }
+
+            foreach (var targets in _workTargets.Values)
+            {
+                foreach (var target in targets)
+                {
+                    MarkLive(target);
+                }
+            }
+
+            while (pending.Count > 0)
+            {
+                foreach (var callee in _callees[pending.Pop()])
+                {
+                    MarkLive(callee);
+                }
+            }
+
+            return live;
+        }
+
+        /// <summary>
+        /// Only ordinary private methods: anything wider may be called from another assembly, and a method
+        /// carrying attributes may be called by a framework (<c>[OnDeserialized]</c>, <c>[ModuleInitializer]</c>).
+        /// And only in a type that declares a non-private member: that is its way in, so a private method it
+        /// never reaches is dead. A type declaring nothing but private members (a sketch, a type used through
+        /// reflection) names no entry points, so each of its methods is taken as one.
+        /// </summary>
+        private static bool CanBeDead(IMethodSymbol method, Dictionary<INamedTypeSymbol, bool> typesShowingEntryPoints)
+        {
+            if (method.MethodKind != MethodKind.Ordinary
+                || method.DeclaredAccessibility != Accessibility.Private
+                || (method.IsStatic && method.Name == "Main")
+                || !method.GetAttributes().IsEmpty
+                || method.ContainingType is not { } type)
+            {
+                return false;
+            }
+
+            if (!typesShowingEntryPoints.TryGetValue(type, out var showsEntryPoints))
+            {
+                foreach (var member in type.GetMembers())
+                {
+                    if (!member.IsImplicitlyDeclared && member.DeclaredAccessibility != Accessibility.Private && member is IMethodSymbol or IPropertySymbol or IEventSymbol)
+                    {
+                        showsEntryPoints = true;
+                        break;
+                    }
+                }
+
+                typesShowingEntryPoints.Add(type, showsEntryPoints);
+            }
+
+            return showsEntryPoints;
+        }
 
         private List<int> ResolveTargets(CallSite call)
         {

@@ -78,6 +78,12 @@ namespace LockDiscipline.Analyzer.Graph
             var summaries = calls.Summaries;
             for (var method = 0; method < summaries.Count; method++)
             {
+                if (!calls.IsLive(method))
+                {
+                    // Dead code orders nothing at run time; its own body's findings (LD0003, LD0007) still stand.
+                    continue;
+                }
+
                 var summary = summaries[method];
                 foreach (var acquisition in summary.Acquisitions)
                 {

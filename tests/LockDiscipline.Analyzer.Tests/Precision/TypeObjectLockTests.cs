@@ -14,7 +14,7 @@ public class TypeObjectLockTests
         Verify.Diagnostics("""
             static class ConverterCache
             {
-                static void Register() { lock (typeof(ConverterCache)) { lock (typeof(FormatterCache)) { } } }
+                public static void Register() { lock (typeof(ConverterCache)) { lock (typeof(FormatterCache)) { } } }
             }
             static class FormatterCache { }
             """);
@@ -26,7 +26,7 @@ public class TypeObjectLockTests
         Verify.Diagnostics("""
             static class Cache
             {
-                static void Outer() { lock (typeof(Cache)) { Inner(); } }
+                public static void Outer() { lock (typeof(Cache)) { Inner(); } }
                 static void Inner() { lock (typeof(Cache)) { } }
             }
             """);
@@ -38,8 +38,8 @@ public class TypeObjectLockTests
         var message = Verify.Diagnostics("""
             static class A
             {
-                static void First() { lock (typeof(A)) { lock (typeof(B)) { } } }
-                static void Second() { lock (typeof(B)) { lock ({|LD0001:typeof(A)|}) { } } }
+                public static void First() { lock (typeof(A)) { lock (typeof(B)) { } } }
+                public static void Second() { lock (typeof(B)) { lock ({|LD0001:typeof(A)|}) { } } }
             }
             static class B { }
             """).Single().GetMessage();
