@@ -1,4 +1,5 @@
 using System.Collections.Generic;
+using System.Collections.Immutable;
 using LockDiscipline.Analyzer.Resolve;
 using LockDiscipline.Analyzer.Summaries;
 using Microsoft.CodeAnalysis;
@@ -72,6 +73,8 @@ namespace LockDiscipline.Analyzer.Graph
     {
         /// <summary>Each edge's position in <see cref="Edges"/>, so a shorter witness replaces it in place.</summary>
         private readonly Dictionary<(LockClass, LockClass), int> _edges = new Dictionary<(LockClass, LockClass), int>();
+        private readonly Dictionary<(LockClass, LockClass), List<LockClass>> _gates = new Dictionary<(LockClass, LockClass), List<LockClass>>();
+        private readonly HashSet<(LockClass, LockClass)> _gatedWitness = new HashSet<(LockClass, LockClass)>();
 
         public DependencyGraph(CallGraph calls, LockReach reach)
         {
@@ -91,7 +94,8 @@ namespace LockDiscipline.Analyzer.Graph
                     {
                         if (!held.Class.Equals(acquisition.Class))
                         {
-                            Offer(new DependencyEdge(held.Class, acquisition.Class, 0, method, held, acquisition.Location, -1, acquisition.Location));
+                            var gated = NoteGates(held, acquisition.Class, acquisition.Instance, acquisition.Held);
+                            Offer(new DependencyEdge(held.Class, acquisition.Class, 0, method, held, acquisition.Location, -1, acquisition.Location), gated);
                         }
                     }
                 }
@@ -112,7 +116,8 @@ namespace LockDiscipline.Analyzer.Graph
                             {
                                 if (!held.Class.Equals(entry.Key))
                                 {
-                                    Offer(new DependencyEdge(held.Class, entry.Key, entry.Value.Depth + 1, method, held, site.Location, call, entry.Value.Acquisition.Location));
+                                    var gated = NoteGates(held, entry.Key, entry.Value.Instance.ThroughCall(site.Receiver), site.Held);
+                                    Offer(new DependencyEdge(held.Class, entry.Key, entry.Value.Depth + 1, method, held, site.Location, call, entry.Value.Acquisition.Location), gated);
                                 }
                                 else if (IsRecursive(held, entry.Value, site.Receiver))
                                 {
@@ -130,6 +135,54 @@ namespace LockDiscipline.Analyzer.Graph
 
         public List<RecursiveAcquisition> Recursions { get; } = new List<RecursiveAcquisition>();
 
+        /// <summary>
+        /// The gate locks of an edge: classes held, on the same object, wherever the edge is taken
+        /// (Java deadlock detectors' "gate lock"). A cycle whose every edge is taken under one gate
+        /// cannot interleave on two threads: the second thread waits for the gate first.
+        /// </summary>
+        public IReadOnlyList<LockClass> GatesOf(DependencyEdge edge)
+            => _gates.TryGetValue((edge.From, edge.To), out var gates) ? gates : (IReadOnlyList<LockClass>)System.Array.Empty<LockClass>();
+
+        /// <summary>
+        /// Narrows the edge's gates to the locks held at this occurrence too, and says whether this
+        /// occurrence has a gate of its own. Only the holder's own held
+        /// locks count (not what its callers hold, nor what a callee holds on one of its paths), and only
+        /// a gate provably shared by the two threads: a static lock, or a lock of <c>this</c> where both
+        /// ends of the edge are locks of <c>this</c> too (the same two locks means the same owner, and so
+        /// the same gate, unless lock objects are shared between owners).
+        /// </summary>
+        private bool NoteGates(HeldLockSite from, LockClass to, InstancePath toInstance, ImmutableArray<HeldLockSite> held)
+        {
+            var key = (from.Class, to);
+            var ownedByThis = IsOfThis(from.Instance) && IsOfThis(toInstance);
+            var here = new List<LockClass>();
+            foreach (var gate in held)
+            {
+                // A shared hold or a lock map excludes no one: both threads can be inside it at once.
+                if (gate.Mode == LockMode.Exclusive && !gate.Class.IsLockMap
+                    && !gate.Class.Equals(from.Class) && !gate.Class.Equals(to)
+                    && (IsStatic(gate.Instance) || (ownedByThis && IsOfThis(gate.Instance))))
+                {
+                    here.Add(gate.Class);
+                }
+            }
+
+            if (!_gates.TryGetValue(key, out var gates))
+            {
+                _gates.Add(key, here);
+            }
+            else if (gates.Count > 0)
+            {
+                gates.RemoveAll(gate => !here.Contains(gate));
+            }
+
+            return here.Count > 0;
+        }
+
+        private static bool IsStatic(InstancePath path) => path.Text is { } text && text.StartsWith("static:", System.StringComparison.Ordinal);
+
+        private static bool IsOfThis(InstancePath path) => path.Text is { } text && text.StartsWith("this.", System.StringComparison.Ordinal);
+
         private static bool IsRecursive(HeldLockSite held, ReachStep step, InstancePath receiver)
         {
             var acquired = step.Instance.ThroughCall(receiver);
@@ -142,14 +195,23 @@ namespace LockDiscipline.Analyzer.Graph
             return !(sameInstance && held.Mode == LockMode.Upgradeable && step.Acquisition.Mode != LockMode.Upgradeable);
         }
 
-        private void Offer(DependencyEdge edge)
+        /// <summary>Keeps the shortest witness; of two as short, one taken without a gate, as that is the one a deadlock needs.</summary>
+        private void Offer(DependencyEdge edge, bool gated)
         {
             var key = (edge.From, edge.To);
             if (_edges.TryGetValue(key, out var index))
             {
-                if (Edges[index].Depth > edge.Depth)
+                if (Edges[index].Depth > edge.Depth || (Edges[index].Depth == edge.Depth && _gatedWitness.Contains(key) && !gated))
                 {
                     Edges[index] = edge;
+                    if (!gated)
+                    {
+                        _gatedWitness.Remove(key);
+                    }
+                    else
+                    {
+                        _gatedWitness.Add(key);
+                    }
                 }
 
                 return;
@@ -157,6 +219,10 @@ namespace LockDiscipline.Analyzer.Graph
 
             _edges.Add(key, Edges.Count);
             Edges.Add(edge);
+            if (gated)
+            {
+                _gatedWitness.Add(key);
+            }
         }
     }
 }
