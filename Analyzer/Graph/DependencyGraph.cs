@@ -112,6 +112,11 @@ namespace LockDiscipline.Analyzer.Graph
                     {
                         foreach (var entry in reach.Of(target))
                         {
+                            if (!LockReach.MayBeContended(site, entry.Value.Instance))
+                            {
+                                continue;
+                            }
+
                             foreach (var held in site.Held)
                             {
                                 if (!held.Class.Equals(entry.Key))

@@ -124,7 +124,8 @@ namespace LockDiscipline.Analyzer.Graph
 
             for (var call = 0; call < summary.Calls.Length; call++)
             {
-                var receiver = summary.Calls[call].Receiver;
+                var site = summary.Calls[call];
+                var receiver = site.Receiver;
                 foreach (var target in _calls.Targets(method, call))
                 {
                     var source = _reach[target];
@@ -132,6 +133,11 @@ namespace LockDiscipline.Analyzer.Graph
                     foreach (var entry in steps)
                     {
                         var step = entry.Value;
+                        if (!MayBeContended(site, step.Instance))
+                        {
+                            continue;
+                        }
+
                         changed |= Offer(reach, entry.Key, new ReachStep(step.Depth + 1, step.Acquisition, call, target, step.Instance.ThroughCall(receiver)));
                     }
                 }
@@ -139,6 +145,25 @@ namespace LockDiscipline.Analyzer.Graph
 
             return changed;
         }
+
+        /// <summary>
+        /// Whether a lock a callee reaches (its path in the callee's terms) may be one another thread
+        /// takes too, seen from this call. A call on an unpublished object reaches that object's own
+        /// locks (the callee's <c>this</c> and <c>this._lock</c>), which no other thread can hold, while
+        /// objects it refers to (<c>this._inner._lock</c>) may be shared. A call on an object made from
+        /// constants and fresh objects only reaches nothing shared but static locks: what it refers to was
+        /// made with it (or read from statics, which this does not follow). Such locks order nothing
+        /// against another thread: they give the caller no dependency.
+        /// </summary>
+        public static bool MayBeContended(CallSite call, InstancePath calleeInstance) => call.ReceiverFreshness switch
+        {
+            Freshness.Owned => calleeInstance.Text is { } text && text.StartsWith("static:", System.StringComparison.Ordinal),
+            Freshness.Fresh => !IsOwnLock(calleeInstance),
+            _ => true,
+        };
+
+        private static bool IsOwnLock(InstancePath path)
+            => path.Text is { } text && (text == "this" || (text.StartsWith("this.", System.StringComparison.Ordinal) && text.IndexOf('.', 5) < 0));
 
         private static bool Offer(Dictionary<LockClass, ReachStep> reach, LockClass lockClass, ReachStep step)
         {

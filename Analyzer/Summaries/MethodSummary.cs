@@ -93,11 +93,28 @@ namespace LockDiscipline.Analyzer.Summaries
         public ImmutableArray<HeldLockSite> Held { get; }
     }
 
+    /// <summary>
+    /// Whether a call's receiver is an object no other thread can have seen: a constructor's new object,
+    /// or a fresh local that has not escaped. Ordered: a lesser value promises less.
+    /// </summary>
+    internal enum Freshness
+    {
+        /// <summary>Any object.</summary>
+        None,
+
+        /// <summary>The receiver itself is unpublished: its own locks cannot be contended.</summary>
+        Fresh,
+
+        /// <summary>Unpublished, and made from constants and fresh objects only: what it refers to is its own too.</summary>
+        Owned,
+    }
+
     /// <summary>A call and the locks held across it.</summary>
     internal sealed class CallSite
     {
-        public CallSite(Location location, IMethodSymbol target, ISymbol? delegateSlot, bool isVirtual, InstancePath receiver, ImmutableArray<HeldLockSite> held, bool hardIrqsOff, bool softIrqsOff, bool atomic, bool calleeMightSleep)
+        public CallSite(Location location, IMethodSymbol target, ISymbol? delegateSlot, bool isVirtual, InstancePath receiver, ImmutableArray<HeldLockSite> held, bool hardIrqsOff, bool softIrqsOff, bool atomic, bool calleeMightSleep, Freshness receiverFreshness)
         {
+            ReceiverFreshness = receiverFreshness;
             CalleeMightSleep = calleeMightSleep;
             HardIrqsOff = hardIrqsOff;
             SoftIrqsOff = softIrqsOff;
@@ -131,6 +148,8 @@ namespace LockDiscipline.Analyzer.Summaries
 
         /// <summary>The callee is declared <c>[MightSleep]</c>.</summary>
         public bool CalleeMightSleep { get; }
+
+        public Freshness ReceiverFreshness { get; }
     }
 
     /// <summary>

@@ -13,7 +13,7 @@ namespace LockDiscipline.Analyzer.Summaries
     /// </summary>
     internal static class SummaryBuilder
     {
-        public static MethodSummary Build(BodyFlow flow, ImmutableArray<DelegateBinding> bindings)
+        public static MethodSummary Build(BodyFlow flow, ImmutableArray<DelegateBinding> bindings, Dictionary<IOperation, Freshness> freshReceivers)
         {
             var acquisitions = ImmutableArray.CreateBuilder<AcquisitionSite>(flow.Acquisitions.Count);
             var seenAcquisitions = new HashSet<string>();
@@ -48,7 +48,7 @@ namespace LockDiscipline.Analyzer.Summaries
                 var held = Convert(call.Held);
                 if (seenCalls.Add(Signature(call.Site.Syntax.SpanStart, null, held) + call.Method.Name))
                 {
-                    calls.Add(new CallSite(call.Site.Syntax.GetLocation(), call.Method, call.DelegateSlot, call.IsVirtual, call.Receiver, held, call.HardIrqsOff, call.SoftIrqsOff, call.Atomic, call.Contract.MightSleep));
+                    calls.Add(new CallSite(call.Site.Syntax.GetLocation(), call.Method, call.DelegateSlot, call.IsVirtual, call.Receiver, held, call.HardIrqsOff, call.SoftIrqsOff, call.Atomic, call.Contract.MightSleep, freshReceivers.TryGetValue(call.Site, out var freshness) ? freshness : Freshness.None));
                 }
             }
 
