@@ -16,19 +16,21 @@ namespace LockDiscipline.Analyzer.Flow
     /// </summary>
     /// <remarks>
     /// A local escapes when it is passed, stored, returned, captured, copied, or used as the receiver of
-    /// a call (which may publish <c>this</c>). One publication is understood conditionally, the lazy
+    /// a call (which may publish <c>this</c>). In an instance constructor, <c>this</c> is fresh too until
+    /// it escapes the same way (or a base constructor in source runs, or an event of it is subscribed):
+    /// raising its own event or delegate then has no subscriber but those the field initializers added. One publication is understood conditionally, the lazy
     /// initialisation race: after <c>var w = Interlocked.CompareExchange(ref s_field, x, null)</c>, x
     /// was stored only when w is null, so on the path where w is not null (x lost the race) x is still
     /// fresh. A must-analysis over the control-flow graph: fresh at a point only when fresh on every path.
     /// </remarks>
     internal static class FreshObjects
     {
-        public static Dictionary<IOperation, Freshness> Find(ControlFlowGraph graph, ValueOrigins origins)
+        public static Dictionary<IOperation, Freshness> Find(ControlFlowGraph graph, ValueOrigins origins, IMethodSymbol owner)
         {
             var capturesLocals = graph.LocalFunctions.Length > 0 || origins.Lambdas.Count > 0;
             var blocks = graph.Blocks;
             var entry = new State?[blocks.Length];
-            entry[0] = new State();
+            entry[0] = new State { ThisFresh = owner is { MethodKind: MethodKind.Constructor, IsStatic: false } };
             var pending = new Queue<int>();
             pending.Enqueue(0);
             var queued = new bool[blocks.Length];
@@ -112,6 +114,9 @@ namespace LockDiscipline.Analyzer.Flow
                         when origins.Unwrap(instance) is ILocalReferenceOperation local && state.Fresh.TryGetValue(local.Local, out var freshness):
                         result![invocation] = freshness;
                         break;
+                    case IInvocationOperation { Instance: { } raised } invocation when state.ThisFresh && IsOwnDelegate(origins.Unwrap(raised)):
+                        result![invocation] = Freshness.Fresh;
+                        break;
                 }
             }
 
@@ -136,6 +141,13 @@ namespace LockDiscipline.Analyzer.Flow
                         break;
                     case IFlowCaptureOperation { Value: var captured } when origins.Unwrap(captured) is ILocalReferenceOperation copied:
                         state.Escape(copied.Local);
+                        break;
+                    case IInstanceReferenceOperation { ReferenceKind: InstanceReferenceKind.ContainingTypeInstance } self when state.ThisFresh && !IsHarmlessUse(self):
+                        state.ThisFresh = false;
+                        break;
+                    case IEventAssignmentOperation { Adds: true }:
+                        // A handler subscribed to some event: if it is this object's, the event has a subscriber now.
+                        state.ThisFresh = false;
                         break;
                 }
             }
@@ -169,8 +181,19 @@ namespace LockDiscipline.Analyzer.Flow
                 : (null, null);
         }
 
-        /// <summary>Uses that cannot publish the object: reading one of its fields, and comparing it.</summary>
-        private static bool IsHarmlessUse(ILocalReferenceOperation local)
+        /// <summary>An event or delegate field of <c>this</c>, as the delegate a call invokes.</summary>
+        private static bool IsOwnDelegate(IOperation delegateValue) => delegateValue switch
+        {
+            IEventReferenceOperation { Instance: IInstanceReferenceOperation } => true,
+            IFieldReferenceOperation { Instance: IInstanceReferenceOperation, Type.TypeKind: TypeKind.Delegate } => true,
+            _ => false,
+        };
+
+        /// <summary>
+        /// Uses that cannot publish the object: reading one of its fields or events, comparing it, and (for
+        /// <c>this</c>) running the constructor of a base type outside the compilation (<c>object</c>'s).
+        /// </summary>
+        private static bool IsHarmlessUse(IOperation local)
         {
             var parent = local.Parent;
             while (parent is IConversionOperation or IParenthesizedOperation)
@@ -181,6 +204,8 @@ namespace LockDiscipline.Analyzer.Flow
             return parent switch
             {
                 IFieldReferenceOperation field => field.Instance is not null,
+                IEventReferenceOperation => true,
+                IInvocationOperation { TargetMethod: { MethodKind: MethodKind.Constructor } baseConstructor } => baseConstructor.DeclaringSyntaxReferences.IsEmpty,
                 IIsPatternOperation or IIsNullOperation => true,
                 IBinaryOperation binary => binary.OperatorKind is BinaryOperatorKind.Equals or BinaryOperatorKind.NotEquals && binary.OperatorMethod is null,
                 ISimpleAssignmentOperation assignment => assignment.Target == local,
@@ -288,13 +313,16 @@ namespace LockDiscipline.Analyzer.Flow
         /// <summary>The fresh locals at a point, and the locals whose null-ness says whether one came back unpublished.</summary>
         private sealed class State
         {
+            /// <summary>In an instance constructor: <c>this</c> has not escaped yet.</summary>
+            public bool ThisFresh { get; set; }
+
             public Dictionary<ILocalSymbol, Freshness> Fresh { get; } = new Dictionary<ILocalSymbol, Freshness>(SymbolEqualityComparer.Default);
 
             public Dictionary<ILocalSymbol, (ILocalSymbol Published, Freshness Freshness)> Pending { get; } = new Dictionary<ILocalSymbol, (ILocalSymbol, Freshness)>(SymbolEqualityComparer.Default);
 
             public State Copy()
             {
-                var copy = new State();
+                var copy = new State { ThisFresh = ThisFresh };
                 foreach (var entry in Fresh)
                 {
                     copy.Fresh.Add(entry.Key, entry.Value);
@@ -348,7 +376,8 @@ namespace LockDiscipline.Analyzer.Flow
             /// <summary>Keeps what holds on both paths; says whether anything was lost.</summary>
             public bool MeetWith(State other)
             {
-                var changed = false;
+                var changed = ThisFresh && !other.ThisFresh;
+                ThisFresh &= other.ThisFresh;
                 List<(ILocalSymbol Local, Freshness Freshness)>? lowered = null;
                 foreach (var entry in Fresh)
                 {

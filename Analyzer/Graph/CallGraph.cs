@@ -15,6 +15,7 @@ namespace LockDiscipline.Analyzer.Graph
         private readonly Dictionary<IMethodSymbol, List<int>> _implementations = new Dictionary<IMethodSymbol, List<int>>(SymbolEqualityComparer.Default);
         private readonly Dictionary<ISymbol, List<int>> _delegateTargets = new Dictionary<ISymbol, List<int>>(SymbolEqualityComparer.Default);
         private readonly Dictionary<ISymbol, List<int>> _workTargets = new Dictionary<ISymbol, List<int>>(SymbolEqualityComparer.Default);
+        private readonly HashSet<ISymbol> _boundByInitializers = new HashSet<ISymbol>(SymbolEqualityComparer.Default);
         private readonly List<int>[] _callees;
         private readonly List<int>[][] _callTargets;
         private readonly bool[] _live;
@@ -173,7 +174,10 @@ namespace LockDiscipline.Analyzer.Graph
             var targets = new List<int>();
             if (call.DelegateSlot is not null)
             {
-                if (_delegateTargets.TryGetValue(call.DelegateSlot, out var bound))
+                // An event or delegate of an object still under construction, raised before the object was
+                // published: only what field initializers bound can be subscribed yet.
+                var subscribedYet = call.ReceiverFreshness == Freshness.None || _boundByInitializers.Contains(call.DelegateSlot);
+                if (subscribedYet && _delegateTargets.TryGetValue(call.DelegateSlot, out var bound))
                 {
                     targets.AddRange(bound);
                 }
@@ -296,6 +300,7 @@ namespace LockDiscipline.Analyzer.Graph
             foreach (var binding in extraBindings)
             {
                 Bind(binding);
+                _boundByInitializers.Add(binding.Slot);
             }
 
             var pending = new Queue<ISymbol>(_delegateTargets.Keys);

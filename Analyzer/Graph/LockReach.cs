@@ -147,7 +147,7 @@ namespace LockDiscipline.Analyzer.Graph
         }
 
         /// <summary>
-        /// Whether a lock a callee reaches (its path in the callee's terms) may be one another thread
+        /// Whether a lock a callee reaches (a delegate's target has a <c>this</c> of its own: always) (its path in the callee's terms) may be one another thread
         /// takes too, seen from this call. A call on an unpublished object reaches that object's own
         /// locks (the callee's <c>this</c> and <c>this._lock</c>), which no other thread can hold, while
         /// objects it refers to (<c>this._inner._lock</c>) may be shared. A call on an object made from
@@ -155,7 +155,7 @@ namespace LockDiscipline.Analyzer.Graph
         /// made with it (or read from statics, which this does not follow). Such locks order nothing
         /// against another thread: they give the caller no dependency.
         /// </summary>
-        public static bool MayBeContended(CallSite call, InstancePath calleeInstance) => call.ReceiverFreshness switch
+        public static bool MayBeContended(CallSite call, InstancePath calleeInstance) => call.DelegateSlot is not null || call.ReceiverFreshness switch
         {
             Freshness.Owned => calleeInstance.Text is { } text && text.StartsWith("static:", System.StringComparison.Ordinal),
             Freshness.Fresh => !IsOwnLock(calleeInstance),
