@@ -119,6 +119,12 @@ namespace LockDiscipline.Analyzer.Graph
 
                             foreach (var held in site.Held)
                             {
+                                if (entry.Value.AfterYield && held.Class.ThreadAffine)
+                                {
+                                    // Taken by a continuation, on a thread that does not hold the caller's thread-affine lock.
+                                    continue;
+                                }
+
                                 if (!held.Class.Equals(entry.Key))
                                 {
                                     var gated = NoteGates(held, entry.Key, entry.Value.Instance.ThroughCall(site.Receiver), site.Held);

@@ -9,8 +9,9 @@ namespace LockDiscipline.Analyzer.Graph
     /// <summary>How a method comes to take a lock class: directly, or by a call whose target does (the next hop).</summary>
     internal sealed class ReachStep
     {
-        public ReachStep(int depth, AcquisitionSite acquisition, int callIndex, int callee, InstancePath instance)
+        public ReachStep(int depth, AcquisitionSite acquisition, int callIndex, int callee, InstancePath instance, bool afterYield)
         {
+            AfterYield = afterYield;
             Depth = depth;
             Acquisition = acquisition;
             CallIndex = callIndex;
@@ -30,6 +31,12 @@ namespace LockDiscipline.Analyzer.Graph
 
         /// <summary>The instance acquired, in the method's own terms (through <c>this</c> where provable).</summary>
         public InstancePath Instance { get; }
+
+        /// <summary>
+        /// An async body on the way has certainly yielded before the acquisition: it runs as a continuation,
+        /// so a thread-affine lock the method's caller holds is not held by the acquiring thread.
+        /// </summary>
+        public bool AfterYield { get; }
     }
 
     /// <summary>One hop of a witness chain: a method and the call it makes (or its acquisition, for the last hop).</summary>
@@ -119,7 +126,7 @@ namespace LockDiscipline.Analyzer.Graph
             var reach = _reach[method];
             foreach (var acquisition in summary.Acquisitions)
             {
-                changed |= Offer(reach, acquisition.Class, new ReachStep(0, acquisition, -1, -1, acquisition.Instance));
+                changed |= Offer(reach, acquisition.Class, new ReachStep(0, acquisition, -1, -1, acquisition.Instance, acquisition.AfterYield));
             }
 
             for (var call = 0; call < summary.Calls.Length; call++)
@@ -138,7 +145,7 @@ namespace LockDiscipline.Analyzer.Graph
                             continue;
                         }
 
-                        changed |= Offer(reach, entry.Key, new ReachStep(step.Depth + 1, step.Acquisition, call, target, step.Instance.ThroughCall(receiver)));
+                        changed |= Offer(reach, entry.Key, new ReachStep(step.Depth + 1, step.Acquisition, call, target, step.Instance.ThroughCall(receiver), site.AfterYield || step.AfterYield));
                     }
                 }
             }
@@ -165,9 +172,11 @@ namespace LockDiscipline.Analyzer.Graph
         private static bool IsOwnLock(InstancePath path)
             => path.Text is { } text && (text == "this" || (text.StartsWith("this.", System.StringComparison.Ordinal) && text.IndexOf('.', 5) < 0));
 
+        /// <summary>Keeps a step on the caller's thread over one after a yield (it orders more), then the shortest.</summary>
         private static bool Offer(Dictionary<LockClass, ReachStep> reach, LockClass lockClass, ReachStep step)
         {
-            if (reach.TryGetValue(lockClass, out var existing) && existing.Depth <= step.Depth)
+            if (reach.TryGetValue(lockClass, out var existing)
+                && (existing.AfterYield == step.AfterYield ? existing.Depth <= step.Depth : step.AfterYield))
             {
                 return false;
             }

@@ -29,8 +29,9 @@ namespace LockDiscipline.Analyzer.Summaries
     /// <summary>A blocking acquisition and the locks held when it was made.</summary>
     internal sealed class AcquisitionSite
     {
-        public AcquisitionSite(LockClass lockClass, LockMode mode, InstancePath instance, Location location, ImmutableArray<HeldLockSite> held, bool hardIrqsOff, bool softIrqsOff)
+        public AcquisitionSite(LockClass lockClass, LockMode mode, InstancePath instance, Location location, ImmutableArray<HeldLockSite> held, bool hardIrqsOff, bool softIrqsOff, bool afterYield)
         {
+            AfterYield = afterYield;
             HardIrqsOff = hardIrqsOff;
             SoftIrqsOff = softIrqsOff;
             Class = lockClass;
@@ -54,6 +55,9 @@ namespace LockDiscipline.Analyzer.Summaries
         public bool HardIrqsOff { get; }
 
         public bool SoftIrqsOff { get; }
+
+        /// <summary>In an async body, after it has certainly yielded: not on the thread of the caller that started it.</summary>
+        public bool AfterYield { get; }
     }
 
     /// <summary>Something in the body that can sleep: a sleeping lock, <c>Thread.Sleep</c>, a <c>[MightSleep]</c> call.</summary>
@@ -112,8 +116,9 @@ namespace LockDiscipline.Analyzer.Summaries
     /// <summary>A call and the locks held across it.</summary>
     internal sealed class CallSite
     {
-        public CallSite(Location location, IMethodSymbol target, ISymbol? delegateSlot, bool isVirtual, InstancePath receiver, ImmutableArray<HeldLockSite> held, bool hardIrqsOff, bool softIrqsOff, bool atomic, bool calleeMightSleep, Freshness receiverFreshness)
+        public CallSite(Location location, IMethodSymbol target, ISymbol? delegateSlot, bool isVirtual, InstancePath receiver, ImmutableArray<HeldLockSite> held, bool hardIrqsOff, bool softIrqsOff, bool atomic, bool calleeMightSleep, Freshness receiverFreshness, bool afterYield)
         {
+            AfterYield = afterYield;
             ReceiverFreshness = receiverFreshness;
             CalleeMightSleep = calleeMightSleep;
             HardIrqsOff = hardIrqsOff;
@@ -150,6 +155,9 @@ namespace LockDiscipline.Analyzer.Summaries
         public bool CalleeMightSleep { get; }
 
         public Freshness ReceiverFreshness { get; }
+
+        /// <summary>In an async body, after it has certainly yielded: not on the thread of the caller that started it.</summary>
+        public bool AfterYield { get; }
     }
 
     /// <summary>

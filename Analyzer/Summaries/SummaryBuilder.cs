@@ -13,7 +13,7 @@ namespace LockDiscipline.Analyzer.Summaries
     /// </summary>
     internal static class SummaryBuilder
     {
-        public static MethodSummary Build(BodyFlow flow, ImmutableArray<DelegateBinding> bindings, Dictionary<IOperation, Freshness> freshReceivers)
+        public static MethodSummary Build(BodyFlow flow, ImmutableArray<DelegateBinding> bindings, Dictionary<IOperation, Freshness> freshReceivers, HashSet<IOperation> afterYield)
         {
             var acquisitions = ImmutableArray.CreateBuilder<AcquisitionSite>(flow.Acquisitions.Count);
             var seenAcquisitions = new HashSet<string>();
@@ -32,7 +32,7 @@ namespace LockDiscipline.Analyzer.Summaries
                 var held = Convert(acquisition.HeldBefore);
                 if (seenAcquisitions.Add(Signature(operation.Site.Syntax.SpanStart, operation.Class, held)))
                 {
-                    acquisitions.Add(new AcquisitionSite(operation.Class, operation.Mode, operation.Instance, operation.Site.Syntax.GetLocation(), held, acquisition.HardIrqsOff, acquisition.SoftIrqsOff));
+                    acquisitions.Add(new AcquisitionSite(operation.Class, operation.Mode, operation.Instance, operation.Site.Syntax.GetLocation(), held, acquisition.HardIrqsOff, acquisition.SoftIrqsOff, afterYield.Contains(operation.Site)));
                 }
 
                 if (operation.Class.Sleeps && seenSleeps.Add(operation.Site.Syntax.SpanStart))
@@ -48,7 +48,7 @@ namespace LockDiscipline.Analyzer.Summaries
                 var held = Convert(call.Held);
                 if (seenCalls.Add(Signature(call.Site.Syntax.SpanStart, null, held) + call.Method.Name))
                 {
-                    calls.Add(new CallSite(call.Site.Syntax.GetLocation(), call.Method, call.DelegateSlot, call.IsVirtual, call.Receiver, held, call.HardIrqsOff, call.SoftIrqsOff, call.Atomic, call.Contract.MightSleep, freshReceivers.TryGetValue(call.Site, out var freshness) ? freshness : Freshness.None));
+                    calls.Add(new CallSite(call.Site.Syntax.GetLocation(), call.Method, call.DelegateSlot, call.IsVirtual, call.Receiver, held, call.HardIrqsOff, call.SoftIrqsOff, call.Atomic, call.Contract.MightSleep, freshReceivers.TryGetValue(call.Site, out var freshness) ? freshness : Freshness.None, afterYield.Contains(call.Site)));
                 }
             }
 
@@ -70,7 +70,7 @@ namespace LockDiscipline.Analyzer.Summaries
                 var operation = attempt.Operation;
                 if (seenTries.Add(operation.Site.Syntax.SpanStart))
                 {
-                    tryAcquisitions.Add(new AcquisitionSite(operation.Class, operation.Mode, operation.Instance, operation.Site.Syntax.GetLocation(), Convert(attempt.HeldBefore), attempt.HardIrqsOff, attempt.SoftIrqsOff));
+                    tryAcquisitions.Add(new AcquisitionSite(operation.Class, operation.Mode, operation.Instance, operation.Site.Syntax.GetLocation(), Convert(attempt.HeldBefore), attempt.HardIrqsOff, attempt.SoftIrqsOff, afterYield.Contains(operation.Site)));
                 }
             }
 
