@@ -54,7 +54,9 @@ namespace LockDiscipline.Analyzer.Graph
                 _callTargets[i] = targets;
             }
 
-            _live = FindLive(privateMethodsUsedUnseen);
+            var callersAllKnown = new bool[summaries.Count];
+            _live = FindLive(privateMethodsUsedUnseen, callersAllKnown);
+            PruneCallsOnParametersAlwaysNull(callersAllKnown);
         }
 
         public IReadOnlyList<MethodSummary> Summaries { get; }
@@ -77,7 +79,8 @@ namespace LockDiscipline.Analyzer.Graph
         /// </summary>
         public bool IsLive(int method) => _live[method];
 
-        private bool[] FindLive(IEnumerable<IMethodSymbol> privateMethodsUsedUnseen)
+        /// <summary>Also says which methods are called only where the graph sees it (every caller is a call site here).</summary>
+        private bool[] FindLive(IEnumerable<IMethodSymbol> privateMethodsUsedUnseen, bool[] callersAllKnown)
         {
             var live = new bool[Summaries.Count];
             var pending = new Stack<int>();
@@ -97,6 +100,10 @@ namespace LockDiscipline.Analyzer.Graph
                 {
                     MarkLive(i);
                 }
+                else
+                {
+                    callersAllKnown[i] = true;
+                }
             }
 
             foreach (var method in privateMethodsUsedUnseen)
@@ -104,6 +111,7 @@ namespace LockDiscipline.Analyzer.Graph
                 if (_indexOf.TryGetValue(method, out var index))
                 {
                     MarkLive(index);
+                    callersAllKnown[index] = false;
                 }
             }
 
@@ -112,6 +120,7 @@ namespace LockDiscipline.Analyzer.Graph
                 foreach (var target in targets)
                 {
                     MarkLive(target);
+                    callersAllKnown[target] = false;
                 }
             }
 
@@ -120,6 +129,7 @@ namespace LockDiscipline.Analyzer.Graph
                 foreach (var target in targets)
                 {
                     MarkLive(target);
+                    callersAllKnown[target] = false;
                 }
             }
 
@@ -132,6 +142,70 @@ namespace LockDiscipline.Analyzer.Graph
             }
 
             return live;
+        }
+
+        /// <summary>
+        /// A parameter that every call passes the constant <c>null</c> (all callers known, the dead ones
+        /// left out) is null throughout a body that never writes it: a call made on it, or of it as a
+        /// delegate, cannot run and has no targets (<c>StopCore(null)</c> with <c>if (listener is null) return;</c>
+        /// or <c>listener?.OnStopped()</c> in it).
+        /// </summary>
+        private void PruneCallsOnParametersAlwaysNull(bool[] callersAllKnown)
+        {
+            var alwaysNull = new ulong[Summaries.Count];
+            var called = new bool[Summaries.Count];
+            for (var caller = 0; caller < Summaries.Count; caller++)
+            {
+                if (!_live[caller])
+                {
+                    continue;
+                }
+
+                var calls = Summaries[caller].Calls;
+                for (var call = 0; call < calls.Length; call++)
+                {
+                    foreach (var target in _callTargets[caller][call])
+                    {
+                        alwaysNull[target] = called[target] ? alwaysNull[target] & calls[call].NullArguments : calls[call].NullArguments;
+                        called[target] = true;
+                    }
+                }
+            }
+
+            for (var method = 0; method < Summaries.Count; method++)
+            {
+                if (!callersAllKnown[method] || !called[method] || alwaysNull[method] == 0)
+                {
+                    continue;
+                }
+
+                var calls = Summaries[method].Calls;
+                var pruned = false;
+                for (var call = 0; call < calls.Length; call++)
+                {
+                    var parameter = calls[call].ReceiverParameter;
+                    if (parameter >= 0 && (alwaysNull[method] & (1UL << parameter)) != 0 && _callTargets[method][call].Count > 0)
+                    {
+                        _callTargets[method][call] = new List<int>();
+                        pruned = true;
+                    }
+                }
+
+                if (pruned)
+                {
+                    _callees[method].Clear();
+                    foreach (var targets in _callTargets[method])
+                    {
+                        foreach (var target in targets)
+                        {
+                            if (!_callees[method].Contains(target))
+                            {
+                                _callees[method].Add(target);
+                            }
+                        }
+                    }
+                }
+            }
         }
 
         /// <summary>

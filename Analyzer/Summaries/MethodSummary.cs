@@ -116,8 +116,10 @@ namespace LockDiscipline.Analyzer.Summaries
     /// <summary>A call and the locks held across it.</summary>
     internal sealed class CallSite
     {
-        public CallSite(Location location, IMethodSymbol target, ISymbol? delegateSlot, bool isVirtual, InstancePath receiver, ImmutableArray<HeldLockSite> held, bool hardIrqsOff, bool softIrqsOff, bool atomic, bool calleeMightSleep, Freshness receiverFreshness, bool afterYield)
+        public CallSite(Location location, IMethodSymbol target, ISymbol? delegateSlot, bool isVirtual, InstancePath receiver, ImmutableArray<HeldLockSite> held, bool hardIrqsOff, bool softIrqsOff, bool atomic, bool calleeMightSleep, Freshness receiverFreshness, bool afterYield, ulong nullArguments, int receiverParameter)
         {
+            ReceiverParameter = receiverParameter;
+            NullArguments = nullArguments;
             AfterYield = afterYield;
             ReceiverFreshness = receiverFreshness;
             CalleeMightSleep = calleeMightSleep;
@@ -158,6 +160,15 @@ namespace LockDiscipline.Analyzer.Summaries
 
         /// <summary>In an async body, after it has certainly yielded: not on the thread of the caller that started it.</summary>
         public bool AfterYield { get; }
+
+        /// <summary>Bit n set: the call passes the constant <c>null</c> for the target's parameter n (the first 64).</summary>
+        public ulong NullArguments { get; }
+
+        /// <summary>
+        /// The ordinal of the parameter, never written in the body, that the call is made on (its receiver,
+        /// or the delegate it invokes); -1 for any other receiver. Null on entry means the call cannot run.
+        /// </summary>
+        public int ReceiverParameter { get; }
     }
 
     /// <summary>

@@ -3,6 +3,7 @@ using System.Collections.Immutable;
 using LockDiscipline.Analyzer.Flow;
 using LockDiscipline.Analyzer.Resolve;
 using Microsoft.CodeAnalysis;
+using Microsoft.CodeAnalysis.Operations;
 using LockDiscipline.LockModel;
 
 namespace LockDiscipline.Analyzer.Summaries
@@ -13,7 +14,7 @@ namespace LockDiscipline.Analyzer.Summaries
     /// </summary>
     internal static class SummaryBuilder
     {
-        public static MethodSummary Build(BodyFlow flow, ImmutableArray<DelegateBinding> bindings, Dictionary<IOperation, Freshness> freshReceivers, HashSet<IOperation> afterYield)
+        public static MethodSummary Build(BodyFlow flow, ImmutableArray<DelegateBinding> bindings, Dictionary<IOperation, Freshness> freshReceivers, HashSet<IOperation> afterYield, ulong writtenParameters)
         {
             var acquisitions = ImmutableArray.CreateBuilder<AcquisitionSite>(flow.Acquisitions.Count);
             var seenAcquisitions = new HashSet<string>();
@@ -48,7 +49,7 @@ namespace LockDiscipline.Analyzer.Summaries
                 var held = Convert(call.Held);
                 if (seenCalls.Add(Signature(call.Site.Syntax.SpanStart, null, held) + call.Method.Name))
                 {
-                    calls.Add(new CallSite(call.Site.Syntax.GetLocation(), call.Method, call.DelegateSlot, call.IsVirtual, call.Receiver, held, call.HardIrqsOff, call.SoftIrqsOff, call.Atomic, call.Contract.MightSleep, freshReceivers.TryGetValue(call.Site, out var freshness) ? freshness : Freshness.None, afterYield.Contains(call.Site)));
+                    calls.Add(new CallSite(call.Site.Syntax.GetLocation(), call.Method, call.DelegateSlot, call.IsVirtual, call.Receiver, held, call.HardIrqsOff, call.SoftIrqsOff, call.Atomic, call.Contract.MightSleep, freshReceivers.TryGetValue(call.Site, out var freshness) ? freshness : Freshness.None, afterYield.Contains(call.Site), NullArguments(call.Site), ReceiverParameter(flow.Owner, call.DelegateSlot, call.Receiver, writtenParameters)));
                 }
             }
 
@@ -75,6 +76,42 @@ namespace LockDiscipline.Analyzer.Summaries
             }
 
             return new MethodSummary(flow.Owner, flow.Contract.Context, acquisitions.ToImmutable(), tryAcquisitions.ToImmutable(), calls.ToImmutable(), sleeps.ToImmutable(), waits.ToImmutable(), bindings);
+        }
+
+        private static int ReceiverParameter(IMethodSymbol owner, ISymbol? delegateSlot, InstancePath receiver, ulong writtenParameters)
+        {
+            foreach (var parameter in owner.Parameters)
+            {
+                if (parameter.Ordinal < 64
+                    && (writtenParameters & (1UL << parameter.Ordinal)) == 0
+                    && (SymbolEqualityComparer.Default.Equals(delegateSlot, parameter)
+                        || (delegateSlot is null && receiver.Equals(InstancePath.Parameter(parameter.Name)))))
+                {
+                    return parameter.Ordinal;
+                }
+            }
+
+            return -1;
+        }
+
+        private static ulong NullArguments(IOperation call)
+        {
+            var arguments = call switch
+            {
+                IInvocationOperation invocation => invocation.Arguments,
+                IObjectCreationOperation creation => creation.Arguments,
+                _ => ImmutableArray<IArgumentOperation>.Empty,
+            };
+            var mask = 0UL;
+            foreach (var argument in arguments)
+            {
+                if (argument.Parameter is { Ordinal: < 64 } parameter && argument.Value.ConstantValue is { HasValue: true, Value: null })
+                {
+                    mask |= 1UL << parameter.Ordinal;
+                }
+            }
+
+            return mask;
         }
 
         public static ImmutableArray<HeldLockSite> Convert(ImmutableArray<HeldLock> holds)
