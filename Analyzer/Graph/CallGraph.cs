@@ -1,4 +1,5 @@
 using System.Collections.Generic;
+using System.Collections.Immutable;
 using LockDiscipline.Analyzer.Summaries;
 using Microsoft.CodeAnalysis;
 
@@ -19,6 +20,7 @@ namespace LockDiscipline.Analyzer.Graph
         private readonly List<int>[] _callees;
         private readonly List<int>[][] _callTargets;
         private readonly bool[] _live;
+        private bool? _showsInternals;
 
         public CallGraph(IReadOnlyList<MethodSummary> summaries, IEnumerable<Resolve.DelegateBinding> extraBindings, IEnumerable<IMethodSymbol> privateMethodsUsedUnseen)
         {
@@ -94,11 +96,18 @@ namespace LockDiscipline.Analyzer.Graph
             }
 
             var typesShowingEntryPoints = new Dictionary<INamedTypeSymbol, bool>(SymbolEqualityComparer.Default);
+            var implementing = new HashSet<int>();
+            foreach (var implementations in _implementations.Values)
+            {
+                implementing.UnionWith(implementations);
+            }
+
             for (var i = 0; i < Summaries.Count; i++)
             {
                 if (!CanBeDead(Summaries[i].Method, typesShowingEntryPoints))
                 {
                     MarkLive(i);
+                    callersAllKnown[i] = IsCalledOnlyFromThisAssembly(Summaries[i].Method, i, implementing);
                 }
                 else
                 {
@@ -146,31 +155,75 @@ namespace LockDiscipline.Analyzer.Graph
 
         /// <summary>
         /// A parameter that every call passes the constant <c>null</c> (all callers known, the dead ones
-        /// left out) is null throughout a body that never writes it: a call made on it, or of it as a
-        /// delegate, cannot run and has no targets (<c>StopCore(null)</c> with <c>if (listener is null) return;</c>
-        /// or <c>listener?.OnStopped()</c> in it).
+        /// left out), or a parameter of its own that is always null, is null throughout a body that never
+        /// writes it: a call made on it, or of it as a delegate, cannot run and has no targets
+        /// (<c>StopCore(null)</c> with <c>if (listener is null) return;</c> or <c>listener?.OnStopped()</c> in it).
+        /// The greatest fixed point, so that methods forwarding null to each other agree.
         /// </summary>
         private void PruneCallsOnParametersAlwaysNull(bool[] callersAllKnown)
         {
             var alwaysNull = new ulong[Summaries.Count];
+            for (var method = 0; method < Summaries.Count; method++)
+            {
+                alwaysNull[method] = callersAllKnown[method] ? ulong.MaxValue : 0;
+            }
+
+            // An entry point nothing here calls gets its arguments from elsewhere, whatever its accessibility.
             var called = new bool[Summaries.Count];
             for (var caller = 0; caller < Summaries.Count; caller++)
             {
-                if (!_live[caller])
+                if (_live[caller])
                 {
-                    continue;
-                }
-
-                var calls = Summaries[caller].Calls;
-                for (var call = 0; call < calls.Length; call++)
-                {
-                    foreach (var target in _callTargets[caller][call])
+                    foreach (var callee in _callees[caller])
                     {
-                        alwaysNull[target] = called[target] ? alwaysNull[target] & calls[call].NullArguments : calls[call].NullArguments;
-                        called[target] = true;
+                        called[callee] = true;
                     }
                 }
             }
+
+            for (var method = 0; method < Summaries.Count; method++)
+            {
+                if (!called[method])
+                {
+                    alwaysNull[method] = 0;
+                }
+            }
+
+            var next = new ulong[Summaries.Count];
+            bool changed;
+            do
+            {
+                for (var method = 0; method < Summaries.Count; method++)
+                {
+                    next[method] = alwaysNull[method];
+                }
+
+                for (var caller = 0; caller < Summaries.Count; caller++)
+                {
+                    if (!_live[caller])
+                    {
+                        continue;
+                    }
+
+                    var calls = Summaries[caller].Calls;
+                    for (var call = 0; call < calls.Length; call++)
+                    {
+                        var passedNull = calls[call].NullArguments | ForwardedNull(calls[call].ForwardedParameters, alwaysNull[caller]);
+                        foreach (var target in _callTargets[caller][call])
+                        {
+                            next[target] &= passedNull;
+                        }
+                    }
+                }
+
+                changed = false;
+                for (var method = 0; method < Summaries.Count; method++)
+                {
+                    changed |= next[method] != alwaysNull[method];
+                    alwaysNull[method] = next[method];
+                }
+            }
+            while (changed);
 
             for (var method = 0; method < Summaries.Count; method++)
             {
@@ -206,6 +259,60 @@ namespace LockDiscipline.Analyzer.Graph
                     }
                 }
             }
+        }
+
+        /// <summary>
+        /// An internal (or effectively internal) method that overrides and implements nothing, in an
+        /// assembly that shows its internals to no other: every call of it is in this compilation.
+        /// </summary>
+        private bool IsCalledOnlyFromThisAssembly(IMethodSymbol method, int index, HashSet<int> implementing)
+        {
+            if (method.MethodKind != MethodKind.Ordinary || method.IsVirtual || method.IsOverride || method.IsAbstract
+                || implementing.Contains(index) || !method.GetAttributes().IsEmpty || ShowsInternals(method.ContainingAssembly))
+            {
+                return false;
+            }
+
+            for (ISymbol? symbol = method; symbol is not null and not INamespaceSymbol; symbol = symbol.ContainingSymbol)
+            {
+                if (symbol.DeclaredAccessibility is Accessibility.Internal or Accessibility.Private or Accessibility.ProtectedAndInternal)
+                {
+                    return true;
+                }
+            }
+
+            return false;
+        }
+
+        private bool ShowsInternals(IAssemblySymbol assembly)
+        {
+            if (_showsInternals is null)
+            {
+                _showsInternals = false;
+                foreach (var attribute in assembly.GetAttributes())
+                {
+                    if (attribute.AttributeClass?.Name == "InternalsVisibleToAttribute")
+                    {
+                        _showsInternals = true;
+                    }
+                }
+            }
+
+            return _showsInternals.Value;
+        }
+
+        private static ulong ForwardedNull(ImmutableArray<int> forwarded, ulong callerAlwaysNull)
+        {
+            var mask = 0UL;
+            for (var parameter = 0; parameter < forwarded.Length && parameter < 64; parameter++)
+            {
+                if (forwarded[parameter] >= 0 && (callerAlwaysNull & (1UL << forwarded[parameter])) != 0)
+                {
+                    mask |= 1UL << parameter;
+                }
+            }
+
+            return mask;
         }
 
         /// <summary>

@@ -116,8 +116,9 @@ namespace LockDiscipline.Analyzer.Summaries
     /// <summary>A call and the locks held across it.</summary>
     internal sealed class CallSite
     {
-        public CallSite(Location location, IMethodSymbol target, ISymbol? delegateSlot, bool isVirtual, InstancePath receiver, ImmutableArray<HeldLockSite> held, bool hardIrqsOff, bool softIrqsOff, bool atomic, bool calleeMightSleep, Freshness receiverFreshness, bool afterYield, ulong nullArguments, int receiverParameter)
+        public CallSite(Location location, IMethodSymbol target, ISymbol? delegateSlot, bool isVirtual, InstancePath receiver, ImmutableArray<HeldLockSite> held, bool hardIrqsOff, bool softIrqsOff, bool atomic, bool calleeMightSleep, Freshness receiverFreshness, bool afterYield, ulong nullArguments, int receiverParameter, ImmutableArray<int> forwardedParameters)
         {
+            ForwardedParameters = forwardedParameters;
             ReceiverParameter = receiverParameter;
             NullArguments = nullArguments;
             AfterYield = afterYield;
@@ -169,6 +170,12 @@ namespace LockDiscipline.Analyzer.Summaries
         /// or the delegate it invokes); -1 for any other receiver. Null on entry means the call cannot run.
         /// </summary>
         public int ReceiverParameter { get; }
+
+        /// <summary>
+        /// For each of the target's parameters, the ordinal of the caller's own parameter (never written in
+        /// its body) passed to it unchanged, or -1; empty when the call forwards none.
+        /// </summary>
+        public ImmutableArray<int> ForwardedParameters { get; }
     }
 
     /// <summary>

@@ -49,7 +49,7 @@ namespace LockDiscipline.Analyzer.Summaries
                 var held = Convert(call.Held);
                 if (seenCalls.Add(Signature(call.Site.Syntax.SpanStart, null, held) + call.Method.Name))
                 {
-                    calls.Add(new CallSite(call.Site.Syntax.GetLocation(), call.Method, call.DelegateSlot, call.IsVirtual, call.Receiver, held, call.HardIrqsOff, call.SoftIrqsOff, call.Atomic, call.Contract.MightSleep, freshReceivers.TryGetValue(call.Site, out var freshness) ? freshness : Freshness.None, afterYield.Contains(call.Site), NullArguments(call.Site), ReceiverParameter(flow.Owner, call.DelegateSlot, call.Receiver, writtenParameters)));
+                    calls.Add(new CallSite(call.Site.Syntax.GetLocation(), call.Method, call.DelegateSlot, call.IsVirtual, call.Receiver, held, call.HardIrqsOff, call.SoftIrqsOff, call.Atomic, call.Contract.MightSleep, freshReceivers.TryGetValue(call.Site, out var freshness) ? freshness : Freshness.None, afterYield.Contains(call.Site), NullArguments(call.Site), ReceiverParameter(flow.Owner, call.DelegateSlot, call.Receiver, writtenParameters), ForwardedParameters(call.Site, writtenParameters)));
                 }
             }
 
@@ -94,14 +94,51 @@ namespace LockDiscipline.Analyzer.Summaries
             return -1;
         }
 
+        private static ImmutableArray<IArgumentOperation> ArgumentsOf(IOperation call) => call switch
+        {
+            IInvocationOperation invocation => invocation.Arguments,
+            IObjectCreationOperation creation => creation.Arguments,
+            _ => ImmutableArray<IArgumentOperation>.Empty,
+        };
+
+        private static ImmutableArray<int> ForwardedParameters(IOperation call, ulong writtenParameters)
+        {
+            int[]? forwarded = null;
+            var arguments = ArgumentsOf(call);
+            foreach (var argument in arguments)
+            {
+                var value = argument.Value;
+                while (value is IConversionOperation conversion)
+                {
+                    value = conversion.Operand;
+                }
+
+                if (argument.Parameter is { } parameter
+                    && value is IParameterReferenceOperation { Parameter.Ordinal: < 64 } passed
+                    && (writtenParameters & (1UL << passed.Parameter.Ordinal)) == 0)
+                {
+                    if (forwarded is null)
+                    {
+                        forwarded = new int[parameter.ContainingSymbol is IMethodSymbol target ? target.Parameters.Length : arguments.Length];
+                        for (var i = 0; i < forwarded.Length; i++)
+                        {
+                            forwarded[i] = -1;
+                        }
+                    }
+
+                    if (parameter.Ordinal < forwarded.Length)
+                    {
+                        forwarded[parameter.Ordinal] = passed.Parameter.Ordinal;
+                    }
+                }
+            }
+
+            return forwarded is null ? ImmutableArray<int>.Empty : ImmutableArray.Create(forwarded);
+        }
+
         private static ulong NullArguments(IOperation call)
         {
-            var arguments = call switch
-            {
-                IInvocationOperation invocation => invocation.Arguments,
-                IObjectCreationOperation creation => creation.Arguments,
-                _ => ImmutableArray<IArgumentOperation>.Empty,
-            };
+            var arguments = ArgumentsOf(call);
             var mask = 0UL;
             foreach (var argument in arguments)
             {

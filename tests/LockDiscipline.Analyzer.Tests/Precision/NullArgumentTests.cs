@@ -3,8 +3,10 @@ using LockDiscipline.Analyzer.Tests.Harness;
 namespace LockDiscipline.Analyzer.Tests.Precision;
 
 /// <summary>
-/// Cause 1 of issue 10: a private method every caller passes <c>null</c> for a parameter cannot make
-/// a call on that parameter (or invoke it as a delegate), so the call adds no dependency.
+/// Cause 1 of issue 10: a method only this compilation calls (private, or internal with no
+/// InternalsVisibleTo), and every caller passes <c>null</c> for a parameter (a constant, or a parameter
+/// of its own that is always null), cannot make a call on that parameter (or invoke it as a delegate),
+/// so the call adds no dependency.
 /// </summary>
 public class NullArgumentTests
 {
@@ -84,8 +86,31 @@ public class NullArgumentTests
     }
 
     [Fact]
-    public void MethodOthersCanCallKeepsTheCall()
+    public void MethodAnotherAssemblyCanCallKeepsTheCall()
     {
-        Verify.Diagnostics(Source("public void Stop() => StopCore(null);", reported: true).Replace("private void StopCore", "public void StopCore"));
+        Verify.Diagnostics(Source("public void Stop() => StopCore(null);", reported: true)
+            .Replace("private void StopCore", "public void StopCore")
+            .Replace("interface IListener", "public interface IListener")
+            .Replace("sealed class Bus", "public sealed class Bus"));
+    }
+
+    [Fact]
+    public void NullForwardedThroughAnInternalMethodStillPrunes()
+    {
+        Verify.Diagnostics(Source("public void Stop() => Shutdown(null); internal void Shutdown(IListener? drain) => StopCore(drain);", reported: false));
+    }
+
+    [Fact]
+    public void InternalMethodOfAnAssemblyShowingItsInternalsKeepsTheCall()
+    {
+        Verify.Diagnostics(Source("public void Stop() => StopCore(null);", reported: true)
+            .Replace("private void StopCore", "internal void StopCore")
+            .Replace("interface IListener", "[assembly: System.Runtime.CompilerServices.InternalsVisibleTo(\"Tests\")]\ninterface IListener"));
+    }
+
+    [Fact]
+    public void ObjectForwardedThroughAnInternalMethodKeepsTheCall()
+    {
+        Verify.Diagnostics(Source("public void Stop() => Shutdown(null); public void Notify(IListener l) => Shutdown(l); internal void Shutdown(IListener? drain) => StopCore(drain);", reported: true));
     }
 }
