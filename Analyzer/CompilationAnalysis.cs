@@ -141,7 +141,7 @@ namespace LockDiscipline.Analyzer
                     ThreadAffineLockAcrossAwaitRule.AnalyzeBody(flow, report);
                 }
 
-                _summaries.Add(SummaryBuilder.Build(flow, bindings, FreshObjects.Find(graph, origins, owner), YieldPoints.AfterCertainYield(graph, origins, owner), ParameterWrites.Find(graph, origins)));
+                _summaries.Add(SummaryBuilder.Build(flow, bindings, FreshObjects.Find(graph, origins, owner), YieldPoints.AfterCertainYield(graph, origins, owner), ParameterWrites.Find(graph, origins, owner)));
             }
 
             foreach (var localFunction in graph.LocalFunctions)

@@ -29,8 +29,30 @@ namespace LockDiscipline.Analyzer.Flow
         {
             var capturesLocals = graph.LocalFunctions.Length > 0 || origins.Lambdas.Count > 0;
             var blocks = graph.Blocks;
+            var thisFresh = owner is { MethodKind: MethodKind.Constructor, IsStatic: false };
+            if (!thisFresh && !AssignsFreshLocal(blocks, origins))
+            {
+                // Most bodies: nothing to follow, only the constructors they call.
+                var creations = new Dictionary<IOperation, Freshness>();
+                foreach (var block in blocks)
+                {
+                    foreach (var root in block.Operations)
+                    {
+                        foreach (var operation in root.DescendantsAndSelf())
+                        {
+                            if (operation is IObjectCreationOperation creation)
+                            {
+                                creations[creation] = CreationFreshness(creation, origins);
+                            }
+                        }
+                    }
+                }
+
+                return creations;
+            }
+
             var entry = new State?[blocks.Length];
-            entry[0] = new State { ThisFresh = owner is { MethodKind: MethodKind.Constructor, IsStatic: false } };
+            entry[0] = new State { ThisFresh = thisFresh };
             var pending = new Queue<int>();
             pending.Enqueue(0);
             var queued = new bool[blocks.Length];
@@ -82,6 +104,22 @@ namespace LockDiscipline.Analyzer.Flow
             {
                 Transfer(branchValue, state, result, origins, capturesLocals);
             }
+        }
+
+        private static bool AssignsFreshLocal(System.Collections.Immutable.ImmutableArray<BasicBlock> blocks, ValueOrigins origins)
+        {
+            foreach (var block in blocks)
+            {
+                foreach (var root in block.Operations)
+                {
+                    if (AssignmentOf(root) is { Local: not null, Value: { } value } && origins.Unwrap(value) is IObjectCreationOperation)
+                    {
+                        return true;
+                    }
+                }
+            }
+
+            return false;
         }
 
         private static void Deliver(BasicBlock? destination, State state, State?[] entry, Queue<int> pending, bool[] queued)

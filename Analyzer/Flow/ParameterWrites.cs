@@ -8,8 +8,13 @@ namespace LockDiscipline.Analyzer.Flow
     internal static class ParameterWrites
     {
         /// <summary>Bit n set: parameter n (of the first 64) is written somewhere in the body.</summary>
-        public static ulong Find(ControlFlowGraph graph, ValueOrigins origins)
+        public static ulong Find(ControlFlowGraph graph, ValueOrigins origins, Microsoft.CodeAnalysis.IMethodSymbol owner)
         {
+            if (owner.Parameters.IsEmpty)
+            {
+                return 0;
+            }
+
             if (!graph.LocalFunctions.IsEmpty)
             {
                 // A local function or lambda may write a captured parameter where this walk does not look.
