@@ -83,7 +83,7 @@ namespace LockDiscipline.Analyzer.Graph
             {
                 if (!calls.IsLive(method))
                 {
-                    // Dead code orders nothing at run time; its own body's findings (LD0003, LD0007) still stand.
+                    // Dead code orders nothing at run time; the per-body rules still check its body (LD0003, LD0007).
                     continue;
                 }
 
