@@ -164,31 +164,59 @@ namespace LockDiscipline.Analyzer.Graph
         /// </summary>
         private bool NoteGates(HeldLockSite from, LockClass to, InstancePath toInstance, ImmutableArray<HeldLockSite> held)
         {
+            // Runs for every occurrence of every edge: allocates only the first time an edge is seen.
             var key = (from.Class, to);
             var ownedByThis = IsOfThis(from.Instance) && IsOfThis(toInstance);
-            var here = new List<LockClass>();
+            if (!_gates.TryGetValue(key, out var gates))
+            {
+                gates = new List<LockClass>();
+                foreach (var gate in held)
+                {
+                    if (IsGate(gate, from.Class, to, ownedByThis))
+                    {
+                        gates.Add(gate.Class);
+                    }
+                }
+
+                _gates.Add(key, gates);
+                return gates.Count > 0;
+            }
+
+            var hasGate = false;
             foreach (var gate in held)
             {
-                // A shared hold or a lock map excludes no one: both threads can be inside it at once.
-                if (gate.Mode == LockMode.Exclusive && !gate.Class.IsLockMap
-                    && !gate.Class.Equals(from.Class) && !gate.Class.Equals(to)
-                    && (IsStatic(gate.Instance) || (ownedByThis && IsOfThis(gate.Instance))))
+                hasGate |= IsGate(gate, from.Class, to, ownedByThis);
+            }
+
+            for (var i = gates.Count - 1; i >= 0; i--)
+            {
+                if (!HeldAsGate(gates[i], held, from.Class, to, ownedByThis))
                 {
-                    here.Add(gate.Class);
+                    gates.RemoveAt(i);
                 }
             }
 
-            if (!_gates.TryGetValue(key, out var gates))
+            return hasGate;
+        }
+
+        private static bool HeldAsGate(LockClass gateClass, ImmutableArray<HeldLockSite> held, LockClass from, LockClass to, bool ownedByThis)
+        {
+            foreach (var gate in held)
             {
-                _gates.Add(key, here);
-            }
-            else if (gates.Count > 0)
-            {
-                gates.RemoveAll(gate => !here.Contains(gate));
+                if (gate.Class.Equals(gateClass) && IsGate(gate, from, to, ownedByThis))
+                {
+                    return true;
+                }
             }
 
-            return here.Count > 0;
+            return false;
         }
+
+        /// <summary>A shared hold or a lock map excludes no one: both threads can be inside it at once.</summary>
+        private static bool IsGate(HeldLockSite gate, LockClass from, LockClass to, bool ownedByThis)
+            => gate.Mode == LockMode.Exclusive && !gate.Class.IsLockMap
+                && !gate.Class.Equals(from) && !gate.Class.Equals(to)
+                && (IsStatic(gate.Instance) || (ownedByThis && IsOfThis(gate.Instance)));
 
         private static bool IsStatic(InstancePath path) => path.Text is { } text && text.StartsWith("static:", System.StringComparison.Ordinal);
 
