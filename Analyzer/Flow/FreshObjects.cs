@@ -80,20 +80,49 @@ namespace LockDiscipline.Analyzer.Flow
                 Deliver(block.FallThroughSuccessor?.Destination, onFallThrough, entry, pending, queued);
             }
 
+            // Blocks the walk does not reach are entered by exceptions or run as finally regions, off the
+            // graph's edges: what escapes there is never fresh anywhere.
+            var offPath = new State { ThisFresh = true };
+            for (var index = 0; index < blocks.Length; index++)
+            {
+                if (entry[index] is null)
+                {
+                    foreach (var root in blocks[index].Operations)
+                    {
+                        EscapeAll(root, offPath, origins);
+                    }
+                }
+            }
+
             // The calls are judged once the states are final: an early, optimistic visit says nothing.
             var result = new Dictionary<IOperation, Freshness>();
             for (var index = 0; index < blocks.Length; index++)
             {
                 if (entry[index] is { } reached)
                 {
-                    Transfer(blocks[index], reached.Copy(), result, origins, capturesLocals);
+                    Transfer(blocks[index], reached.Copy(), new Judging(result, offPath), origins, capturesLocals);
                 }
             }
 
             return result;
         }
 
-        private static void Transfer(BasicBlock block, State state, Dictionary<IOperation, Freshness>? result, ValueOrigins origins, bool capturesLocals)
+        /// <summary>Where the final pass records its judgements, and what escaped off the walked paths.</summary>
+        private sealed class Judging
+        {
+            public Judging(Dictionary<IOperation, Freshness> result, State offPath)
+            {
+                Result = result;
+                OffPath = offPath;
+            }
+
+            public Dictionary<IOperation, Freshness> Result { get; }
+
+            /// <summary>Its <c>ThisFresh</c> is false, and its locals have escaped, when they escape off the walked paths.</summary>
+            public State OffPath { get; }
+        }
+
+        private static void Transfer(BasicBlock block, State state, Judging? result, ValueOrigins origins, bool capturesLocals)
         {
             foreach (var operation in block.Operations)
             {
@@ -138,7 +167,7 @@ namespace LockDiscipline.Analyzer.Flow
             }
         }
 
-        private static void Transfer(IOperation root, State state, Dictionary<IOperation, Freshness>? result, ValueOrigins origins, bool capturesLocals)
+        private static void Transfer(IOperation root, State state, Judging? result, ValueOrigins origins, bool capturesLocals)
         {
             // Judge the calls first, against the state before this operation's own escapes.
             foreach (var operation in result is null ? Enumerable.Empty<IOperation>() : root.DescendantsAndSelf())
@@ -146,14 +175,15 @@ namespace LockDiscipline.Analyzer.Flow
                 switch (operation)
                 {
                     case IObjectCreationOperation creation:
-                        result![creation] = CreationFreshness(creation, origins);
+                        result!.Result[creation] = CreationFreshness(creation, origins);
                         break;
                     case IInvocationOperation { Instance: { } instance } invocation
-                        when origins.Unwrap(instance) is ILocalReferenceOperation local && state.Fresh.TryGetValue(local.Local, out var freshness):
-                        result![invocation] = freshness;
+                        when origins.Unwrap(instance) is ILocalReferenceOperation local && state.Fresh.TryGetValue(local.Local, out var freshness)
+                            && !result!.OffPath.HasEscaped(local.Local):
+                        result.Result[invocation] = freshness;
                         break;
-                    case IInvocationOperation { Instance: { } raised } invocation when state.ThisFresh && IsOwnDelegate(origins.Unwrap(raised)):
-                        result![invocation] = Freshness.Fresh;
+                    case IInvocationOperation { Instance: { } raised } invocation when state.ThisFresh && result!.OffPath.ThisFresh && IsOwnDelegate(origins.Unwrap(raised)):
+                        result.Result[invocation] = Freshness.Fresh;
                         break;
                 }
             }
@@ -170,6 +200,26 @@ namespace LockDiscipline.Analyzer.Flow
                 lostRace = (published.Local, publishedFreshness);
             }
 
+            EscapeAll(root, state, origins);
+            if (assigned is null)
+            {
+                return;
+            }
+
+            state.Escape(assigned);
+            if (origins.Unwrap(value!) is IObjectCreationOperation created && !capturesLocals)
+            {
+                state.Fresh[assigned] = CreationFreshness(created, origins);
+            }
+            else if (lostRace is { } race)
+            {
+                state.Pending[assigned] = race;
+            }
+        }
+
+        /// <summary>Every escape an operation makes: locals passed, stored, copied or called, and <c>this</c>.</summary>
+        private static void EscapeAll(IOperation root, State state, ValueOrigins origins)
+        {
             foreach (var operation in root.DescendantsAndSelf())
             {
                 switch (operation)
@@ -188,21 +238,6 @@ namespace LockDiscipline.Analyzer.Flow
                         state.ThisFresh = false;
                         break;
                 }
-            }
-
-            if (assigned is null)
-            {
-                return;
-            }
-
-            state.Escape(assigned);
-            if (origins.Unwrap(value!) is IObjectCreationOperation created && !capturesLocals)
-            {
-                state.Fresh[assigned] = CreationFreshness(created, origins);
-            }
-            else if (lostRace is { } race)
-            {
-                state.Pending[assigned] = race;
             }
         }
 
@@ -374,8 +409,14 @@ namespace LockDiscipline.Analyzer.Flow
                 return copy;
             }
 
+            private HashSet<ILocalSymbol>? _escaped;
+
+            /// <summary>Whether the local escaped at some point (asked only of the off-path escapes).</summary>
+            public bool HasEscaped(ILocalSymbol local) => _escaped is not null && _escaped.Contains(local);
+
             public void Escape(ILocalSymbol local)
             {
+                (_escaped ??= new HashSet<ILocalSymbol>(SymbolEqualityComparer.Default)).Add(local);
                 Fresh.Remove(local);
                 Pending.Remove(local);
                 List<ILocalSymbol>? stale = null;

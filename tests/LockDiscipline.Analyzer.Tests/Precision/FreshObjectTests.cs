@@ -100,6 +100,17 @@ public class FreshObjectTests
     }
 
     [Fact]
+    public void InstancePublishedInAFinallyBeforeTheCallCounts()
+    {
+        Verify.Diagnostics(Reported("""
+            var created = new Registry();
+            try { } finally { s_last = created; }
+            created.Dispose();
+            return created;
+            """));
+    }
+
+    [Fact]
     public void ConstructorLockingItsOwnObjectUnderTheCallersLockIsQuiet()
     {
         Verify.Diagnostics("""
