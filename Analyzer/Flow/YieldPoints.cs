@@ -27,9 +27,18 @@ namespace LockDiscipline.Analyzer.Flow
             var blocks = graph.Blocks;
             // Must-analysis: null is "not reached yet", the top of the lattice.
             var yieldedOnEntry = new bool?[blocks.Length];
-            yieldedOnEntry[0] = false;
             var pending = new Queue<int>();
-            pending.Enqueue(0);
+            for (var index = 0; index < blocks.Length; index++)
+            {
+                // The entry, and the blocks exceptions enter (catch, filter and finally regions have no
+                // predecessors in the graph): an exception may have been thrown before any yield.
+                if (index == 0 || blocks[index].Predecessors.IsEmpty)
+                {
+                    yieldedOnEntry[index] = false;
+                    pending.Enqueue(index);
+                }
+            }
+
             while (pending.Count > 0)
             {
                 var block = blocks[pending.Dequeue()];

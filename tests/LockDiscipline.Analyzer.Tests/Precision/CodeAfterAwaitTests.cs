@@ -57,6 +57,7 @@ public class CodeAfterAwaitTests
     [InlineData("await Task.Delay(0);")]
     [InlineData("await _gate.WaitAsync(); _gate.Release();")]
     [InlineData("if (_gate.CurrentCount > 0) await Task.Yield();")]
+    [InlineData("try { System.Console.WriteLine(); await Task.Yield(); } catch (System.IO.IOException) { }")]
     public void AcquisitionBeforeAnyCertainYieldIsUnderTheCallersMonitor(string body)
     {
         Verify.Diagnostics(Source("lock (_stateLock) _ = FlushLaterAsync();", body + " await Task.CompletedTask;", monitorCounts: true));
