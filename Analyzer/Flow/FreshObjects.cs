@@ -52,11 +52,20 @@ namespace LockDiscipline.Analyzer.Flow
             }
 
             var entry = new State?[blocks.Length];
-            entry[0] = new State { ThisFresh = thisFresh };
             var pending = new Queue<int>();
-            pending.Enqueue(0);
             var queued = new bool[blocks.Length];
-            queued[0] = true;
+            for (var index = 0; index < blocks.Length; index++)
+            {
+                // The entry, and the blocks exceptions enter (catch, filter and finally regions have no
+                // predecessors in the graph): an exception may come from anywhere, so nothing is fresh there.
+                if (index == 0 || blocks[index].Predecessors.IsEmpty)
+                {
+                    entry[index] = new State { ThisFresh = index == 0 && thisFresh };
+                    pending.Enqueue(index);
+                    queued[index] = true;
+                }
+            }
+
             while (pending.Count > 0)
             {
                 var index = pending.Dequeue();
@@ -80,12 +89,12 @@ namespace LockDiscipline.Analyzer.Flow
                 Deliver(block.FallThroughSuccessor?.Destination, onFallThrough, entry, pending, queued);
             }
 
-            // Blocks the walk does not reach are entered by exceptions or run as finally regions, off the
-            // graph's edges: what escapes there is never fresh anywhere.
+            // Catch, filter and finally regions run off the graph's edges (a finally does not flow into the
+            // code after it): what escapes there is never fresh anywhere.
             var offPath = new State { ThisFresh = true };
             for (var index = 0; index < blocks.Length; index++)
             {
-                if (entry[index] is null)
+                if (IsInHandler(blocks[index]))
                 {
                     foreach (var root in blocks[index].Operations)
                     {
@@ -105,6 +114,19 @@ namespace LockDiscipline.Analyzer.Flow
             }
 
             return result;
+        }
+
+        private static bool IsInHandler(BasicBlock block)
+        {
+            for (var region = block.EnclosingRegion; region is not null; region = region.EnclosingRegion)
+            {
+                if (region.Kind is ControlFlowRegionKind.Catch or ControlFlowRegionKind.Filter or ControlFlowRegionKind.Finally)
+                {
+                    return true;
+                }
+            }
+
+            return false;
         }
 
         /// <summary>Where the final pass records its judgements, and what escaped off the walked paths.</summary>

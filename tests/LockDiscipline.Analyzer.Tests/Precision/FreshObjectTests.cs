@@ -111,6 +111,17 @@ public class FreshObjectTests
     }
 
     [Fact]
+    public void LocalThatMayStillHoldAPublishedObjectAfterACatchCounts()
+    {
+        Verify.Diagnostics(Reported("""
+            var created = s_instance!;
+            try { created = new Registry(); } catch (System.InvalidOperationException) { }
+            created.Dispose();
+            return created;
+            """));
+    }
+
+    [Fact]
     public void ConstructorLockingItsOwnObjectUnderTheCallersLockIsQuiet()
     {
         Verify.Diagnostics("""
