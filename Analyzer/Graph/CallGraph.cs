@@ -107,7 +107,9 @@ namespace LockDiscipline.Analyzer.Graph
                 if (!CanBeDead(Summaries[i].Method, typesShowingEntryPoints))
                 {
                     MarkLive(i);
-                    callersAllKnown[i] = IsCalledOnlyFromThisAssembly(Summaries[i].Method, i, implementing);
+                    // A private method that cannot be dead is an entry point (a type naming none, an attribute).
+                    callersAllKnown[i] = Summaries[i].Method.DeclaredAccessibility != Accessibility.Private
+                        && IsCalledOnlyFromThisAssembly(Summaries[i].Method, i, implementing);
                 }
                 else
                 {

@@ -95,6 +95,27 @@ public class NullArgumentTests
     }
 
     [Fact]
+    public void PrivateMethodOfATypeNamingNoEntryPointIsAnEntryPointWithAnyArgument()
+    {
+        // Bus declares no non-private method: each of its methods counts as an entry point, StopCore included.
+        Verify.Diagnostics("""
+            interface IListener { void OnStopped(); }
+            class Bus
+            {
+                internal static readonly object BusLock = new();
+                void Stop() => StopCore(null);
+                void StopCore(IListener? listener) { lock (BusLock) listener?.OnStopped(); }
+            }
+            class Listener : IListener
+            {
+                readonly object _listenerLock = new();
+                public void OnStopped() { lock (_listenerLock) { } }
+                public void Replay() { lock (_listenerLock) lock ({|LD0001:Bus.BusLock|}) { } }
+            }
+            """);
+    }
+
+    [Fact]
     public void NullForwardedThroughAnInternalMethodStillPrunes()
     {
         Verify.Diagnostics(Source("public void Stop() => Shutdown(null); internal void Shutdown(IListener? drain) => StopCore(drain);", reported: false));
