@@ -47,6 +47,23 @@ public class UncalledPrivateMethodTests
         Verify.Diagnostics(Counters.Replace("%INNER%", "{|LD0001:_requests|}").Replace("%USE%", "static readonly int s_seed = Seed(); private static int Seed() { new Counters().ErrorsFirst(); return 0; }"));
     }
 
+    [Theory]
+    [InlineData("private void Poll() { _lock.Lock(); _lock.Unlock(); }", false)]
+    [InlineData("public void Poll() { _lock.Lock(); _lock.Unlock(); }", true)]
+    public void DeadCodeRunsInNoInterruptContext(string poll, bool reported)
+    {
+        Verify.Diagnostics($$"""
+            using LockDiscipline;
+            class Dev
+            {
+                readonly KSpinLock _lock = new();
+                [HardIrqContext] void Handler() { {{(reported ? "{|LD0004:_lock.Lock()|}" : "_lock.Lock()")}}; _lock.Unlock(); }
+                public void Start() { }
+                {{poll}}
+            }
+            """);
+    }
+
     [Fact]
     public void FindingsInTheDeadBodyItselfStay()
     {
