@@ -17,11 +17,12 @@ namespace LockDiscipline.Analyzer.Flow
     /// <remarks>
     /// A local escapes when it is passed, stored, returned, captured, copied, or used as the receiver of
     /// a call (which may publish <c>this</c>). In an instance constructor, <c>this</c> is fresh too until
-    /// it escapes the same way (or a base constructor in source runs, or an event of it is subscribed):
-    /// raising its own event or delegate then has no subscriber but those the field initializers added. One publication is understood conditionally, the lazy
-    /// initialisation race: after <c>var w = Interlocked.CompareExchange(ref s_field, x, null)</c>, x
-    /// was stored only when w is null, so on the path where w is not null (x lost the race) x is still
-    /// fresh. A must-analysis over the control-flow graph: fresh at a point only when fresh on every path.
+    /// it escapes the same way (or a base constructor in source runs, or an event is subscribed): raising
+    /// its own event or delegate then has no subscriber but those the field initializers added.
+    /// One publication is understood conditionally, the lazy initialisation race: after
+    /// <c>var w = Interlocked.CompareExchange(ref s_field, x, null)</c>, x was stored only when w is null,
+    /// so on the path where w is not null (x lost the race) x is still fresh. A must-analysis over the
+    /// control-flow graph: fresh at a point only when fresh on every path.
     /// </remarks>
     internal static class FreshObjects
     {
@@ -100,16 +101,22 @@ namespace LockDiscipline.Analyzer.Flow
                     {
                         EscapeAll(root, offPath, origins);
                     }
+
+                    if (blocks[index].BranchValue is { } branchValue)
+                    {
+                        EscapeAll(branchValue, offPath, origins);
+                    }
                 }
             }
 
             // The calls are judged once the states are final: an early, optimistic visit says nothing.
             var result = new Dictionary<IOperation, Freshness>();
+            var judging = new Judging(result, offPath);
             for (var index = 0; index < blocks.Length; index++)
             {
                 if (entry[index] is { } reached)
                 {
-                    Transfer(blocks[index], reached.Copy(), new Judging(result, offPath), origins, capturesLocals);
+                    Transfer(blocks[index], reached.Copy(), judging, origins, capturesLocals);
                 }
             }
 
@@ -127,34 +134,6 @@ namespace LockDiscipline.Analyzer.Flow
             }
 
             return false;
-        }
-
-        /// <summary>Where the final pass records its judgements, and what escaped off the walked paths.</summary>
-        private sealed class Judging
-        {
-            public Judging(Dictionary<IOperation, Freshness> result, State offPath)
-            {
-                Result = result;
-                OffPath = offPath;
-            }
-
-            public Dictionary<IOperation, Freshness> Result { get; }
-
-            /// <summary>Its <c>ThisFresh</c> is false, and its locals have escaped, when they escape off the walked paths.</summary>
-            public State OffPath { get; }
-        }
-
-        private static void Transfer(BasicBlock block, State state, Judging? result, ValueOrigins origins, bool capturesLocals)
-        {
-            foreach (var operation in block.Operations)
-            {
-                Transfer(operation, state, result, origins, capturesLocals);
-            }
-
-            if (block.BranchValue is { } branchValue)
-            {
-                Transfer(branchValue, state, result, origins, capturesLocals);
-            }
         }
 
         private static bool AssignsFreshLocal(System.Collections.Immutable.ImmutableArray<BasicBlock> blocks, ValueOrigins origins)
@@ -186,6 +165,19 @@ namespace LockDiscipline.Analyzer.Flow
             {
                 queued[index] = true;
                 pending.Enqueue(index);
+            }
+        }
+
+        private static void Transfer(BasicBlock block, State state, Judging? result, ValueOrigins origins, bool capturesLocals)
+        {
+            foreach (var operation in block.Operations)
+            {
+                Transfer(operation, state, result, origins, capturesLocals);
+            }
+
+            if (block.BranchValue is { } branchValue)
+            {
+                Transfer(branchValue, state, result, origins, capturesLocals);
             }
         }
 
@@ -403,6 +395,21 @@ namespace LockDiscipline.Analyzer.Flow
                 default:
                     return false;
             }
+        }
+
+        /// <summary>Where the final pass records its judgements, and what escaped off the walked paths.</summary>
+        private sealed class Judging
+        {
+            public Judging(Dictionary<IOperation, Freshness> result, State offPath)
+            {
+                Result = result;
+                OffPath = offPath;
+            }
+
+            public Dictionary<IOperation, Freshness> Result { get; }
+
+            /// <summary>Its <c>ThisFresh</c> is false, and its locals have escaped, when they escape off the walked paths.</summary>
+            public State OffPath { get; }
         }
 
         /// <summary>The fresh locals at a point, and the locals whose null-ness says whether one came back unpublished.</summary>
