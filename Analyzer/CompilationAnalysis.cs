@@ -72,25 +72,6 @@ namespace LockDiscipline.Analyzer
             }
         }
 
-        /// <summary>
-        /// Remembers the private methods used where the call graph cannot see the use: taken as a method
-        /// group (a delegate that may be invoked anywhere, <c>Task.Run(Work)</c> included), or called from
-        /// an initializer, which has no summary. Every other private method is live only if a live body calls it.
-        /// </summary>
-        public void NotePrivateMethodUse(OperationAnalysisContext context)
-        {
-            var method = context.Operation switch
-            {
-                IMethodReferenceOperation reference => reference.Method,
-                IInvocationOperation invocation when context.ContainingSymbol is not IMethodSymbol => invocation.TargetMethod,
-                _ => null,
-            };
-            if (method is { DeclaredAccessibility: Accessibility.Private })
-            {
-                _privateMethodsUsedUnseen.TryAdd(method.OriginalDefinition, 0);
-            }
-        }
-
         public void AnalyzeSymbol(SymbolAnalysisContext context)
             => UnresolvedLockNameRule.AnalyzeAttributes(context.Symbol, context.Symbol.GetAttributes(), _resolvers, context.ReportDiagnostic);
 
@@ -119,6 +100,7 @@ namespace LockDiscipline.Analyzer
         {
             var origins = ValueOrigins.Collect(graph, enclosing);
             var bindings = DelegateBindingCollector.Collect(graph, origins, _compilation.Assembly, _resolvers.Known);
+            NotePrivateMethodsUsedUnseen(graph, origins, owner);
             if (owner is null)
             {
                 foreach (var binding in bindings)
@@ -152,6 +134,46 @@ namespace LockDiscipline.Analyzer
             foreach (var lambda in origins.Lambdas)
             {
                 AnalyzeGraph(graph.GetAnonymousFunctionControlFlowGraph(lambda), lambda.Symbol, origins, report);
+            }
+        }
+
+        /// <summary>
+        /// Remembers the private methods used where the call graph cannot see the use: taken as a method
+        /// group (a delegate that may be invoked anywhere, <c>Task.Run(Work)</c> included), or called from
+        /// an initializer, which has no summary. Every other private method is live only if a live body calls it.
+        /// </summary>
+        private void NotePrivateMethodsUsedUnseen(ControlFlowGraph graph, ValueOrigins origins, IMethodSymbol? owner)
+        {
+            foreach (var method in origins.MethodGroups)
+            {
+                NotePrivateMethodUsedUnseen(method);
+            }
+
+            if (owner is not null)
+            {
+                return;
+            }
+
+            foreach (var block in graph.Blocks)
+            {
+                foreach (var root in block.Operations)
+                {
+                    foreach (var operation in root.DescendantsAndSelf())
+                    {
+                        if (operation is IInvocationOperation invocation)
+                        {
+                            NotePrivateMethodUsedUnseen(invocation.TargetMethod);
+                        }
+                    }
+                }
+            }
+        }
+
+        private void NotePrivateMethodUsedUnseen(IMethodSymbol method)
+        {
+            if (method.DeclaredAccessibility == Accessibility.Private)
+            {
+                _privateMethodsUsedUnseen.TryAdd(method.OriginalDefinition, 0);
             }
         }
 

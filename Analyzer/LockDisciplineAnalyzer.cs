@@ -36,7 +36,6 @@ namespace LockDiscipline.Analyzer
                 var analysis = new CompilationAnalysis(start.Compilation);
                 start.RegisterOperationBlockAction(analysis.AnalyzeOperationBlock);
                 start.RegisterSymbolAction(analysis.AnalyzeSymbol, SymbolKind.Method, SymbolKind.Property, SymbolKind.Field);
-                start.RegisterOperationAction(analysis.NotePrivateMethodUse, OperationKind.MethodReference, OperationKind.Invocation);
                 start.RegisterCompilationEndAction(analysis.AnalyzeProgram);
             });
         }

@@ -26,30 +26,15 @@ namespace LockDiscipline.Analyzer.Flow
     /// </remarks>
     internal static class FreshObjects
     {
-        public static Dictionary<IOperation, Freshness> Find(ControlFlowGraph graph, ValueOrigins origins, IMethodSymbol owner)
+        public static FreshReceivers Find(ControlFlowGraph graph, ValueOrigins origins, IMethodSymbol owner)
         {
             var capturesLocals = graph.LocalFunctions.Length > 0 || origins.Lambdas.Count > 0;
             var blocks = graph.Blocks;
             var thisFresh = owner is { MethodKind: MethodKind.Constructor, IsStatic: false };
             if (!thisFresh && !AssignsFreshLocal(blocks, origins))
             {
-                // Most bodies: nothing to follow, only the constructors they call.
-                var creations = new Dictionary<IOperation, Freshness>();
-                foreach (var block in blocks)
-                {
-                    foreach (var root in block.Operations)
-                    {
-                        foreach (var operation in root.DescendantsAndSelf())
-                        {
-                            if (operation is IObjectCreationOperation creation)
-                            {
-                                creations[creation] = CreationFreshness(creation, origins);
-                            }
-                        }
-                    }
-                }
-
-                return creations;
+                // Most bodies: nothing to follow, only the constructors they call (judged at each call).
+                return new FreshReceivers(null, origins);
             }
 
             var entry = new State?[blocks.Length];
@@ -120,7 +105,7 @@ namespace LockDiscipline.Analyzer.Flow
                 }
             }
 
-            return result;
+            return new FreshReceivers(result, origins);
         }
 
         private static bool IsInHandler(BasicBlock block)
@@ -188,9 +173,6 @@ namespace LockDiscipline.Analyzer.Flow
             {
                 switch (operation)
                 {
-                    case IObjectCreationOperation creation:
-                        result!.Result[creation] = CreationFreshness(creation, origins);
-                        break;
                     case IInvocationOperation { Instance: { } instance } invocation
                         when origins.Unwrap(instance) is ILocalReferenceOperation local && state.Fresh.TryGetValue(local.Local, out var freshness)
                             && !result!.OffPath.HasEscaped(local.Local):
@@ -304,7 +286,7 @@ namespace LockDiscipline.Analyzer.Flow
         /// Owned when every constructor argument is a constant or itself a fresh object: what the new object
         /// refers to was made with it. Otherwise only the object itself is fresh.
         /// </summary>
-        private static Freshness CreationFreshness(IObjectCreationOperation creation, ValueOrigins origins)
+        public static Freshness CreationFreshness(IObjectCreationOperation creation, ValueOrigins origins)
         {
             foreach (var argument in creation.Arguments)
             {
@@ -534,6 +516,30 @@ namespace LockDiscipline.Analyzer.Flow
 
                 return changed;
             }
+        }
+    }
+
+    /// <summary>One body's answer to "is this call's receiver fresh?", for the summary of its calls.</summary>
+    internal sealed class FreshReceivers
+    {
+        private readonly Dictionary<IOperation, Freshness>? _calls;
+        private readonly ValueOrigins _origins;
+
+        public FreshReceivers(Dictionary<IOperation, Freshness>? calls, ValueOrigins origins)
+        {
+            _calls = calls;
+            _origins = origins;
+        }
+
+        /// <summary>A constructor's object is always fresh; a call on a local or <c>this</c> is as the walk found.</summary>
+        public Freshness Of(IOperation call)
+        {
+            if (call is IObjectCreationOperation creation)
+            {
+                return FreshObjects.CreationFreshness(creation, _origins);
+            }
+
+            return _calls is not null && _calls.TryGetValue(call, out var freshness) ? freshness : Freshness.None;
         }
     }
 }

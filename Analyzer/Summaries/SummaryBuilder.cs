@@ -14,7 +14,7 @@ namespace LockDiscipline.Analyzer.Summaries
     /// </summary>
     internal static class SummaryBuilder
     {
-        public static MethodSummary Build(BodyFlow flow, ImmutableArray<DelegateBinding> bindings, Dictionary<IOperation, Freshness> freshReceivers, HashSet<IOperation> afterYield, ulong writtenParameters)
+        public static MethodSummary Build(BodyFlow flow, ImmutableArray<DelegateBinding> bindings, FreshReceivers freshReceivers, HashSet<IOperation> afterYield, ulong writtenParameters)
         {
             var acquisitions = ImmutableArray.CreateBuilder<AcquisitionSite>(flow.Acquisitions.Count);
             var seenAcquisitions = new HashSet<string>();
@@ -49,7 +49,7 @@ namespace LockDiscipline.Analyzer.Summaries
                 var held = Convert(call.Held);
                 if (seenCalls.Add(Signature(call.Site.Syntax.SpanStart, null, held) + call.Method.Name))
                 {
-                    calls.Add(new CallSite(call.Site.Syntax.GetLocation(), call.Method, call.DelegateSlot, call.IsVirtual, call.Receiver, held, call.HardIrqsOff, call.SoftIrqsOff, call.Atomic, call.Contract.MightSleep, freshReceivers.TryGetValue(call.Site, out var freshness) ? freshness : Freshness.None, afterYield.Contains(call.Site), NullArguments(call.Site), ReceiverParameter(flow.Owner, call.DelegateSlot, call.Receiver, writtenParameters), ForwardedParameters(call.Site, writtenParameters)));
+                    calls.Add(new CallSite(call.Site.Syntax.GetLocation(), call.Method, call.DelegateSlot, call.IsVirtual, call.Receiver, held, call.HardIrqsOff, call.SoftIrqsOff, call.Atomic, call.Contract.MightSleep, freshReceivers.Of(call.Site), afterYield.Contains(call.Site), NullArguments(call.Site), ReceiverParameter(flow.Owner, call.DelegateSlot, call.Receiver, writtenParameters), ForwardedParameters(call.Site, writtenParameters)));
                 }
             }
 
