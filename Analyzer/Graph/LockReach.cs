@@ -154,13 +154,14 @@ namespace LockDiscipline.Analyzer.Graph
         }
 
         /// <summary>
-        /// Whether a lock a callee reaches (a delegate's target has a <c>this</c> of its own: always) (its path in the callee's terms) may be one another thread
+        /// Whether a lock a callee reaches (its path in the callee's terms) may be one another thread
         /// takes too, seen from this call. A call on an unpublished object reaches that object's own
         /// locks (the callee's <c>this</c> and <c>this._lock</c>), which no other thread can hold, while
         /// objects it refers to (<c>this._inner._lock</c>) may be shared. A call on an object made from
         /// constants and fresh objects only reaches nothing shared but static locks: what it refers to was
         /// made with it (or read from statics, which this does not follow). Such locks order nothing
-        /// against another thread: they give the caller no dependency.
+        /// against another thread: they give the caller no dependency. A delegate's target has a <c>this</c>
+        /// of its own, so a delegate call is never judged by its receiver.
         /// </summary>
         public static bool MayBeContended(CallSite call, InstancePath calleeInstance) => call.DelegateSlot is not null || call.ReceiverFreshness switch
         {
