@@ -24,6 +24,7 @@ namespace LockDiscipline.Analyzer
         private readonly Resolvers _resolvers;
         private readonly ConcurrentBag<MethodSummary> _summaries = new ConcurrentBag<MethodSummary>();
         private readonly ConcurrentBag<DelegateBinding> _initializerBindings = new ConcurrentBag<DelegateBinding>();
+        private readonly ConcurrentDictionary<IMethodSymbol, byte> _privateMethodsUsedUnseen = new ConcurrentDictionary<IMethodSymbol, byte>(SymbolEqualityComparer.Default);
 
         public CompilationAnalysis(Compilation compilation)
         {
@@ -81,7 +82,7 @@ namespace LockDiscipline.Analyzer
 
             var summaries = _summaries.ToArray();
             System.Array.Sort(summaries, CompareByLocation);
-            var graph = new ProgramGraph(summaries, _initializerBindings, _resolvers.Links);
+            var graph = new ProgramGraph(summaries, _initializerBindings, _privateMethodsUsedUnseen.Keys, _resolvers.Links);
             CircularLockDependencyRule.Analyze(graph, context.ReportDiagnostic);
             RecursiveLockingRule.AnalyzeProgram(graph, context.ReportDiagnostic);
             IndistinguishableNestingRule.AnalyzeProgram(graph, context.ReportDiagnostic);
@@ -100,6 +101,7 @@ namespace LockDiscipline.Analyzer
         {
             var origins = ValueOrigins.Collect(graph, enclosing);
             var bindings = DelegateBindingCollector.Collect(graph, origins, _compilation.Assembly, _resolvers.Known);
+            NotePrivateMethodsUsedUnseen(graph, origins, owner);
             if (owner is null)
             {
                 foreach (var binding in bindings)
@@ -123,7 +125,7 @@ namespace LockDiscipline.Analyzer
                     ThreadAffineLockAcrossAwaitRule.AnalyzeBody(flow, report);
                 }
 
-                _summaries.Add(SummaryBuilder.Build(flow, bindings));
+                _summaries.Add(SummaryBuilder.Build(flow, bindings, FreshObjects.Find(graph, origins, owner), YieldPoints.AfterCertainYield(graph, origins, owner), ParameterWrites.Find(graph, origins, owner)));
             }
 
             foreach (var localFunction in graph.LocalFunctions)
@@ -134,6 +136,46 @@ namespace LockDiscipline.Analyzer
             foreach (var lambda in origins.Lambdas)
             {
                 AnalyzeGraph(graph.GetAnonymousFunctionControlFlowGraph(lambda), lambda.Symbol, origins, report);
+            }
+        }
+
+        /// <summary>
+        /// Remembers the private methods used where the call graph cannot see the use: taken as a method
+        /// group (a delegate that may be invoked anywhere, <c>Task.Run(Work)</c> included), or called from
+        /// an initializer, which has no summary. Every other private method is live only if a live body calls it.
+        /// </summary>
+        private void NotePrivateMethodsUsedUnseen(ControlFlowGraph graph, ValueOrigins origins, IMethodSymbol? owner)
+        {
+            foreach (var method in origins.MethodGroups)
+            {
+                NotePrivateMethodUsedUnseen(method);
+            }
+
+            if (owner is not null)
+            {
+                return;
+            }
+
+            foreach (var block in graph.Blocks)
+            {
+                foreach (var root in block.Operations)
+                {
+                    foreach (var operation in root.DescendantsAndSelf())
+                    {
+                        if (operation is IInvocationOperation invocation)
+                        {
+                            NotePrivateMethodUsedUnseen(invocation.TargetMethod);
+                        }
+                    }
+                }
+            }
+        }
+
+        private void NotePrivateMethodUsedUnseen(IMethodSymbol method)
+        {
+            if (method.DeclaredAccessibility == Accessibility.Private)
+            {
+                _privateMethodsUsedUnseen.TryAdd(method.OriginalDefinition, 0);
             }
         }
 

@@ -43,7 +43,10 @@ namespace LockDiscipline.LockModel
             Reentrant = reentrant;
         }
 
-        /// <summary>Stable identity: "member:&lt;doc id&gt;", "name:&lt;LockClass name&gt;", "type:&lt;doc id&gt;" or "element:&lt;doc id&gt;".</summary>
+        /// <summary>
+        /// Stable identity: "member:&lt;doc id&gt;", "name:&lt;LockClass name&gt;", "type:&lt;doc id&gt;",
+        /// "typeof:&lt;doc id&gt;" (the <c>Type</c> object of one type) or "element:&lt;doc id&gt;".
+        /// </summary>
         public string Key { get; }
 
         /// <summary>
@@ -53,6 +56,8 @@ namespace LockDiscipline.LockModel
         public bool ClassedByType => Key.StartsWith(TypeKeyPrefix, StringComparison.Ordinal);
 
         internal const string TypeKeyPrefix = "type:";
+
+        internal const string TypeObjectKeyPrefix = "typeof:";
 
         /// <summary>What reports call the class: <c>Cache._items</c>, a <c>[LockClass]</c> name, or a type name.</summary>
         public string DisplayName { get; }

@@ -78,6 +78,20 @@ namespace LockDiscipline.LockModel
                 IsReentrant(primitive, null)));
         }
 
+        /// <summary>
+        /// The lock of <c>lock (typeof(X))</c>: the runtime has one <c>Type</c> object per type, so each
+        /// type's object is a class of its own (the class <c>Type</c> would make every such lock one).
+        /// </summary>
+        public LockClass ForTypeObject(ITypeSymbol type, LockPrimitive primitive)
+        {
+            type = type.OriginalDefinition;
+            return _classes.GetOrAdd(LockClass.TypeObjectKeyPrefix + DocId(type), k => new LockClass(
+                k,
+                "typeof(" + type.ToDisplayString(SymbolDisplayFormat.MinimallyQualifiedFormat) + ")",
+                primitive,
+                IsReentrant(primitive, null)));
+        }
+
         /// <summary>All elements of an array or collection member form one class, as lockdep keys an array of locks.</summary>
         public LockClass ForElement(ISymbol collectionMember, LockPrimitive primitive)
         {

@@ -117,6 +117,9 @@ namespace LockDiscipline.LockModel
                     return ElementLock(collection, primitive, origins);
                 case IArrayElementReferenceOperation element:
                     return ElementLock(element.ArrayReference, primitive, origins);
+                case ITypeOfOperation typeOf when primitive != LockPrimitive.SemaphoreSlim:
+                    // One Type object per type: the same object wherever typeof(X) is written.
+                    return (_registry.ForTypeObject(typeOf.TypeOperand, primitive), InstancePath.Static(LockClass.TypeObjectKeyPrefix + typeOf.TypeOperand.OriginalDefinition.ToDisplayString()));
                 case IInstanceReferenceOperation instance when instance.Type is not null:
                     return (_registry.ForType(instance.Type, primitive), InstancePath.This);
                 case ILocalReferenceOperation local:

@@ -20,6 +20,7 @@ namespace LockDiscipline.LockModel
         private readonly Dictionary<ILocalSymbol, List<IOperation>> _locals = new Dictionary<ILocalSymbol, List<IOperation>>(SymbolEqualityComparer.Default);
         private readonly ValueOrigins? _enclosing;
         private readonly List<IFlowAnonymousFunctionOperation> _lambdas = new List<IFlowAnonymousFunctionOperation>();
+        private readonly List<IMethodSymbol> _methodGroups = new List<IMethodSymbol>();
 
         private ValueOrigins(ValueOrigins? enclosing) => _enclosing = enclosing;
 
@@ -59,6 +60,9 @@ namespace LockDiscipline.LockModel
         /// block order: found on the same walk, so the caller need not walk the operations again.
         /// </summary>
         public IReadOnlyList<IFlowAnonymousFunctionOperation> Lambdas => _lambdas;
+
+        /// <summary>The methods this graph takes as values (method groups made into delegates), found on the same walk.</summary>
+        public IReadOnlyList<IMethodSymbol> MethodGroups => _methodGroups;
 
         /// <summary>Strips conversions, captures and <c>ConfigureAwait</c> to the operation that produced the value.</summary>
         public IOperation Unwrap(IOperation operation)
@@ -181,6 +185,9 @@ namespace LockDiscipline.LockModel
                         break;
                     case IFlowAnonymousFunctionOperation lambda:
                         _lambdas.Add(lambda);
+                        break;
+                    case IMethodReferenceOperation methodGroup:
+                        _methodGroups.Add(methodGroup.Method);
                         break;
                 }
             }

@@ -1,4 +1,5 @@
 using System.Collections.Generic;
+using System.Collections.Immutable;
 using LockDiscipline.Analyzer.Summaries;
 using Microsoft.CodeAnalysis;
 
@@ -15,10 +16,13 @@ namespace LockDiscipline.Analyzer.Graph
         private readonly Dictionary<IMethodSymbol, List<int>> _implementations = new Dictionary<IMethodSymbol, List<int>>(SymbolEqualityComparer.Default);
         private readonly Dictionary<ISymbol, List<int>> _delegateTargets = new Dictionary<ISymbol, List<int>>(SymbolEqualityComparer.Default);
         private readonly Dictionary<ISymbol, List<int>> _workTargets = new Dictionary<ISymbol, List<int>>(SymbolEqualityComparer.Default);
+        private readonly HashSet<ISymbol> _boundByInitializers = new HashSet<ISymbol>(SymbolEqualityComparer.Default);
         private readonly List<int>[] _callees;
         private readonly List<int>[][] _callTargets;
+        private readonly bool[] _live;
+        private bool? _showsInternals;
 
-        public CallGraph(IReadOnlyList<MethodSummary> summaries, IEnumerable<Resolve.DelegateBinding> extraBindings)
+        public CallGraph(IReadOnlyList<MethodSummary> summaries, IEnumerable<Resolve.DelegateBinding> extraBindings, IEnumerable<IMethodSymbol> privateMethodsUsedUnseen)
         {
             Summaries = summaries;
             for (var i = 0; i < summaries.Count; i++)
@@ -51,6 +55,10 @@ namespace LockDiscipline.Analyzer.Graph
                 _callees[i] = callees;
                 _callTargets[i] = targets;
             }
+
+            var callersAllKnown = new bool[summaries.Count];
+            _live = FindLive(privateMethodsUsedUnseen, callersAllKnown);
+            PruneCallsOnParametersAlwaysNull(callersAllKnown);
         }
 
         public IReadOnlyList<MethodSummary> Summaries { get; }
@@ -67,12 +75,292 @@ namespace LockDiscipline.Analyzer.Graph
         /// <summary>The bodies one call site may reach.</summary>
         public IReadOnlyList<int> Targets(int method, int call) => _callTargets[method][call];
 
+        /// <summary>
+        /// The method may run: it is not private, or something that may run calls it, or it is used in a
+        /// way the graph cannot follow. A private method nothing calls is dead code, not an entry point.
+        /// </summary>
+        public bool IsLive(int method) => _live[method];
+
+        /// <summary>Also says which methods are called only where the graph sees it (every caller is a call site here).</summary>
+        private bool[] FindLive(IEnumerable<IMethodSymbol> privateMethodsUsedUnseen, bool[] callersAllKnown)
+        {
+            var live = new bool[Summaries.Count];
+            var pending = new Stack<int>();
+            void MarkLive(int method)
+            {
+                if (!live[method])
+                {
+                    live[method] = true;
+                    pending.Push(method);
+                }
+            }
+
+            var typesShowingEntryPoints = new Dictionary<INamedTypeSymbol, bool>(SymbolEqualityComparer.Default);
+            var implementing = new HashSet<int>();
+            foreach (var implementations in _implementations.Values)
+            {
+                implementing.UnionWith(implementations);
+            }
+
+            for (var i = 0; i < Summaries.Count; i++)
+            {
+                if (!CanBeDead(Summaries[i].Method, typesShowingEntryPoints))
+                {
+                    MarkLive(i);
+                    // A private method that cannot be dead is an entry point (a type naming none, an attribute).
+                    callersAllKnown[i] = Summaries[i].Method.DeclaredAccessibility != Accessibility.Private
+                        && IsCalledOnlyFromThisAssembly(Summaries[i].Method, i, implementing);
+                }
+                else
+                {
+                    callersAllKnown[i] = true;
+                }
+            }
+
+            foreach (var method in privateMethodsUsedUnseen)
+            {
+                if (_indexOf.TryGetValue(method, out var index))
+                {
+                    MarkLive(index);
+                    callersAllKnown[index] = false;
+                }
+            }
+
+            foreach (var targets in _delegateTargets.Values)
+            {
+                foreach (var target in targets)
+                {
+                    MarkLive(target);
+                    callersAllKnown[target] = false;
+                }
+            }
+
+            foreach (var targets in _workTargets.Values)
+            {
+                foreach (var target in targets)
+                {
+                    MarkLive(target);
+                    callersAllKnown[target] = false;
+                }
+            }
+
+            while (pending.Count > 0)
+            {
+                foreach (var callee in _callees[pending.Pop()])
+                {
+                    MarkLive(callee);
+                }
+            }
+
+            return live;
+        }
+
+        /// <summary>
+        /// A parameter that every call passes the constant <c>null</c> (all callers known, the dead ones
+        /// left out), or a parameter of its own that is always null, is null throughout a body that never
+        /// writes it: a call made on it, or of it as a delegate, cannot run and has no targets
+        /// (<c>StopCore(null)</c> with <c>if (listener is null) return;</c> or <c>listener?.OnStopped()</c> in it).
+        /// The greatest fixed point, so that methods forwarding null to each other agree.
+        /// </summary>
+        private void PruneCallsOnParametersAlwaysNull(bool[] callersAllKnown)
+        {
+            var alwaysNull = new ulong[Summaries.Count];
+            for (var method = 0; method < Summaries.Count; method++)
+            {
+                alwaysNull[method] = callersAllKnown[method] ? ulong.MaxValue : 0;
+            }
+
+            // An entry point nothing here calls gets its arguments from elsewhere, whatever its accessibility.
+            var called = new bool[Summaries.Count];
+            for (var caller = 0; caller < Summaries.Count; caller++)
+            {
+                if (_live[caller])
+                {
+                    foreach (var callee in _callees[caller])
+                    {
+                        called[callee] = true;
+                    }
+                }
+            }
+
+            for (var method = 0; method < Summaries.Count; method++)
+            {
+                if (!called[method])
+                {
+                    alwaysNull[method] = 0;
+                }
+            }
+
+            var next = new ulong[Summaries.Count];
+            bool changed;
+            do
+            {
+                for (var method = 0; method < Summaries.Count; method++)
+                {
+                    next[method] = alwaysNull[method];
+                }
+
+                for (var caller = 0; caller < Summaries.Count; caller++)
+                {
+                    if (!_live[caller])
+                    {
+                        continue;
+                    }
+
+                    var calls = Summaries[caller].Calls;
+                    for (var call = 0; call < calls.Length; call++)
+                    {
+                        var passedNull = calls[call].NullArguments | ForwardedNull(calls[call].ForwardedParameters, alwaysNull[caller]);
+                        foreach (var target in _callTargets[caller][call])
+                        {
+                            next[target] &= passedNull;
+                        }
+                    }
+                }
+
+                changed = false;
+                for (var method = 0; method < Summaries.Count; method++)
+                {
+                    changed |= next[method] != alwaysNull[method];
+                    alwaysNull[method] = next[method];
+                }
+            }
+            while (changed);
+
+            for (var method = 0; method < Summaries.Count; method++)
+            {
+                if (!callersAllKnown[method] || !called[method] || alwaysNull[method] == 0)
+                {
+                    continue;
+                }
+
+                var calls = Summaries[method].Calls;
+                var pruned = false;
+                for (var call = 0; call < calls.Length; call++)
+                {
+                    var parameter = calls[call].ReceiverParameter;
+                    if (parameter >= 0 && (alwaysNull[method] & (1UL << parameter)) != 0 && _callTargets[method][call].Count > 0)
+                    {
+                        _callTargets[method][call] = new List<int>();
+                        pruned = true;
+                    }
+                }
+
+                if (pruned)
+                {
+                    _callees[method].Clear();
+                    foreach (var targets in _callTargets[method])
+                    {
+                        foreach (var target in targets)
+                        {
+                            if (!_callees[method].Contains(target))
+                            {
+                                _callees[method].Add(target);
+                            }
+                        }
+                    }
+                }
+            }
+        }
+
+        /// <summary>
+        /// An internal (or effectively internal) method that overrides and implements nothing, in an
+        /// assembly that shows its internals to no other: every call of it is in this compilation.
+        /// </summary>
+        private bool IsCalledOnlyFromThisAssembly(IMethodSymbol method, int index, HashSet<int> implementing)
+        {
+            if (method.MethodKind != MethodKind.Ordinary || method.IsVirtual || method.IsOverride || method.IsAbstract
+                || implementing.Contains(index) || !method.GetAttributes().IsEmpty || ShowsInternals(method.ContainingAssembly))
+            {
+                return false;
+            }
+
+            for (ISymbol? symbol = method; symbol is not null and not INamespaceSymbol; symbol = symbol.ContainingSymbol)
+            {
+                if (symbol.DeclaredAccessibility is Accessibility.Internal or Accessibility.Private or Accessibility.ProtectedAndInternal)
+                {
+                    return true;
+                }
+            }
+
+            return false;
+        }
+
+        private bool ShowsInternals(IAssemblySymbol assembly)
+        {
+            if (_showsInternals is null)
+            {
+                _showsInternals = false;
+                foreach (var attribute in assembly.GetAttributes())
+                {
+                    if (attribute.AttributeClass?.Name == "InternalsVisibleToAttribute")
+                    {
+                        _showsInternals = true;
+                    }
+                }
+            }
+
+            return _showsInternals.Value;
+        }
+
+        private static ulong ForwardedNull(ImmutableArray<int> forwarded, ulong callerAlwaysNull)
+        {
+            var mask = 0UL;
+            for (var parameter = 0; parameter < forwarded.Length && parameter < 64; parameter++)
+            {
+                if (forwarded[parameter] >= 0 && (callerAlwaysNull & (1UL << forwarded[parameter])) != 0)
+                {
+                    mask |= 1UL << parameter;
+                }
+            }
+
+            return mask;
+        }
+
+        /// <summary>
+        /// Only ordinary private methods: anything wider may be called from another assembly, and a method
+        /// carrying attributes may be called by a framework (<c>[OnDeserialized]</c>, <c>[ModuleInitializer]</c>).
+        /// And only in a type that declares a non-private member: that is its way in, so a private method it
+        /// never reaches is dead. A type declaring nothing but private members (a sketch, a type used through
+        /// reflection) names no entry points, so each of its methods is taken as one.
+        /// </summary>
+        private static bool CanBeDead(IMethodSymbol method, Dictionary<INamedTypeSymbol, bool> typesShowingEntryPoints)
+        {
+            if (method.MethodKind != MethodKind.Ordinary
+                || method.DeclaredAccessibility != Accessibility.Private
+                || (method.IsStatic && method.Name == "Main")
+                || !method.GetAttributes().IsEmpty
+                || method.ContainingType is not { } type)
+            {
+                return false;
+            }
+
+            if (!typesShowingEntryPoints.TryGetValue(type, out var showsEntryPoints))
+            {
+                foreach (var member in type.GetMembers())
+                {
+                    if (!member.IsImplicitlyDeclared && member.DeclaredAccessibility != Accessibility.Private && member is IMethodSymbol or IPropertySymbol or IEventSymbol)
+                    {
+                        showsEntryPoints = true;
+                        break;
+                    }
+                }
+
+                typesShowingEntryPoints.Add(type, showsEntryPoints);
+            }
+
+            return showsEntryPoints;
+        }
+
         private List<int> ResolveTargets(CallSite call)
         {
             var targets = new List<int>();
             if (call.DelegateSlot is not null)
             {
-                if (_delegateTargets.TryGetValue(call.DelegateSlot, out var bound))
+                // An event or delegate of an object still under construction, raised before the object was
+                // published: only what field initializers bound can be subscribed yet.
+                var subscribedYet = call.ReceiverFreshness == Freshness.None || _boundByInitializers.Contains(call.DelegateSlot);
+                if (subscribedYet && _delegateTargets.TryGetValue(call.DelegateSlot, out var bound))
                 {
                     targets.AddRange(bound);
                 }
@@ -195,6 +483,7 @@ namespace LockDiscipline.Analyzer.Graph
             foreach (var binding in extraBindings)
             {
                 Bind(binding);
+                _boundByInitializers.Add(binding.Slot);
             }
 
             var pending = new Queue<ISymbol>(_delegateTargets.Keys);

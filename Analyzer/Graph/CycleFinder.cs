@@ -78,6 +78,11 @@ namespace LockDiscipline.Analyzer.Graph
                         }
 
                         back.Insert(0, edge);
+                        if (IsGated(back, graph))
+                        {
+                            continue;
+                        }
+
                         if (seen.Add(CanonicalKey(back)))
                         {
                             cycles.Add(back);
@@ -125,6 +130,43 @@ namespace LockDiscipline.Analyzer.Graph
             }
 
             return null;
+        }
+
+        /// <summary>
+        /// Every edge of the cycle is taken under one gate lock: two threads cannot each be inside a
+        /// different edge at once, so the cycle cannot close. Only the shortest cycle through an edge is
+        /// tried; a longer ungated one through the same edge may still be found from another of its edges.
+        /// </summary>
+        private static bool IsGated(List<DependencyEdge> cycle, DependencyGraph graph)
+        {
+            foreach (var gate in graph.GatesOf(cycle[0]))
+            {
+                var everywhere = true;
+                for (var i = 1; i < cycle.Count && everywhere; i++)
+                {
+                    everywhere = Contains(graph.GatesOf(cycle[i]), gate);
+                }
+
+                if (everywhere)
+                {
+                    return true;
+                }
+            }
+
+            return false;
+        }
+
+        private static bool Contains(IReadOnlyList<LockClass> classes, LockClass lockClass)
+        {
+            foreach (var candidate in classes)
+            {
+                if (candidate.Equals(lockClass))
+                {
+                    return true;
+                }
+            }
+
+            return false;
         }
 
         /// <summary>The same cycle found from different edges has one key: its classes rotated to start at the smallest.</summary>

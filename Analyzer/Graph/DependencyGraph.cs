@@ -1,4 +1,5 @@
 using System.Collections.Generic;
+using System.Collections.Immutable;
 using LockDiscipline.Analyzer.Resolve;
 using LockDiscipline.Analyzer.Summaries;
 using Microsoft.CodeAnalysis;
@@ -82,12 +83,20 @@ namespace LockDiscipline.Analyzer.Graph
     {
         /// <summary>Each edge's position in <see cref="Edges"/>, so a shorter witness replaces it in place.</summary>
         private readonly Dictionary<(LockClass, LockClass), int> _edges = new Dictionary<(LockClass, LockClass), int>();
+        private readonly Dictionary<(LockClass, LockClass), List<LockClass>> _gates = new Dictionary<(LockClass, LockClass), List<LockClass>>();
+        private readonly HashSet<(LockClass, LockClass)> _gatedWitness = new HashSet<(LockClass, LockClass)>();
 
         public DependencyGraph(CallGraph calls, LockReach reach, InstanceLinks links)
         {
             var summaries = calls.Summaries;
             for (var method = 0; method < summaries.Count; method++)
             {
+                if (!calls.IsLive(method))
+                {
+                    // Dead code orders nothing at run time; the per-body rules still check its body (LD0003, LD0007).
+                    continue;
+                }
+
                 var summary = summaries[method];
                 foreach (var acquisition in summary.Acquisitions)
                 {
@@ -95,7 +104,8 @@ namespace LockDiscipline.Analyzer.Graph
                     {
                         if (!held.Class.Equals(acquisition.Class))
                         {
-                            Offer(new DependencyEdge(held.Class, acquisition.Class, 0, method, held, acquisition.Location, -1, acquisition.Location));
+                            var gated = NoteGates(held, acquisition.Class, acquisition.Instance, acquisition.Held);
+                            Offer(new DependencyEdge(held.Class, acquisition.Class, 0, method, held, acquisition.Location, -1, acquisition.Location), gated);
                         }
                     }
                 }
@@ -112,6 +122,11 @@ namespace LockDiscipline.Analyzer.Graph
                     {
                         foreach (var entry in reach.Of(target))
                         {
+                            if (!LockReach.MayBeContended(site, entry.Value.Instance))
+                            {
+                                continue;
+                            }
+
                             foreach (var held in site.Held)
                             {
                                 if (IsHeldOnEntryOf(summaries[target], held, site.Receiver))
@@ -119,9 +134,16 @@ namespace LockDiscipline.Analyzer.Graph
                                     continue;
                                 }
 
+                                if (entry.Value.AfterYield && held.Class.ThreadAffine)
+                                {
+                                    // Taken by a continuation, on a thread that does not hold the caller's thread-affine lock.
+                                    continue;
+                                }
+
                                 if (!held.Class.Equals(entry.Key))
                                 {
-                                    Offer(new DependencyEdge(held.Class, entry.Key, entry.Value.Depth + 1, method, held, site.Location, call, entry.Value.Acquisition.Location));
+                                    var gated = NoteGates(held, entry.Key, entry.Value.Instance.ThroughCall(site.Receiver), site.Held);
+                                    Offer(new DependencyEdge(held.Class, entry.Key, entry.Value.Depth + 1, method, held, site.Location, call, entry.Value.Acquisition.Location), gated);
                                 }
                                 else if (!LeavesHeld(summaries[target], held.Class))
                                 {
@@ -148,6 +170,82 @@ namespace LockDiscipline.Analyzer.Graph
         public List<DependencyEdge> Edges { get; } = new List<DependencyEdge>();
 
         public List<RecursiveAcquisition> Recursions { get; } = new List<RecursiveAcquisition>();
+
+        /// <summary>
+        /// The gate locks of an edge: classes held, on the same object, wherever the edge is taken
+        /// (Java deadlock detectors' "gate lock"). A cycle whose every edge is taken under one gate
+        /// cannot interleave on two threads: the second thread waits for the gate first.
+        /// </summary>
+        public IReadOnlyList<LockClass> GatesOf(DependencyEdge edge)
+            => _gates.TryGetValue((edge.From, edge.To), out var gates) ? gates : (IReadOnlyList<LockClass>)System.Array.Empty<LockClass>();
+
+        /// <summary>
+        /// Narrows the edge's gates to the locks held at this occurrence too, and says whether this
+        /// occurrence has a gate of its own. Only the holder's own held
+        /// locks count (not what its callers hold, nor what a callee holds on one of its paths), and only
+        /// a gate provably shared by the two threads: a static lock, or a lock of <c>this</c> where both
+        /// ends of the edge are locks of <c>this</c> too (the same two locks means the same owner, and so
+        /// the same gate, unless lock objects are shared between owners).
+        /// </summary>
+        private bool NoteGates(HeldLockSite from, LockClass to, InstancePath toInstance, ImmutableArray<HeldLockSite> held)
+        {
+            // Runs for every occurrence of every edge: allocates only the first time an edge is seen.
+            var key = (from.Class, to);
+            var ownedByThis = IsOfThis(from.Instance) && IsOfThis(toInstance);
+            if (!_gates.TryGetValue(key, out var gates))
+            {
+                gates = new List<LockClass>();
+                foreach (var gate in held)
+                {
+                    if (IsGate(gate, from.Class, to, ownedByThis))
+                    {
+                        gates.Add(gate.Class);
+                    }
+                }
+
+                _gates.Add(key, gates);
+                return gates.Count > 0;
+            }
+
+            var hasGate = false;
+            foreach (var gate in held)
+            {
+                hasGate |= IsGate(gate, from.Class, to, ownedByThis);
+            }
+
+            for (var i = gates.Count - 1; i >= 0; i--)
+            {
+                if (!HeldAsGate(gates[i], held, from.Class, to, ownedByThis))
+                {
+                    gates.RemoveAt(i);
+                }
+            }
+
+            return hasGate;
+        }
+
+        private static bool HeldAsGate(LockClass gateClass, ImmutableArray<HeldLockSite> held, LockClass from, LockClass to, bool ownedByThis)
+        {
+            foreach (var gate in held)
+            {
+                if (gate.Class.Equals(gateClass) && IsGate(gate, from, to, ownedByThis))
+                {
+                    return true;
+                }
+            }
+
+            return false;
+        }
+
+        /// <summary>A shared hold or a lock map excludes no one: both threads can be inside it at once.</summary>
+        private static bool IsGate(HeldLockSite gate, LockClass from, LockClass to, bool ownedByThis)
+            => gate.Mode == LockMode.Exclusive && !gate.Class.IsLockMap
+                && !gate.Class.Equals(from) && !gate.Class.Equals(to)
+                && (IsStatic(gate.Instance) || (ownedByThis && IsOfThis(gate.Instance)));
+
+        private static bool IsStatic(InstancePath path) => path.Text is { } text && text.StartsWith("static:", System.StringComparison.Ordinal);
+
+        private static bool IsOfThis(InstancePath path) => path.Text is { } text && text.StartsWith("this.", System.StringComparison.Ordinal);
 
         /// <summary>
         /// Whether the callee's contract (declared or inferred) takes this held lock as held on entry: its own
@@ -208,14 +306,23 @@ namespace LockDiscipline.Analyzer.Graph
             return root;
         }
 
-        private void Offer(DependencyEdge edge)
+        /// <summary>Keeps the shortest witness; of two as short, one taken without a gate, as that is the one a deadlock needs.</summary>
+        private void Offer(DependencyEdge edge, bool gated)
         {
             var key = (edge.From, edge.To);
             if (_edges.TryGetValue(key, out var index))
             {
-                if (Edges[index].Depth > edge.Depth)
+                if (Edges[index].Depth > edge.Depth || (Edges[index].Depth == edge.Depth && _gatedWitness.Contains(key) && !gated))
                 {
                     Edges[index] = edge;
+                    if (!gated)
+                    {
+                        _gatedWitness.Remove(key);
+                    }
+                    else
+                    {
+                        _gatedWitness.Add(key);
+                    }
                 }
 
                 return;
@@ -223,6 +330,10 @@ namespace LockDiscipline.Analyzer.Graph
 
             _edges.Add(key, Edges.Count);
             Edges.Add(edge);
+            if (gated)
+            {
+                _gatedWitness.Add(key);
+            }
         }
     }
 }

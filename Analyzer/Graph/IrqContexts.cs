@@ -66,7 +66,8 @@ namespace LockDiscipline.Analyzer.Graph
             for (var method = 0; method < count; method++)
             {
                 var root = RootState(calls.Summaries[method].Context);
-                if (calls.Summaries[method].Context != IrqContextKind.None || !hasCaller[method])
+                // Dead code (a private method nothing live calls) runs in no context at all.
+                if (calls.IsLive(method) && (calls.Summaries[method].Context != IrqContextKind.None || !hasCaller[method]))
                 {
                     Reach(method, root.Bit, null, pending);
                 }
@@ -77,7 +78,7 @@ namespace LockDiscipline.Analyzer.Graph
             // Methods only reachable from a cycle nothing enters still run somewhere: treat them as entry points.
             for (var method = 0; method < count; method++)
             {
-                if (_states[method] == 0)
+                if (_states[method] == 0 && calls.IsLive(method))
                 {
                     Reach(method, RootState(IrqContextKind.None).Bit, null, pending);
                     Propagate(pending);

@@ -9,8 +9,9 @@ namespace LockDiscipline.Analyzer.Graph
     /// <summary>How a method comes to take a lock class: directly, or by a call whose target does (the next hop).</summary>
     internal sealed class ReachStep
     {
-        public ReachStep(int depth, AcquisitionSite acquisition, int callIndex, int callee, InstancePath instance)
+        public ReachStep(int depth, AcquisitionSite acquisition, int callIndex, int callee, InstancePath instance, bool afterYield)
         {
+            AfterYield = afterYield;
             Depth = depth;
             Acquisition = acquisition;
             CallIndex = callIndex;
@@ -30,6 +31,12 @@ namespace LockDiscipline.Analyzer.Graph
 
         /// <summary>The instance acquired, in the method's own terms (through <c>this</c> where provable).</summary>
         public InstancePath Instance { get; }
+
+        /// <summary>
+        /// An async body on the way has certainly yielded before the acquisition: it runs as a continuation,
+        /// so a thread-affine lock the method's caller holds is not held by the acquiring thread.
+        /// </summary>
+        public bool AfterYield { get; }
     }
 
     /// <summary>One hop of a witness chain: a method and the call it makes (or its acquisition, for the last hop).</summary>
@@ -119,12 +126,13 @@ namespace LockDiscipline.Analyzer.Graph
             var reach = _reach[method];
             foreach (var acquisition in summary.Acquisitions)
             {
-                changed |= Offer(reach, acquisition.Class, new ReachStep(0, acquisition, -1, -1, acquisition.Instance));
+                changed |= Offer(reach, acquisition.Class, new ReachStep(0, acquisition, -1, -1, acquisition.Instance, acquisition.AfterYield));
             }
 
             for (var call = 0; call < summary.Calls.Length; call++)
             {
-                var receiver = summary.Calls[call].Receiver;
+                var site = summary.Calls[call];
+                var receiver = site.Receiver;
                 foreach (var target in _calls.Targets(method, call))
                 {
                     var source = _reach[target];
@@ -132,7 +140,12 @@ namespace LockDiscipline.Analyzer.Graph
                     foreach (var entry in steps)
                     {
                         var step = entry.Value;
-                        changed |= Offer(reach, entry.Key, new ReachStep(step.Depth + 1, step.Acquisition, call, target, step.Instance.ThroughCall(receiver)));
+                        if (!MayBeContended(site, step.Instance))
+                        {
+                            continue;
+                        }
+
+                        changed |= Offer(reach, entry.Key, new ReachStep(step.Depth + 1, step.Acquisition, call, target, step.Instance.ThroughCall(receiver), site.AfterYield || step.AfterYield));
                     }
                 }
             }
@@ -140,9 +153,31 @@ namespace LockDiscipline.Analyzer.Graph
             return changed;
         }
 
+        /// <summary>
+        /// Whether a lock a callee reaches (its path in the callee's terms) may be one another thread
+        /// takes too, seen from this call. A call on an unpublished object reaches that object's own
+        /// locks (the callee's <c>this</c> and <c>this._lock</c>), which no other thread can hold, while
+        /// objects it refers to (<c>this._inner._lock</c>) may be shared. A call on an object made from
+        /// constants and fresh objects only reaches nothing shared but static locks: what it refers to was
+        /// made with it (or read from statics, which this does not follow). Such locks order nothing
+        /// against another thread: they give the caller no dependency. A delegate's target has a <c>this</c>
+        /// of its own, so a delegate call is never judged by its receiver.
+        /// </summary>
+        public static bool MayBeContended(CallSite call, InstancePath calleeInstance) => call.DelegateSlot is not null || call.ReceiverFreshness switch
+        {
+            Freshness.Owned => calleeInstance.Text is { } text && text.StartsWith("static:", System.StringComparison.Ordinal),
+            Freshness.Fresh => !IsOwnLock(calleeInstance),
+            _ => true,
+        };
+
+        private static bool IsOwnLock(InstancePath path)
+            => path.Text is { } text && (text == "this" || (text.StartsWith("this.", System.StringComparison.Ordinal) && text.IndexOf('.', 5) < 0));
+
+        /// <summary>Keeps a step on the caller's thread over one after a yield (it orders more), then the shortest.</summary>
         private static bool Offer(Dictionary<LockClass, ReachStep> reach, LockClass lockClass, ReachStep step)
         {
-            if (reach.TryGetValue(lockClass, out var existing) && existing.Depth <= step.Depth)
+            if (reach.TryGetValue(lockClass, out var existing)
+                && (existing.AfterYield == step.AfterYield ? existing.Depth <= step.Depth : step.AfterYield))
             {
                 return false;
             }

@@ -2,6 +2,7 @@ using System.Collections.Generic;
 using LockDiscipline.Analyzer.Resolve;
 using LockDiscipline.Analyzer.Summaries;
 using LockDiscipline.LockModel;
+using Microsoft.CodeAnalysis;
 
 namespace LockDiscipline.Analyzer.Graph
 {
@@ -11,9 +12,9 @@ namespace LockDiscipline.Analyzer.Graph
     /// </summary>
     internal sealed class ProgramGraph
     {
-        public ProgramGraph(IReadOnlyList<MethodSummary> summaries, IEnumerable<DelegateBinding> initializerBindings, InstanceLinks links)
+        public ProgramGraph(IReadOnlyList<MethodSummary> summaries, IEnumerable<DelegateBinding> initializerBindings, IEnumerable<IMethodSymbol> privateMethodsUsedUnseen, InstanceLinks links)
         {
-            Calls = new CallGraph(summaries, initializerBindings);
+            Calls = new CallGraph(summaries, initializerBindings, privateMethodsUsedUnseen);
             Reach = new LockReach(Calls);
             Dependencies = new DependencyGraph(Calls, Reach, links);
             Cycles = CycleFinder.Find(Dependencies);

@@ -29,8 +29,9 @@ namespace LockDiscipline.Analyzer.Summaries
     /// <summary>A blocking acquisition and the locks held when it was made.</summary>
     internal sealed class AcquisitionSite
     {
-        public AcquisitionSite(LockClass lockClass, LockMode mode, InstancePath instance, Location location, ImmutableArray<HeldLockSite> held, bool hardIrqsOff, bool softIrqsOff)
+        public AcquisitionSite(LockClass lockClass, LockMode mode, InstancePath instance, Location location, ImmutableArray<HeldLockSite> held, bool hardIrqsOff, bool softIrqsOff, bool afterYield)
         {
+            AfterYield = afterYield;
             HardIrqsOff = hardIrqsOff;
             SoftIrqsOff = softIrqsOff;
             Class = lockClass;
@@ -54,6 +55,9 @@ namespace LockDiscipline.Analyzer.Summaries
         public bool HardIrqsOff { get; }
 
         public bool SoftIrqsOff { get; }
+
+        /// <summary>In an async body, after it has certainly yielded: not on the thread of the caller that started it.</summary>
+        public bool AfterYield { get; }
     }
 
     /// <summary>Something in the body that can sleep: a sleeping lock, <c>Thread.Sleep</c>, a <c>[MightSleep]</c> call.</summary>
@@ -93,11 +97,32 @@ namespace LockDiscipline.Analyzer.Summaries
         public ImmutableArray<HeldLockSite> Held { get; }
     }
 
+    /// <summary>
+    /// Whether a call's receiver is an object no other thread can have seen: a constructor's new object,
+    /// or a fresh local that has not escaped. Ordered: a lesser value promises less.
+    /// </summary>
+    internal enum Freshness
+    {
+        /// <summary>Any object.</summary>
+        None,
+
+        /// <summary>The receiver itself is unpublished: its own locks cannot be contended.</summary>
+        Fresh,
+
+        /// <summary>Unpublished, and made from constants and fresh objects only: what it refers to is its own too.</summary>
+        Owned,
+    }
+
     /// <summary>A call and the locks held across it.</summary>
     internal sealed class CallSite
     {
-        public CallSite(Location location, IMethodSymbol target, ISymbol? delegateSlot, bool isVirtual, InstancePath receiver, ImmutableArray<HeldLockSite> held, bool hardIrqsOff, bool softIrqsOff, bool atomic, bool calleeMightSleep)
+        public CallSite(Location location, IMethodSymbol target, ISymbol? delegateSlot, bool isVirtual, InstancePath receiver, ImmutableArray<HeldLockSite> held, bool hardIrqsOff, bool softIrqsOff, bool atomic, bool calleeMightSleep, Freshness receiverFreshness, bool afterYield, ulong nullArguments, int receiverParameter, ImmutableArray<int> forwardedParameters)
         {
+            ForwardedParameters = forwardedParameters;
+            ReceiverParameter = receiverParameter;
+            NullArguments = nullArguments;
+            AfterYield = afterYield;
+            ReceiverFreshness = receiverFreshness;
             CalleeMightSleep = calleeMightSleep;
             HardIrqsOff = hardIrqsOff;
             SoftIrqsOff = softIrqsOff;
@@ -131,6 +156,26 @@ namespace LockDiscipline.Analyzer.Summaries
 
         /// <summary>The callee is declared <c>[MightSleep]</c>.</summary>
         public bool CalleeMightSleep { get; }
+
+        public Freshness ReceiverFreshness { get; }
+
+        /// <summary>In an async body, after it has certainly yielded: not on the thread of the caller that started it.</summary>
+        public bool AfterYield { get; }
+
+        /// <summary>Bit n set: the call passes the constant <c>null</c> for the target's parameter n (the first 64).</summary>
+        public ulong NullArguments { get; }
+
+        /// <summary>
+        /// The ordinal of the parameter, never written in the body, that the call is made on (its receiver,
+        /// or the delegate it invokes); -1 for any other receiver. Null on entry means the call cannot run.
+        /// </summary>
+        public int ReceiverParameter { get; }
+
+        /// <summary>
+        /// For each of the target's parameters, the ordinal of the caller's own parameter (never written in
+        /// its body) passed to it unchanged, or -1; empty when the call forwards none.
+        /// </summary>
+        public ImmutableArray<int> ForwardedParameters { get; }
     }
 
     /// <summary>

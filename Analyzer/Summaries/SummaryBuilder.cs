@@ -3,6 +3,7 @@ using System.Collections.Immutable;
 using LockDiscipline.Analyzer.Flow;
 using LockDiscipline.Analyzer.Resolve;
 using Microsoft.CodeAnalysis;
+using Microsoft.CodeAnalysis.Operations;
 using LockDiscipline.LockModel;
 
 namespace LockDiscipline.Analyzer.Summaries
@@ -13,7 +14,7 @@ namespace LockDiscipline.Analyzer.Summaries
     /// </summary>
     internal static class SummaryBuilder
     {
-        public static MethodSummary Build(BodyFlow flow, ImmutableArray<DelegateBinding> bindings)
+        public static MethodSummary Build(BodyFlow flow, ImmutableArray<DelegateBinding> bindings, FreshReceivers freshReceivers, HashSet<IOperation> afterYield, ulong writtenParameters)
         {
             var acquisitions = ImmutableArray.CreateBuilder<AcquisitionSite>(flow.Acquisitions.Count);
             var seenAcquisitions = new HashSet<string>();
@@ -32,7 +33,7 @@ namespace LockDiscipline.Analyzer.Summaries
                 var held = Convert(acquisition.HeldBefore);
                 if (seenAcquisitions.Add(Signature(operation.Site.Syntax.SpanStart, operation.Class, held)))
                 {
-                    acquisitions.Add(new AcquisitionSite(operation.Class, operation.Mode, operation.Instance, operation.Site.Syntax.GetLocation(), held, acquisition.HardIrqsOff, acquisition.SoftIrqsOff));
+                    acquisitions.Add(new AcquisitionSite(operation.Class, operation.Mode, operation.Instance, operation.Site.Syntax.GetLocation(), held, acquisition.HardIrqsOff, acquisition.SoftIrqsOff, afterYield.Contains(operation.Site)));
                 }
 
                 if (operation.Class.Sleeps && seenSleeps.Add(operation.Site.Syntax.SpanStart))
@@ -48,7 +49,7 @@ namespace LockDiscipline.Analyzer.Summaries
                 var held = Convert(call.Held);
                 if (seenCalls.Add(Signature(call.Site.Syntax.SpanStart, null, held) + call.Method.Name))
                 {
-                    calls.Add(new CallSite(call.Site.Syntax.GetLocation(), call.Method, call.DelegateSlot, call.IsVirtual, call.Receiver, held, call.HardIrqsOff, call.SoftIrqsOff, call.Atomic, call.Contract.MightSleep));
+                    calls.Add(new CallSite(call.Site.Syntax.GetLocation(), call.Method, call.DelegateSlot, call.IsVirtual, call.Receiver, held, call.HardIrqsOff, call.SoftIrqsOff, call.Atomic, call.Contract.MightSleep, freshReceivers.Of(call.Site), afterYield.Contains(call.Site), NullArguments(call.Site), ReceiverParameter(flow.Owner, call.DelegateSlot, call.Receiver, writtenParameters), ForwardedParameters(call.Site, writtenParameters)));
                 }
             }
 
@@ -70,13 +71,86 @@ namespace LockDiscipline.Analyzer.Summaries
                 var operation = attempt.Operation;
                 if (seenTries.Add(operation.Site.Syntax.SpanStart))
                 {
-                    tryAcquisitions.Add(new AcquisitionSite(operation.Class, operation.Mode, operation.Instance, operation.Site.Syntax.GetLocation(), Convert(attempt.HeldBefore), attempt.HardIrqsOff, attempt.SoftIrqsOff));
+                    tryAcquisitions.Add(new AcquisitionSite(operation.Class, operation.Mode, operation.Instance, operation.Site.Syntax.GetLocation(), Convert(attempt.HeldBefore), attempt.HardIrqsOff, attempt.SoftIrqsOff, afterYield.Contains(operation.Site)));
                 }
             }
 
             var contract = flow.Contract;
             var heldOnEntry = contract.Releases.IsEmpty ? contract.Requires : contract.Requires.AddRange(contract.Releases);
             return new MethodSummary(flow.Owner, contract.Context, acquisitions.ToImmutable(), tryAcquisitions.ToImmutable(), calls.ToImmutable(), sleeps.ToImmutable(), waits.ToImmutable(), bindings, heldOnEntry, contract.LeavesHeld);
+        }
+
+        private static int ReceiverParameter(IMethodSymbol owner, ISymbol? delegateSlot, InstancePath receiver, ulong writtenParameters)
+        {
+            foreach (var parameter in owner.Parameters)
+            {
+                if (parameter.Ordinal < 64
+                    && (writtenParameters & (1UL << parameter.Ordinal)) == 0
+                    && (SymbolEqualityComparer.Default.Equals(delegateSlot, parameter)
+                        || (delegateSlot is null && receiver.Equals(InstancePath.Parameter(parameter.Name)))))
+                {
+                    return parameter.Ordinal;
+                }
+            }
+
+            return -1;
+        }
+
+        private static ImmutableArray<IArgumentOperation> ArgumentsOf(IOperation call) => call switch
+        {
+            IInvocationOperation invocation => invocation.Arguments,
+            IObjectCreationOperation creation => creation.Arguments,
+            _ => ImmutableArray<IArgumentOperation>.Empty,
+        };
+
+        private static ImmutableArray<int> ForwardedParameters(IOperation call, ulong writtenParameters)
+        {
+            int[]? forwarded = null;
+            var arguments = ArgumentsOf(call);
+            foreach (var argument in arguments)
+            {
+                var value = argument.Value;
+                while (value is IConversionOperation conversion)
+                {
+                    value = conversion.Operand;
+                }
+
+                if (argument.Parameter is { } parameter
+                    && value is IParameterReferenceOperation { Parameter.Ordinal: < 64 } passed
+                    && (writtenParameters & (1UL << passed.Parameter.Ordinal)) == 0)
+                {
+                    if (forwarded is null)
+                    {
+                        forwarded = new int[parameter.ContainingSymbol is IMethodSymbol target ? target.Parameters.Length : arguments.Length];
+                        for (var i = 0; i < forwarded.Length; i++)
+                        {
+                            forwarded[i] = -1;
+                        }
+                    }
+
+                    if (parameter.Ordinal < forwarded.Length)
+                    {
+                        forwarded[parameter.Ordinal] = passed.Parameter.Ordinal;
+                    }
+                }
+            }
+
+            return forwarded is null ? ImmutableArray<int>.Empty : ImmutableArray.Create(forwarded);
+        }
+
+        private static ulong NullArguments(IOperation call)
+        {
+            var arguments = ArgumentsOf(call);
+            var mask = 0UL;
+            foreach (var argument in arguments)
+            {
+                if (argument.Parameter is { Ordinal: < 64 } parameter && argument.Value.ConstantValue is { HasValue: true, Value: null })
+                {
+                    mask |= 1UL << parameter.Ordinal;
+                }
+            }
+
+            return mask;
         }
 
         public static ImmutableArray<HeldLockSite> Convert(ImmutableArray<HeldLock> holds)

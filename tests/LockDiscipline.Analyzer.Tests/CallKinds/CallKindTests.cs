@@ -64,7 +64,7 @@ public class CallKindTests
             {
                 public static readonly object B = new();
                 public override void Hook() { lock (B) { } }
-                void Reverse() { lock (B) { lock ({|LD0001:A|}) { } } }
+                public void Reverse() { lock (B) { lock ({|LD0001:A|}) { } } }
             }
             """);
 
@@ -103,7 +103,7 @@ public class CallKindTests
                 static readonly object GlobalLock = new();
                 readonly Group _group = new();
                 public void GetRegions() { lock (GlobalLock) { } }
-                void Init() { lock (GlobalLock) { lock ({|LD0001:_group.Mutex|}) { } } }
+                public void Init() { lock (GlobalLock) { lock ({|LD0001:_group.Mutex|}) { } } }
             }
             """);
         var message = diagnostics.Single().GetMessage();
@@ -157,7 +157,7 @@ public class CallKindTests
                 static readonly object State = new();
                 public Listener(Bus bus) { bus.Changed += OnChanged; }
                 void OnChanged(object? sender, EventArgs e) { lock (State) { } }
-                void Reverse() { lock (State) { lock ({|LD0001:Bus.Lock|}) { } } }
+                public void Reverse() { lock (State) { lock ({|LD0001:Bus.Lock|}) { } } }
             }
             """);
 
@@ -198,7 +198,7 @@ public class CallKindTests
             {
                 static readonly object State = new();
                 public Listener(Bus bus) { bus.Changed += () => { lock (State) { } }; }
-                void Reverse() { lock (State) { lock ({|LD0001:Bus.Lock|}) { } } }
+                public void Reverse() { lock (State) { lock ({|LD0001:Bus.Lock|}) { } } }
             }
             """);
 
@@ -312,8 +312,8 @@ public class CallKindTests
                 static readonly object A = new(), B = new();
                 void Walk(int depth) { if (depth > 0) { Walk(depth - 1); Visit(depth); } }
                 void Visit(int depth) { if (depth % 2 == 0) Walk(depth / 2); lock (B) { } }
-                void Start() { lock (A) { Walk(10); } }
-                void Reverse() { lock (B) { lock ({|LD0001:A|}) { } } }
+                public void Start() { lock (A) { Walk(10); } }
+                public void Reverse() { lock (B) { lock ({|LD0001:A|}) { } } }
             }
             """);
 
@@ -430,7 +430,7 @@ public class CollectionDelegateTests
                 static readonly object ProbeLock = new();
                 public Iommu(NotifierChain chain) { chain.Register(OnBusEvent); }
                 void OnBusEvent(int action) { lock (ProbeLock) { } }
-                void Reverse() { lock (ProbeLock) { lock ({|LD0001:NotifierChain.Rwsem|}) { } } }
+                public void Reverse() { lock (ProbeLock) { lock ({|LD0001:NotifierChain.Rwsem|}) { } } }
             }
             """);
 
@@ -496,7 +496,7 @@ public class IommuCoreFindingsTests
                 public void Invoke(bool up) { lock (CpuLock) { Action? callback = up ? _up[0] : _down[0]; callback?.Invoke(); } }
                 void Online() { lock (Devices) { } }
                 void Offline() { }
-                void Reverse() { lock (Devices) { lock ({|LD0001:CpuLock|}) { } } }
+                public void Reverse() { lock (Devices) { lock ({|LD0001:CpuLock|}) { } } }
             }
             """);
 

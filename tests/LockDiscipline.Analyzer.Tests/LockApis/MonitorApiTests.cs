@@ -196,8 +196,8 @@ public class MonitorApiTests
             {
                 public object Gate { get; } = new();
                 public object Bus { get; } = new();
-                void One() { lock (Gate) { lock (Bus) { } } }
-                void Two() { lock (Bus) { lock ({|LD0001:Gate|}) { } } }
+                public void One() { lock (Gate) { lock (Bus) { } } }
+                public void Two() { lock (Bus) { lock ({|LD0001:Gate|}) { } } }
             }
             """).Single().GetMessage();
         Assert.Contains("acquiring 'Device.Gate' while holding 'Device.Bus'", message);

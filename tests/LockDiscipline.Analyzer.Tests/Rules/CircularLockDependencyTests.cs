@@ -247,8 +247,8 @@ public class CircularLockDependencyTests
                 readonly object _other = new();
                 [AcquiresLock(nameof(_mutex))] public void Lock() => _mutex.Lock();
                 [ReleasesLock(nameof(_mutex))] public void Unlock() => _mutex.Unlock();
-                void Both() { Lock(); try { lock (_other) { } } finally { Unlock(); } }
-                void Reverse() { lock (_other) { {|LD0001:Lock()|}; try { } finally { Unlock(); } } }
+                public void Both() { Lock(); try { lock (_other) { } } finally { Unlock(); } }
+                public void Reverse() { lock (_other) { {|LD0001:Lock()|}; try { } finally { Unlock(); } } }
             }
             """).Single().GetMessage();
         Assert.Contains("acquiring 'Device._mutex' while holding 'Device._other'", message);
