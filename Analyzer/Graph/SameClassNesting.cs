@@ -5,7 +5,6 @@ using LockDiscipline.LockModel;
 
 namespace LockDiscipline.Analyzer.Graph
 {
-    /// <summary>What a lock class taken while a lock of the same class is held amounts to.</summary>
     /// <summary>What a lock class taken while a lock of the same class is held amounts to; a larger value is worse.</summary>
     internal enum SameClassNestingKind
     {
