@@ -24,6 +24,7 @@ namespace LockDiscipline.Analyzer
         private readonly Resolvers _resolvers;
         private readonly ConcurrentBag<MethodSummary> _summaries = new ConcurrentBag<MethodSummary>();
         private readonly ConcurrentBag<DelegateBinding> _initializerBindings = new ConcurrentBag<DelegateBinding>();
+        private readonly ConcurrentBag<SiblingNesting> _siblingNestings = new ConcurrentBag<SiblingNesting>();
         private readonly ConcurrentDictionary<IMethodSymbol, byte> _privateMethodsUsedUnseen = new ConcurrentDictionary<IMethodSymbol, byte>(SymbolEqualityComparer.Default);
 
         public CompilationAnalysis(Compilation compilation)
@@ -86,6 +87,7 @@ namespace LockDiscipline.Analyzer
             CircularLockDependencyRule.Analyze(graph, context.ReportDiagnostic);
             RecursiveLockingRule.AnalyzeProgram(graph, context.ReportDiagnostic);
             IndistinguishableNestingRule.AnalyzeProgram(graph, context.ReportDiagnostic);
+            IndistinguishableNestingRule.AnalyzeSiblings(_siblingNestings.ToArray(), context.ReportDiagnostic);
             DeclaredOrderViolationRule.AnalyzeProgram(graph, _resolvers.Order, context.ReportDiagnostic);
             InconsistentLockStateRule.Analyze(graph, context.ReportDiagnostic);
             IrqSafeToUnsafeOrderRule.Analyze(graph, context.ReportDiagnostic);
@@ -116,7 +118,7 @@ namespace LockDiscipline.Analyzer
                 {
                     DeclaredOrderViolationRule.AnalyzeBody(flow, _resolvers.Order, report);
                     RecursiveLockingRule.AnalyzeBody(flow, _resolvers.Links, report);
-                    IndistinguishableNestingRule.AnalyzeBody(flow, _resolvers.Links, report);
+                    IndistinguishableNestingRule.AnalyzeBody(flow, _resolvers.Links, _siblingNestings.Add, report);
                     SleepInAtomicContextRule.AnalyzeBody(flow, report);
                     UnbalancedLockRule.AnalyzeBody(flow, report);
                     UnguardedAccessRule.AnalyzeBody(flow, report);

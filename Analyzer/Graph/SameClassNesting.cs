@@ -110,6 +110,44 @@ namespace LockDiscipline.Analyzer.Graph
         }
 
         /// <summary>
+        /// Two locks of the class reached from <c>this</c> through two different members that own their
+        /// objects, the rest of the path alike (<c>this._dispatchLock._semaphore</c> and
+        /// <c>this._storeLock._semaphore</c>): two objects of one owner that lockdep's users would give a
+        /// class each, by member. Such a pair is an ordered pair of sub-classes: nesting it one way round
+        /// is a deadlock only if some code nests it the other way round, which only the whole program shows.
+        /// </summary>
+        public static bool AreSiblingsOfThis(InstancePath held, InstancePath acquired, InstanceLinks links, out string first, out string second)
+        {
+            first = second = string.Empty;
+            if (held.Text is not { } heldPath || acquired.Text is not { } acquiredPath)
+            {
+                return false;
+            }
+
+            var heldSegments = links.Canonical(heldPath).Split('.');
+            var acquiredSegments = links.Canonical(acquiredPath).Split('.');
+            if (heldSegments.Length < 3 || heldSegments.Length != acquiredSegments.Length
+                || heldSegments[0] != "this" || acquiredSegments[0] != "this"
+                || heldSegments[1] == acquiredSegments[1]
+                || !links.IsOwnershipLink(heldSegments[1]) || !links.IsOwnershipLink(acquiredSegments[1]))
+            {
+                return false;
+            }
+
+            for (var i = 2; i < heldSegments.Length; i++)
+            {
+                if (heldSegments[i] != acquiredSegments[i])
+                {
+                    return false;
+                }
+            }
+
+            first = heldSegments[1];
+            second = acquiredSegments[1];
+            return true;
+        }
+
+        /// <summary>
         /// The acquired path must be the held lock's owner, then one or more links, then the same lock member
         /// (<c>this.SyncRoot</c> then <c>this._inner.SyncRoot</c>), or, for a lock on the object itself, the held
         /// path then links (<c>this</c> then <c>this._next</c>). Anything else is indistinguishable.

@@ -380,23 +380,22 @@ public class LockWrapperTests
                 public void Enter() => _semaphore.Wait();
                 public void Exit() => _semaphore.Release();
             }
-            public sealed class Store
+            public static class Store
             {
-                private readonly AsyncLock _first = new AsyncLock(), _second = new AsyncLock();
-                public void Both()
+                public static void Both(AsyncLock first, AsyncLock second)
                 {
-                    _first.Enter();
+                    first.Enter();
                     try
                     {
-                        {|LD0014:_second.Enter()|};
-                        _second.Exit();
+                        {|LD0014:second.Enter()|};
+                        second.Exit();
                     }
-                    finally { _first.Exit(); }
+                    finally { first.Exit(); }
                 }
             }
             """).Single();
-        // Two sibling instances of one class: which nests in which is not known statically (LD0014, not LD0003).
-        Assert.StartsWith("same lock class nested on instances that cannot be told apart: 'AsyncLock._semaphore' is acquired on 'this._second._semaphore'", diagnostic.GetMessage());
+        // Two parameters of one class: which nests in which is not known statically (LD0014, not LD0003).
+        Assert.StartsWith("same lock class nested on instances that cannot be told apart: 'AsyncLock._semaphore' is acquired on 'second._semaphore'", diagnostic.GetMessage());
     }
 
     [Fact]

@@ -10,6 +10,50 @@ namespace LockDiscipline.Analyzer.Tests.Rules;
 /// </summary>
 public class IndistinguishableNestingTests
 {
+    private const string Siblings = """
+        using System.Threading;
+        sealed class AsyncLock
+        {
+            readonly SemaphoreSlim _semaphore = new SemaphoreSlim(1, 1);
+            public void Enter() => _semaphore.Wait();
+            public void Exit() => _semaphore.Release();
+        }
+        sealed class Outbox
+        {
+            readonly AsyncLock _dispatchLock = new AsyncLock();
+            readonly AsyncLock _storeLock = new AsyncLock();
+            public void Dispatch()
+            {
+                _dispatchLock.Enter();
+                try { %DISPATCH%; _storeLock.Exit(); }
+                finally { _dispatchLock.Exit(); }
+            }
+            public void Flush()
+            {
+                _dispatchLock.Enter();
+                try { %FLUSH%; _storeLock.Exit(); }
+                finally { _dispatchLock.Exit(); }
+            }
+            %STORE%
+        }
+        """;
+
+    /// <summary>
+    /// Two members of one owner, each owning its lock object, nested in one order everywhere: an ordered
+    /// pair of sub-classes, as a lockdep user would declare them by member (issue 10's outbox).
+    /// </summary>
+    [Fact]
+    public void SiblingMembersOfOneOwnerNestedOneWayEverywhereAreClean()
+        => Verify.Diagnostics(Siblings.Replace("%DISPATCH%", "_storeLock.Enter()").Replace("%FLUSH%", "_storeLock.Enter()").Replace("%STORE%", string.Empty));
+
+    /// <summary>The same pair nested the other way round somewhere: two threads on one outbox deadlock.</summary>
+    [Fact]
+    public void SiblingMembersNestedBothWaysAreReportedAtEachPlace()
+        => Verify.Diagnostics(Siblings
+            .Replace("%DISPATCH%", "{|LD0014:_storeLock.Enter()|}")
+            .Replace("%FLUSH%", "{|LD0014:_storeLock.Enter()|}")
+            .Replace("%STORE%", "public void Store() { _storeLock.Enter(); try { {|LD0014:_dispatchLock.Enter()|}; _dispatchLock.Exit(); } finally { _storeLock.Exit(); } }"));
+
     [Fact]
     public void WrapperCallingTheObjectItWasGivenAtConstructionIsClean()
         => Verify.Diagnostics("""
