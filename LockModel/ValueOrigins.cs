@@ -21,6 +21,7 @@ namespace LockDiscipline.LockModel
         private readonly ValueOrigins? _enclosing;
         private readonly List<IFlowAnonymousFunctionOperation> _lambdas = new List<IFlowAnonymousFunctionOperation>();
         private readonly List<IMethodSymbol> _methodGroups = new List<IMethodSymbol>();
+        private readonly List<IOperation> _parameterWriteTargets = new List<IOperation>();
 
         private ValueOrigins(ValueOrigins? enclosing) => _enclosing = enclosing;
 
@@ -190,7 +191,39 @@ namespace LockDiscipline.LockModel
                         _methodGroups.Add(methodGroup.Method);
                         break;
                 }
+
+                // Kept unresolved: a capture read here may be defined in a block not visited yet.
+                var written = operation switch
+                {
+                    IAssignmentOperation assignment => assignment.Target,
+                    IIncrementOrDecrementOperation step => step.Target,
+                    IArgumentOperation { Parameter.RefKind: not RefKind.None } byReference => byReference.Value,
+                    _ => null,
+                };
+                if (written is IParameterReferenceOperation or IFlowCaptureReferenceOperation)
+                {
+                    _parameterWriteTargets.Add(written);
+                }
             }
+        }
+
+        /// <summary>
+        /// Bit n set: parameter n (of the first 64) is assigned, stepped or passed by <c>ref</c>/<c>out</c> in
+        /// this graph (through a capture too: the graph writes <c>p ??= v</c> through one), found on the walk
+        /// that collects the origins.
+        /// </summary>
+        public ulong WrittenParameters()
+        {
+            var written = 0UL;
+            foreach (var target in _parameterWriteTargets)
+            {
+                if (Unwrap(target) is IParameterReferenceOperation { Parameter.Ordinal: < 64 } parameter)
+                {
+                    written |= 1UL << parameter.Parameter.Ordinal;
+                }
+            }
+
+            return written;
         }
 
         private void Add(ILocalSymbol local, IOperation value)

@@ -1,5 +1,4 @@
 using Microsoft.CodeAnalysis.FlowAnalysis;
-using Microsoft.CodeAnalysis.Operations;
 using LockDiscipline.LockModel;
 
 namespace LockDiscipline.Analyzer.Flow
@@ -15,41 +14,8 @@ namespace LockDiscipline.Analyzer.Flow
                 return 0;
             }
 
-            if (!graph.LocalFunctions.IsEmpty)
-            {
-                // A local function or lambda may write a captured parameter where this walk does not look.
-                return ulong.MaxValue;
-            }
-
-            var written = 0UL;
-            foreach (var block in graph.Blocks)
-            {
-                foreach (var root in block.Operations)
-                {
-                    foreach (var operation in root.DescendantsAndSelf())
-                    {
-                        var target = operation switch
-                        {
-                            IAssignmentOperation assignment => assignment.Target,
-                            IIncrementOrDecrementOperation step => step.Target,
-                            IArgumentOperation { Parameter.RefKind: not Microsoft.CodeAnalysis.RefKind.None } byReference => byReference.Value,
-                            _ => null,
-                        };
-                        if (operation is IFlowAnonymousFunctionOperation)
-                        {
-                            return ulong.MaxValue;
-                        }
-
-                        // The graph writes `p ??= v` through a capture of p: look through it.
-                        if (target is not null && origins.Unwrap(target) is IParameterReferenceOperation { Parameter.Ordinal: < 64 } parameter)
-                        {
-                            written |= 1UL << parameter.Parameter.Ordinal;
-                        }
-                    }
-                }
-            }
-
-            return written;
+            // A local function or lambda may write a captured parameter where the walk does not look.
+            return graph.LocalFunctions.IsEmpty && origins.Lambdas.Count == 0 ? origins.WrittenParameters() : ulong.MaxValue;
         }
     }
 }

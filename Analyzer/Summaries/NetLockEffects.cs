@@ -51,6 +51,9 @@ namespace LockDiscipline.Analyzer.Summaries
         private readonly Level[] _levels;
         private readonly ConcurrentDictionary<SyntaxTree, SemanticModel> _models = new ConcurrentDictionary<SyntaxTree, SemanticModel>();
 
+        // One flow graph per inferable method, shared by every level: only the callees' effects differ.
+        private readonly ConcurrentDictionary<IMethodSymbol, InferableBody?> _bodies = new ConcurrentDictionary<IMethodSymbol, InferableBody?>(SymbolEqualityComparer.Default);
+
         public NetLockEffects(Compilation compilation, Resolvers resolvers)
         {
             _compilation = compilation;
@@ -66,13 +69,13 @@ namespace LockDiscipline.Analyzer.Summaries
 
         private MethodContract? Infer(IMethodSymbol method, int depth)
         {
-            if (!CanBeInferred(method) || Body(method) is not { } body)
+            if (_bodies.GetOrAdd(method, Prepare) is not { } inferable)
             {
                 return null;
             }
 
-            var graph = ControlFlowGraph.Create(body);
-            var origins = ValueOrigins.Collect(graph, null);
+            var graph = inferable.Graph;
+            var origins = inferable.Origins;
             var callees = _levels[depth - 1];
             var flow = LocksetAnalysis.Analyze(graph, origins, method, _resolvers, MethodContract.None, callees);
             var heldOnEntry = ReleasedWithoutHolding(flow);
@@ -83,6 +86,17 @@ namespace LockDiscipline.Analyzer.Summaries
             }
 
             return NetEffect(flow, origins, heldOnEntry, depth);
+        }
+
+        private InferableBody? Prepare(IMethodSymbol method)
+        {
+            if (!CanBeInferred(method) || Body(method) is not { } body)
+            {
+                return null;
+            }
+
+            var graph = ControlFlowGraph.Create(body);
+            return new InferableBody(graph, ValueOrigins.Collect(graph, null));
         }
 
         /// <summary>Only a method every call of which runs this very body, whose body is in this compilation and names a lock API.</summary>
@@ -460,6 +474,19 @@ namespace LockDiscipline.Analyzer.Summaries
         }
 
         /// <summary>Effects inferred with callees followed <c>depth - 1</c> deep; depth 0 infers nothing.</summary>
+        private sealed class InferableBody
+        {
+            public InferableBody(ControlFlowGraph graph, ValueOrigins origins)
+            {
+                Graph = graph;
+                Origins = origins;
+            }
+
+            public ControlFlowGraph Graph { get; }
+
+            public ValueOrigins Origins { get; }
+        }
+
         private sealed class Level : IInferredLockEffects
         {
             private readonly NetLockEffects _effects;
