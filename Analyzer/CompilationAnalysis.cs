@@ -22,6 +22,7 @@ namespace LockDiscipline.Analyzer
     {
         private readonly Compilation _compilation;
         private readonly Resolvers _resolvers;
+        private readonly ElementAllocations _elements;
         private readonly ConcurrentBag<MethodSummary> _summaries = new ConcurrentBag<MethodSummary>();
         private readonly ConcurrentBag<DelegateBinding> _initializerBindings = new ConcurrentBag<DelegateBinding>();
         private readonly ConcurrentBag<SiblingNesting> _siblingNestings = new ConcurrentBag<SiblingNesting>();
@@ -31,6 +32,7 @@ namespace LockDiscipline.Analyzer
         {
             _compilation = compilation;
             _resolvers = new Resolvers(compilation);
+            _elements = new ElementAllocations(compilation);
         }
 
         public void AnalyzeOperationBlock(OperationBlockAnalysisContext context)
@@ -127,7 +129,7 @@ namespace LockDiscipline.Analyzer
                     ThreadAffineLockAcrossAwaitRule.AnalyzeBody(flow, report);
                 }
 
-                _summaries.Add(SummaryBuilder.Build(flow, bindings, FreshObjects.Find(graph, origins, owner), YieldPoints.AfterCertainYield(graph, origins, owner), ParameterWrites.Find(graph, origins, owner)));
+                _summaries.Add(SummaryBuilder.Build(flow, bindings, FreshObjects.Find(graph, origins, owner), YieldPoints.AfterCertainYield(graph, origins, owner), ParameterWrites.Find(graph, origins, owner), _elements, FlagTests.Find(graph, origins, owner)));
             }
 
             foreach (var localFunction in graph.LocalFunctions)

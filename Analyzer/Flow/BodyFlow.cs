@@ -253,5 +253,22 @@ namespace LockDiscipline.Analyzer.Flow
         public List<ReturnEvent> Returns { get; } = new List<ReturnEvent>();
 
         public List<WaitEvent> Waits { get; } = new List<WaitEvent>();
+
+        /// <summary>Writes of flags (private <c>bool</c> instance fields) and the locks held at each.</summary>
+        public List<FlagWriteEvent> FlagWrites { get; } = new List<FlagWriteEvent>();
+    }
+
+    /// <summary>A flag written (assigned, or passed by reference) with the locks held there.</summary>
+    internal sealed class FlagWriteEvent
+    {
+        public FlagWriteEvent(IFieldReferenceOperation site, ImmutableArray<HeldLock> held)
+        {
+            Site = site;
+            Held = held;
+        }
+
+        public IFieldReferenceOperation Site { get; }
+
+        public ImmutableArray<HeldLock> Held { get; }
     }
 }

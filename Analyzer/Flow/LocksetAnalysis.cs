@@ -525,6 +525,11 @@ namespace LockDiscipline.Analyzer.Flow
 
         private void RecordAccess(IOperation site, ISymbol member, LockState state)
         {
+            if (_recording && site is IFieldReferenceOperation flag && FlagTests.IsFlag(flag.Field) && !FlagTests.IsPlainRead(site))
+            {
+                _flow.FlagWrites.Add(new FlagWriteEvent(flag, state.Holds));
+            }
+
             if (!_recording || _resolvers.Guards.GuardOf(member) is not { } guard)
             {
                 return;

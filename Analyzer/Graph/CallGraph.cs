@@ -59,8 +59,10 @@ namespace LockDiscipline.Analyzer.Graph
             var callersAllKnown = new bool[summaries.Count];
             _live = FindLive(privateMethodsUsedUnseen, callersAllKnown);
             PruneCallsOnParametersAlwaysNull(callersAllKnown);
+            Summaries = PruneSitesUnderFlagsThatCannotHold(summaries, callersAllKnown);
         }
 
+        /// <summary>The bodies' summaries, without the acquisitions their callers' flags make unreachable (<see cref="FlagGuards"/>).</summary>
         public IReadOnlyList<MethodSummary> Summaries { get; }
 
         /// <summary>The summary index of a method, if the compilation has its body.</summary>
@@ -263,6 +265,61 @@ namespace LockDiscipline.Analyzer.Graph
             }
         }
 
+        private IReadOnlyList<MethodSummary> PruneSitesUnderFlagsThatCannotHold(IReadOnlyList<MethodSummary> summaries, bool[] callersAllKnown)
+        {
+            if (FlagGuards.Unreachable(summaries, _live, callersAllKnown, _callTargets) is not { } unreachable)
+            {
+                return summaries;
+            }
+
+            var pruned = new MethodSummary[summaries.Count];
+            for (var method = 0; method < summaries.Count; method++)
+            {
+                pruned[method] = summaries[method];
+            }
+
+            foreach (var entry in unreachable)
+            {
+                var method = entry.Key;
+                var (acquisitions, calls) = entry.Value;
+                if (acquisitions.Count > 0)
+                {
+                    var kept = ImmutableArray.CreateBuilder<AcquisitionSite>();
+                    foreach (var acquisition in summaries[method].Acquisitions)
+                    {
+                        if (!acquisitions.Contains(acquisition))
+                        {
+                            kept.Add(acquisition);
+                        }
+                    }
+
+                    pruned[method] = summaries[method].WithAcquisitions(kept.ToImmutable());
+                }
+
+                if (calls.Count > 0)
+                {
+                    foreach (var call in calls)
+                    {
+                        _callTargets[method][call] = new List<int>();
+                    }
+
+                    _callees[method].Clear();
+                    foreach (var targets in _callTargets[method])
+                    {
+                        foreach (var target in targets)
+                        {
+                            if (!_callees[method].Contains(target))
+                            {
+                                _callees[method].Add(target);
+                            }
+                        }
+                    }
+                }
+            }
+
+            return pruned;
+        }
+
         /// <summary>
         /// An internal (or effectively internal) method that overrides and implements nothing, in an
         /// assembly that shows its internals to no other: every call of it is in this compilation.
@@ -363,6 +420,19 @@ namespace LockDiscipline.Analyzer.Graph
                 if (subscribedYet && _delegateTargets.TryGetValue(call.DelegateSlot, out var bound))
                 {
                     targets.AddRange(bound);
+                }
+
+                return targets;
+            }
+
+            if (!call.ReceiverImplementations.IsDefault)
+            {
+                foreach (var implementation in call.ReceiverImplementations)
+                {
+                    if (_indexOf.TryGetValue(implementation.OriginalDefinition, out var narrowed) && !targets.Contains(narrowed))
+                    {
+                        targets.Add(narrowed);
+                    }
                 }
 
                 return targets;

@@ -1,4 +1,5 @@
 using System.Collections.Immutable;
+using LockDiscipline.Analyzer.Flow;
 using LockDiscipline.Analyzer.Resolve;
 using Microsoft.CodeAnalysis;
 using LockDiscipline.LockModel;
@@ -29,8 +30,9 @@ namespace LockDiscipline.Analyzer.Summaries
     /// <summary>A blocking acquisition and the locks held when it was made.</summary>
     internal sealed class AcquisitionSite
     {
-        public AcquisitionSite(LockClass lockClass, LockMode mode, InstancePath instance, Location location, ImmutableArray<HeldLockSite> held, bool hardIrqsOff, bool softIrqsOff, bool afterYield)
+        public AcquisitionSite(LockClass lockClass, LockMode mode, InstancePath instance, Location location, ImmutableArray<HeldLockSite> held, bool hardIrqsOff, bool softIrqsOff, bool afterYield, ImmutableArray<FlagValue> entryConditions)
         {
+            EntryConditions = entryConditions;
             AfterYield = afterYield;
             HardIrqsOff = hardIrqsOff;
             SoftIrqsOff = softIrqsOff;
@@ -58,6 +60,33 @@ namespace LockDiscipline.Analyzer.Summaries
 
         /// <summary>In an async body, after it has certainly yielded: not on the thread of the caller that started it.</summary>
         public bool AfterYield { get; }
+
+        /// <summary>The values the object's flags must have had when the body was entered for this acquisition to run (<see cref="FlagTests"/>).</summary>
+        public ImmutableArray<FlagValue> EntryConditions { get; }
+    }
+
+    /// <summary>
+    /// A write of a flag (a private <c>bool</c> instance field): whether it is made on the body's own object,
+    /// and the locks held on that object there (their instance paths, <c>this._gate</c>).
+    /// </summary>
+    internal sealed class FlagWrite
+    {
+        public FlagWrite(IFieldSymbol field, bool onThis, ImmutableArray<string> heldOnThis)
+        {
+            Field = field;
+            OnThis = onThis;
+            HeldOnThis = heldOnThis;
+        }
+
+        public IFieldSymbol Field { get; }
+
+        /// <summary>
+        /// Assigned through <c>this</c>. A flag of another object, or one passed or bound by reference, is written
+        /// where the body's locks say nothing about it.
+        /// </summary>
+        public bool OnThis { get; }
+
+        public ImmutableArray<string> HeldOnThis { get; }
     }
 
     /// <summary>Something in the body that can sleep: a sleeping lock, <c>Thread.Sleep</c>, a <c>[MightSleep]</c> call.</summary>
@@ -116,8 +145,12 @@ namespace LockDiscipline.Analyzer.Summaries
     /// <summary>A call and the locks held across it.</summary>
     internal sealed class CallSite
     {
-        public CallSite(Location location, IMethodSymbol target, ISymbol? delegateSlot, bool isVirtual, InstancePath receiver, ImmutableArray<HeldLockSite> held, bool hardIrqsOff, bool softIrqsOff, bool atomic, bool calleeMightSleep, Freshness receiverFreshness, bool afterYield, ulong nullArguments, int receiverParameter, ImmutableArray<int> forwardedParameters)
+        public CallSite(Location location, IMethodSymbol target, ISymbol? delegateSlot, bool isVirtual, InstancePath receiver, ImmutableArray<HeldLockSite> held, bool hardIrqsOff, bool softIrqsOff, bool atomic, bool calleeMightSleep, Freshness receiverFreshness, bool afterYield, ulong nullArguments, int receiverParameter, ImmutableArray<int> forwardedParameters, ImmutableArray<IMethodSymbol> receiverImplementations, ImmutableArray<FlagValue> knownFlags, ImmutableArray<string> certainlyHeldOnThis, ImmutableArray<FlagValue> entryConditions)
         {
+            KnownFlags = knownFlags;
+            CertainlyHeldOnThis = certainlyHeldOnThis;
+            EntryConditions = entryConditions;
+            ReceiverImplementations = receiverImplementations;
             ForwardedParameters = forwardedParameters;
             ReceiverParameter = receiverParameter;
             NullArguments = nullArguments;
@@ -176,6 +209,22 @@ namespace LockDiscipline.Analyzer.Summaries
         /// its body) passed to it unchanged, or -1; empty when the call forwards none.
         /// </summary>
         public ImmutableArray<int> ForwardedParameters { get; }
+
+        /// <summary>
+        /// For a virtual or interface call on an element of a collection whose elements are all allocated as
+        /// known types, the methods those types run (<see cref="Resolve.ElementAllocations"/>); default when
+        /// any implementation in the compilation may run.
+        /// </summary>
+        public ImmutableArray<IMethodSymbol> ReceiverImplementations { get; }
+
+        /// <summary>The flag values of the caller's object its own tests establish just before the call, on this thread.</summary>
+        public ImmutableArray<FlagValue> KnownFlags { get; }
+
+        /// <summary>When <see cref="KnownFlags"/> says anything: the locks on the caller's object held on every path to the call (their paths).</summary>
+        public ImmutableArray<string> CertainlyHeldOnThis { get; }
+
+        /// <summary>The values the object's flags must have had when the body was entered for this call to run.</summary>
+        public ImmutableArray<FlagValue> EntryConditions { get; }
     }
 
     /// <summary>
@@ -195,8 +244,10 @@ namespace LockDiscipline.Analyzer.Summaries
             ImmutableArray<WaitSite> waits,
             ImmutableArray<DelegateBinding> bindings,
             ImmutableArray<ContractLock> heldOnEntry,
-            ImmutableArray<ContractLock> leftHeld)
+            ImmutableArray<ContractLock> leftHeld,
+            ImmutableArray<FlagWrite> flagWrites)
         {
+            FlagWrites = flagWrites;
             HeldOnEntry = heldOnEntry;
             LeftHeld = leftHeld;
             Method = method;
@@ -239,6 +290,13 @@ namespace LockDiscipline.Analyzer.Summaries
         /// is an acquisition in the caller's own flow, where taking one again is already LD0003.
         /// </summary>
         public ImmutableArray<ContractLock> LeftHeld { get; }
+
+        /// <summary>The flags the body writes, with the locks held on the object there.</summary>
+        public ImmutableArray<FlagWrite> FlagWrites { get; }
+
+        /// <summary>The same summary without the acquisitions a caller's flags make unreachable (<see cref="Graph.FlagGuards"/>).</summary>
+        public MethodSummary WithAcquisitions(ImmutableArray<AcquisitionSite> acquisitions)
+            => new MethodSummary(Method, Context, acquisitions, TryAcquisitions, Calls, Sleeps, Waits, Bindings, HeldOnEntry, LeftHeld, FlagWrites);
 
         /// <summary>Orders summaries by source position so that whole-program reports do not depend on analysis order.</summary>
         public Location? Location => Method.Locations.IsDefaultOrEmpty ? null : Method.Locations[0];

@@ -14,7 +14,7 @@ namespace LockDiscipline.Analyzer.Summaries
     /// </summary>
     internal static class SummaryBuilder
     {
-        public static MethodSummary Build(BodyFlow flow, ImmutableArray<DelegateBinding> bindings, FreshReceivers freshReceivers, HashSet<IOperation> afterYield, ulong writtenParameters)
+        public static MethodSummary Build(BodyFlow flow, ImmutableArray<DelegateBinding> bindings, FreshReceivers freshReceivers, HashSet<IOperation> afterYield, ulong writtenParameters, ElementAllocations elements, FlagTests flags)
         {
             var acquisitions = ImmutableArray.CreateBuilder<AcquisitionSite>(flow.Acquisitions.Count);
             var seenAcquisitions = new HashSet<string>();
@@ -33,7 +33,7 @@ namespace LockDiscipline.Analyzer.Summaries
                 var held = Convert(acquisition.HeldBefore);
                 if (seenAcquisitions.Add(Signature(operation.Site.Syntax.SpanStart, operation.Class, held)))
                 {
-                    acquisitions.Add(new AcquisitionSite(operation.Class, operation.Mode, operation.Instance, operation.Site.Syntax.GetLocation(), held, acquisition.HardIrqsOff, acquisition.SoftIrqsOff, afterYield.Contains(operation.Site)));
+                    acquisitions.Add(new AcquisitionSite(operation.Class, operation.Mode, operation.Instance, operation.Site.Syntax.GetLocation(), held, acquisition.HardIrqsOff, acquisition.SoftIrqsOff, afterYield.Contains(operation.Site), flags.EntryConditionsAt(operation.Site)));
                 }
 
                 if (operation.Class.Sleeps && seenSleeps.Add(operation.Site.Syntax.SpanStart))
@@ -49,7 +49,8 @@ namespace LockDiscipline.Analyzer.Summaries
                 var held = Convert(call.Held);
                 if (seenCalls.Add(Signature(call.Site.Syntax.SpanStart, null, held) + call.Method.Name))
                 {
-                    calls.Add(new CallSite(call.Site.Syntax.GetLocation(), call.Method, call.DelegateSlot, call.IsVirtual, call.Receiver, held, call.HardIrqsOff, call.SoftIrqsOff, call.Atomic, call.Contract.MightSleep, freshReceivers.Of(call.Site), afterYield.Contains(call.Site), NullArguments(call.Site), ReceiverParameter(flow.Owner, call.DelegateSlot, call.Receiver, writtenParameters), ForwardedParameters(call.Site, writtenParameters)));
+                    var known = flags.KnownAt(call.Site);
+                    calls.Add(new CallSite(call.Site.Syntax.GetLocation(), call.Method, call.DelegateSlot, call.IsVirtual, call.Receiver, held, call.HardIrqsOff, call.SoftIrqsOff, call.Atomic, call.Contract.MightSleep, freshReceivers.Of(call.Site), afterYield.Contains(call.Site), NullArguments(call.Site), ReceiverParameter(flow.Owner, call.DelegateSlot, call.Receiver, writtenParameters), ForwardedParameters(call.Site, writtenParameters), call.DelegateSlot is null && call.IsVirtual ? elements.Implementations(call.Site) : default, known, known.IsEmpty ? ImmutableArray<string>.Empty : CertainlyHeldOnThis(call.Held), flags.EntryConditionsAt(call.Site)));
                 }
             }
 
@@ -71,13 +72,43 @@ namespace LockDiscipline.Analyzer.Summaries
                 var operation = attempt.Operation;
                 if (seenTries.Add(operation.Site.Syntax.SpanStart))
                 {
-                    tryAcquisitions.Add(new AcquisitionSite(operation.Class, operation.Mode, operation.Instance, operation.Site.Syntax.GetLocation(), Convert(attempt.HeldBefore), attempt.HardIrqsOff, attempt.SoftIrqsOff, afterYield.Contains(operation.Site)));
+                    tryAcquisitions.Add(new AcquisitionSite(operation.Class, operation.Mode, operation.Instance, operation.Site.Syntax.GetLocation(), Convert(attempt.HeldBefore), attempt.HardIrqsOff, attempt.SoftIrqsOff, afterYield.Contains(operation.Site), flags.EntryConditionsAt(operation.Site)));
                 }
+            }
+
+            var flagWrites = ImmutableArray<FlagWrite>.Empty;
+            if (flow.FlagWrites.Count > 0)
+            {
+                var writes = ImmutableArray.CreateBuilder<FlagWrite>(flow.FlagWrites.Count);
+                foreach (var write in flow.FlagWrites)
+                {
+                    // Assigned on the body's own object; a reference to the flag (ref, out, a ref local) may be written anywhere.
+                    var onThis = write.Site.Instance is IInstanceReferenceOperation
+                        && write.Site.Parent is (IAssignmentOperation and not ISimpleAssignmentOperation { IsRef: true }) or IIncrementOrDecrementOperation;
+                    writes.Add(new FlagWrite(write.Site.Field.OriginalDefinition, onThis, CertainlyHeldOnThis(write.Held)));
+                }
+
+                flagWrites = writes.MoveToImmutable();
             }
 
             var contract = flow.Contract;
             var heldOnEntry = contract.Releases.IsEmpty ? contract.Requires : contract.Requires.AddRange(contract.Releases);
-            return new MethodSummary(flow.Owner, contract.Context, acquisitions.ToImmutable(), tryAcquisitions.ToImmutable(), calls.ToImmutable(), sleeps.ToImmutable(), waits.ToImmutable(), bindings, heldOnEntry, contract.LeavesHeld);
+            return new MethodSummary(flow.Owner, contract.Context, acquisitions.ToImmutable(), tryAcquisitions.ToImmutable(), calls.ToImmutable(), sleeps.ToImmutable(), waits.ToImmutable(), bindings, heldOnEntry, contract.LeavesHeld, flagWrites);
+        }
+
+        /// <summary>The paths of the locks on <c>this</c> held on every path to a point (<c>this._gate</c>).</summary>
+        private static ImmutableArray<string> CertainlyHeldOnThis(ImmutableArray<HeldLock> holds)
+        {
+            var paths = ImmutableArray.CreateBuilder<string>();
+            foreach (var hold in holds)
+            {
+                if (hold.Certain && hold.Instance.Text is { } path && path.StartsWith("this.", System.StringComparison.Ordinal))
+                {
+                    paths.Add(path);
+                }
+            }
+
+            return paths.ToImmutable();
         }
 
         private static int ReceiverParameter(IMethodSymbol owner, ISymbol? delegateSlot, InstancePath receiver, ulong writtenParameters)
