@@ -89,7 +89,7 @@ namespace LockDiscipline.Analyzer
             CircularLockDependencyRule.Analyze(graph, context.ReportDiagnostic);
             RecursiveLockingRule.AnalyzeProgram(graph, context.ReportDiagnostic);
             IndistinguishableNestingRule.AnalyzeProgram(graph, context.ReportDiagnostic);
-            IndistinguishableNestingRule.AnalyzeSiblings(_siblingNestings.ToArray(), context.ReportDiagnostic);
+            CircularLockDependencyRule.AnalyzeSiblingMembers(_siblingNestings.ToArray(), context.ReportDiagnostic);
             DeclaredOrderViolationRule.AnalyzeProgram(graph, _resolvers.Order, context.ReportDiagnostic);
             InconsistentLockStateRule.Analyze(graph, context.ReportDiagnostic);
             IrqSafeToUnsafeOrderRule.Analyze(graph, context.ReportDiagnostic);
@@ -119,8 +119,16 @@ namespace LockDiscipline.Analyzer
                 if (flow.Completed)
                 {
                     DeclaredOrderViolationRule.AnalyzeBody(flow, _resolvers.Order, report);
-                    RecursiveLockingRule.AnalyzeBody(flow, _resolvers.Links, report);
-                    IndistinguishableNestingRule.AnalyzeBody(flow, _resolvers.Links, _siblingNestings.Add, report);
+                    var nestings = SameClassNesting.InBody(flow, _resolvers.Links);
+                    RecursiveLockingRule.AnalyzeBody(nestings, report);
+                    IndistinguishableNestingRule.AnalyzeBody(nestings, report);
+                    foreach (var nesting in nestings)
+                    {
+                        if (nesting.Sibling is { } sibling)
+                        {
+                            _siblingNestings.Add(sibling);
+                        }
+                    }
                     SleepInAtomicContextRule.AnalyzeBody(flow, report);
                     UnbalancedLockRule.AnalyzeBody(flow, report);
                     UnguardedAccessRule.AnalyzeBody(flow, report);

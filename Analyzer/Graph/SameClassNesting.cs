@@ -1,7 +1,9 @@
 using System;
+using System.Collections.Generic;
 using LockDiscipline.Analyzer.Flow;
 using LockDiscipline.Analyzer.Resolve;
 using LockDiscipline.LockModel;
+using Microsoft.CodeAnalysis;
 
 namespace LockDiscipline.Analyzer.Graph
 {
@@ -50,13 +52,39 @@ namespace LockDiscipline.Analyzer.Graph
         public static bool IsCertain(SameClassNestingKind kind) => kind >= SameClassNestingKind.ChainedAlongReassignableLink;
 
         /// <summary>
+        /// Every acquisition of the body made while a lock of its class is held, with its worst nesting: judged
+        /// once per body for LD0003 and LD0014 alike. Empty for most bodies, which nest no class in itself.
+        /// </summary>
+        public static IReadOnlyList<BodyNesting> InBody(BodyFlow flow, InstanceLinks links)
+        {
+            List<BodyNesting>? nestings = null;
+            foreach (var acquisition in flow.Acquisitions)
+            {
+                var (kind, held) = Worst(acquisition, flow, links);
+                if (held is { } hold)
+                {
+                    var operation = acquisition.Operation;
+                    SiblingNesting? sibling = null;
+                    if (kind == SameClassNestingKind.Indistinguishable && AreSiblingsOfThis(hold.Instance, operation.Instance, links, out var first, out var second))
+                    {
+                        sibling = new SiblingNesting(hold.Class, flow.Owner, first, second, hold.Instance, operation.Instance, operation.Site.Syntax.GetLocation(), hold.Site?.Syntax.GetLocation());
+                    }
+
+                    (nestings ??= new List<BodyNesting>()).Add(new BodyNesting(operation, hold, kind, sibling));
+                }
+            }
+
+            return nestings ?? (IReadOnlyList<BodyNesting>)Array.Empty<BodyNesting>();
+        }
+
+        /// <summary>
         /// The worst nesting of an acquisition in one body with the locks held before it, and the hold it is with.
         /// An acquisition the body hands over to (it releases the older lock of the class and keeps this one:
         /// hand-over-hand, lock coupling) is a traversal moving one way, so its nesting on another instance is
         /// not reported; lock coupling is used on acyclic structures (on a ring it would deadlock anyway, and
         /// no static view of the links tells the two apart).
         /// </summary>
-        public static (SameClassNestingKind Kind, HeldLock? Held) Worst(AcquisitionEvent acquisition, BodyFlow flow, InstanceLinks links)
+        private static (SameClassNestingKind Kind, HeldLock? Held) Worst(AcquisitionEvent acquisition, BodyFlow flow, InstanceLinks links)
         {
             var operation = acquisition.Operation;
             var handedOver = flow.HandedOver.Contains(operation.Site.Syntax.SpanStart);
@@ -208,5 +236,69 @@ namespace LockDiscipline.Analyzer.Graph
 
             return allOwnership ? SameClassNestingKind.OrderedByOwnership : SameClassNestingKind.Indistinguishable;
         }
+    }
+
+    /// <summary>An acquisition in one body made while a lock of its class is held: the hold it nests on, and what that is.</summary>
+    internal sealed class BodyNesting
+    {
+        public BodyNesting(LockOperation operation, HeldLock held, SameClassNestingKind kind, SiblingNesting? sibling)
+        {
+            Operation = operation;
+            Held = held;
+            Kind = kind;
+            Sibling = sibling;
+        }
+
+        public LockOperation Operation { get; }
+
+        public HeldLock Held { get; }
+
+        public SameClassNestingKind Kind { get; }
+
+        /// <summary>
+        /// For two sibling members of <c>this</c> (<see cref="SameClassNesting.AreSiblingsOfThis"/>): the pair, judged
+        /// with the whole program (LD0001 when some code of the owner nests it the other way round), not here.
+        /// </summary>
+        public SiblingNesting? Sibling { get; }
+    }
+
+    /// <summary>Two sibling members of <c>this</c> nested in one body, kept for the whole-program judgement.</summary>
+    internal sealed class SiblingNesting
+    {
+        public SiblingNesting(LockClass lockClass, IMethodSymbol method, string first, string second, InstancePath held, InstancePath acquired, Location location, Location? heldLocation)
+        {
+            Class = lockClass;
+            Method = method;
+            Owner = method.ContainingType?.ToDisplayString() ?? string.Empty;
+            First = first;
+            Second = second;
+            Held = held;
+            Acquired = acquired;
+            Location = location;
+            HeldLocation = heldLocation;
+        }
+
+        public LockClass Class { get; }
+
+        /// <summary>The body that nests the pair.</summary>
+        public IMethodSymbol Method { get; }
+
+        /// <summary>The type whose members the two are.</summary>
+        public string Owner { get; }
+
+        /// <summary>The member held first.</summary>
+        public string First { get; }
+
+        /// <summary>The member acquired while it is held.</summary>
+        public string Second { get; }
+
+        public InstancePath Held { get; }
+
+        public InstancePath Acquired { get; }
+
+        /// <summary>The inner acquisition.</summary>
+        public Location Location { get; }
+
+        public Location? HeldLocation { get; }
     }
 }

@@ -50,6 +50,50 @@ namespace LockDiscipline.Analyzer.Rules
             }
         }
 
+        /// <summary>
+        /// Two sibling members of one owner (<c>this._dispatchLock._semaphore</c>, <c>this._storeLock._semaphore</c>)
+        /// are an ordered pair of sub-classes, as a lockdep user would class them by member: nested one way round
+        /// everywhere they are never reported (LD0014 leaves them out). When some code of the owner nests the pair
+        /// the other way round, two threads on one owner, one in each order, deadlock: a cycle of two sub-classes,
+        /// reported once per pair at the later of the two inner acquisitions, naming both orders and sites.
+        /// </summary>
+        public static void AnalyzeSiblingMembers(IReadOnlyList<SiblingNesting> siblings, System.Action<Diagnostic> report)
+        {
+            // The first nesting of each orientation, in source order, stands for it.
+            var sorted = new List<SiblingNesting>(siblings);
+            sorted.Sort((a, b) => ReportText.Compare(a.Location, b.Location));
+            var orders = new Dictionary<(string, string, string, string), SiblingNesting>();
+            foreach (var sibling in sorted)
+            {
+                var key = (sibling.Class.Key, sibling.Owner, sibling.First, sibling.Second);
+                if (!orders.ContainsKey(key))
+                {
+                    orders.Add(key, sibling);
+                }
+            }
+
+            foreach (var sibling in orders.Values)
+            {
+                if (!orders.TryGetValue((sibling.Class.Key, sibling.Owner, sibling.Second, sibling.First), out var reverse)
+                    || ReportText.Compare(sibling.Location, reverse.Location) < 0)
+                {
+                    // No reverse order; or the pair is reported at the reverse's site, the later one.
+                    continue;
+                }
+
+                var message = $"acquiring '{sibling.Class}' on {ReportText.Instance(sibling.Acquired)} while holding it on {ReportText.Instance(sibling.Held)} "
+                    + $"({ReportText.Method(sibling.Method)} at {ReportText.Place(sibling.Location)}), but the existing dependency chain is "
+                    + $"{ReportText.Instance(reverse.Held)} -> {ReportText.Instance(reverse.Acquired)} ({ReportText.Method(reverse.Method)} at {ReportText.Place(reverse.Location)}): "
+                    + $"'{sibling.First}' and '{sibling.Second}' are two members of one {sibling.Owner}, nested in both orders, "
+                    + "so two threads on one object, one in each order, deadlock; take them in one order everywhere";
+                var additional = new List<Location>();
+                AddDistinct(additional, sibling.HeldLocation, sibling.Location);
+                AddDistinct(additional, reverse.HeldLocation, sibling.Location);
+                AddDistinct(additional, reverse.Location, sibling.Location);
+                report(Diagnostic.Create(RuleCatalog.CircularLockDependency, sibling.Location, additional, message));
+            }
+        }
+
         /// <summary>"Cache.Add at Cache.cs:4" or "Boot.Init at Boot.cs:9 -> Core.Register -> Core.AddDevice at Core.cs:30".</summary>
         private static string Describe(ProgramGraph graph, DependencyEdge edge)
         {

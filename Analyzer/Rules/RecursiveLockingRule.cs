@@ -1,8 +1,6 @@
 using System.Collections.Generic;
 using System.Text;
-using LockDiscipline.Analyzer.Flow;
 using LockDiscipline.Analyzer.Graph;
-using LockDiscipline.Analyzer.Resolve;
 using Microsoft.CodeAnalysis;
 using LockDiscipline.LockModel;
 
@@ -19,23 +17,24 @@ namespace LockDiscipline.Analyzer.Rules
     /// </summary>
     internal static class RecursiveLockingRule
     {
-        public static void AnalyzeBody(BodyFlow flow, InstanceLinks links, System.Action<Diagnostic> report)
+        /// <param name="nestings">The body's same-class nestings, <see cref="SameClassNesting.InBody"/>.</param>
+        public static void AnalyzeBody(IReadOnlyList<BodyNesting> nestings, System.Action<Diagnostic> report)
         {
             var reported = new HashSet<int>();
-            foreach (var acquisition in flow.Acquisitions)
+            foreach (var nesting in nestings)
             {
-                var (kind, worstHeld) = SameClassNesting.Worst(acquisition, flow, links);
-                if (worstHeld is not { } held || !SameClassNesting.IsCertain(kind))
+                if (!SameClassNesting.IsCertain(nesting.Kind))
                 {
                     continue;
                 }
 
-                var operation = acquisition.Operation;
+                var operation = nesting.Operation;
+                var held = nesting.Held;
                 if (reported.Add(operation.Site.Syntax.SpanStart))
                 {
                     var heldAt = held.Site?.Syntax.GetLocation();
                     var message = $"'{held.Class}' is acquired while already held (since {ReportText.Place(heldAt)}); "
-                        + Reason(kind, held.Class, held.Instance, operation.Instance, held.Mode == LockMode.Shared && operation.Mode == LockMode.Shared);
+                        + Reason(nesting.Kind, held.Class, held.Instance, operation.Instance, held.Mode == LockMode.Shared && operation.Mode == LockMode.Shared);
                     report(Diagnostic.Create(RuleCatalog.RecursiveLocking, operation.Site.Syntax.GetLocation(), heldAt is null ? null : new[] { heldAt }, message));
                 }
             }

@@ -16,7 +16,7 @@ namespace LockDiscipline.Analyzer.Rules
             "Possible circular locking dependency",
             "possible circular locking dependency detected: {0}",
             DiagnosticSeverity.Error,
-            "Two or more lock classes are acquired in orders that form a cycle. Threads that follow the different orders can deadlock, whether or not a run has hit it yet.",
+            "Two or more lock classes (or two members of one object holding locks of one class) are acquired in orders that form a cycle. Threads that follow the different orders can deadlock, whether or not a run has hit it yet.",
             WellKnownDiagnosticTags.CompilationEnd);
 
         public static readonly DiagnosticDescriptor DeclaredOrderViolation = Create(
