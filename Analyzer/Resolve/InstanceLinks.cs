@@ -1,3 +1,4 @@
+using System.Collections.Concurrent;
 using System.Collections.Generic;
 using Microsoft.CodeAnalysis;
 using Microsoft.CodeAnalysis.CSharp;
@@ -19,17 +20,20 @@ namespace LockDiscipline.Analyzer.Resolve
     /// </list>
     /// Paths name members by simple name, so facts are kept per name and combine conservatively: a name
     /// is an ownership link only when every source member of that name is one, and a reassignable
-    /// self-link when any is. Built once per compilation, on the first question: most compilations never
-    /// nest a class on two instances. The same table knows which steps of a path come back to the object
-    /// (<see cref="Canonical"/>).
+    /// self-link when any is. Each name is looked up on its first question only, through the
+    /// compilation's declaration index (<see cref="Compilation.GetSymbolsWithName(string, SymbolFilter, System.Threading.CancellationToken)"/>),
+    /// and only the members of that name are read: most compilations never nest a class on two instances,
+    /// and one that does asks about a few names, so an edit in the IDE (a new compilation) does not walk
+    /// every type again. The same facts say which steps of a path come back to the object (<see cref="Canonical"/>).
     /// </summary>
     internal sealed class InstanceLinks
     {
-        private readonly System.Lazy<Table> _table;
+        private readonly Compilation _compilation;
+        private readonly ConcurrentDictionary<string, NameFacts> _byName = new ConcurrentDictionary<string, NameFacts>(System.StringComparer.Ordinal);
 
         public InstanceLinks(Compilation compilation)
         {
-            _table = new System.Lazy<Table>(() => new Table(compilation), System.Threading.LazyThreadSafetyMode.ExecutionAndPublication);
+            _compilation = compilation;
         }
 
         [System.Flags]
@@ -42,9 +46,9 @@ namespace LockDiscipline.Analyzer.Resolve
             NotSelfDelegate = 8,
         }
 
-        public bool IsOwnershipLink(string memberName) => _table.Value.Facts.TryGetValue(memberName, out var facts) && (facts & LinkFacts.NotOwnership) == 0;
+        public bool IsOwnershipLink(string memberName) => For(memberName) is { Declared: true } name && (name.Facts & LinkFacts.NotOwnership) == 0;
 
-        public bool IsReassignableSelfLink(string memberName) => _table.Value.Facts.TryGetValue(memberName, out var facts) && (facts & LinkFacts.ReassignableSelfLink) != 0;
+        public bool IsReassignableSelfLink(string memberName) => (For(memberName).Facts & LinkFacts.ReassignableSelfLink) != 0;
 
         /// <summary>
         /// The path with every step that provably comes back to the object before it taken out: a delegate
@@ -55,8 +59,7 @@ namespace LockDiscipline.Analyzer.Resolve
         /// </summary>
         public string Canonical(string path)
         {
-            var table = _table.Value;
-            if (!table.HasStepsBack || path.IndexOf('.') < 0)
+            if (path.IndexOf('.') < 0)
             {
                 return path;
             }
@@ -66,12 +69,12 @@ namespace LockDiscipline.Analyzer.Resolve
             for (var i = 1; i < segments.Length; i++)
             {
                 var segment = segments[i];
-                if (table.Facts.TryGetValue(segment, out var facts) && (facts & (LinkFacts.SelfDelegate | LinkFacts.NotSelfDelegate)) == LinkFacts.SelfDelegate)
+                if ((For(segment).Facts & (LinkFacts.SelfDelegate | LinkFacts.NotSelfDelegate)) == LinkFacts.SelfDelegate)
                 {
                     continue;
                 }
 
-                if (kept.Count > 1 && table.BackReferences.TryGetValue(kept[kept.Count - 1], out var inner) && inner == segment)
+                if (kept.Count > 1 && For(kept[kept.Count - 1]).BackReference == segment)
                 {
                     kept.RemoveAt(kept.Count - 1);
                     continue;
@@ -83,66 +86,28 @@ namespace LockDiscipline.Analyzer.Resolve
             return kept.Count == segments.Length ? path : string.Join(".", kept);
         }
 
-        /// <summary>The facts of one compilation, keyed by member name.</summary>
-        private sealed class Table
+        private NameFacts For(string name) => _byName.GetOrAdd(name, key => new NameFacts(_compilation, key));
+
+        /// <summary>The facts of every source member of one name, combined.</summary>
+        private sealed class NameFacts
         {
             private readonly Compilation _compilation;
-            private readonly Dictionary<SyntaxTree, SemanticModel> _models = new Dictionary<SyntaxTree, SemanticModel>();
+            private bool _backReferenceSeen;
 
-            public Table(Compilation compilation)
+            public NameFacts(Compilation compilation, string name)
             {
                 _compilation = compilation;
-                CollectNamespace(compilation.Assembly.GlobalNamespace);
-
-                // The models served the collection only; the table lives as long as the compilation's analysis.
-                _models.Clear();
-                foreach (var facts in Facts.Values)
+                foreach (var symbol in compilation.GetSymbolsWithName(name, SymbolFilter.Member))
                 {
-                    HasStepsBack |= (facts & (LinkFacts.SelfDelegate | LinkFacts.NotSelfDelegate)) == LinkFacts.SelfDelegate;
-                }
-
-                foreach (var inner in BackReferences.Values)
-                {
-                    HasStepsBack |= inner.Length > 0;
-                }
-            }
-
-            /// <summary>Whether any member name is a step back to the object; most compilations have none.</summary>
-            public bool HasStepsBack { get; }
-
-            public Dictionary<string, LinkFacts> Facts { get; } = new Dictionary<string, LinkFacts>(System.StringComparer.Ordinal);
-
-            /// <summary>Outer member name to the inner member name that leads back; empty when members of that name disagree.</summary>
-            public Dictionary<string, string> BackReferences { get; } = new Dictionary<string, string>(System.StringComparer.Ordinal);
-
-            private void CollectNamespace(INamespaceSymbol ns)
-            {
-                foreach (var member in ns.GetMembers())
-                {
-                    if (member is INamespaceSymbol inner)
+                    if (symbol.ContainingType is not { } type)
                     {
-                        CollectNamespace(inner);
+                        continue;
                     }
-                    else if (member is INamedTypeSymbol type)
-                    {
-                        CollectType(type);
-                    }
-                }
-            }
 
-            private void CollectType(INamedTypeSymbol type)
-            {
-                foreach (var nested in type.GetTypeMembers())
-                {
-                    CollectType(nested);
-                }
-
-                foreach (var member in type.GetMembers())
-                {
-                    switch (member)
+                    switch (symbol)
                     {
                         case IFieldSymbol { IsStatic: false, IsImplicitlyDeclared: false } field:
-                            Add(field.Name, Classify(field, field.Type, field.IsReadOnly, !field.IsReadOnly, type) | DelegateFacts(field, type));
+                            Add(Classify(field, field.Type, field.IsReadOnly, !field.IsReadOnly, type) | DelegateFacts(field, type));
                             AddBackReference(field, field.IsReadOnly, type);
                             break;
                         case IPropertySymbol { IsStatic: false, IsIndexer: false } property:
@@ -150,28 +115,35 @@ namespace LockDiscipline.Analyzer.Resolve
                             // readonly field is: an object initializer cannot name the object it initialises.
                             var writable = property.SetMethod is { IsInitOnly: false };
                             var constructionOnly = !writable && IsAutoProperty(property);
-                            Add(property.Name, Classify(property, property.Type, constructionOnly, writable, type) | LinkFacts.NotSelfDelegate);
+                            Add(Classify(property, property.Type, constructionOnly, writable, type) | LinkFacts.NotSelfDelegate);
                             AddBackReference(property, constructionOnly, type);
                             break;
                     }
                 }
             }
 
-            private void Add(string name, LinkFacts facts)
+            /// <summary>Whether any source member (instance field or property) has the name.</summary>
+            public bool Declared { get; private set; }
+
+            public LinkFacts Facts { get; private set; }
+
+            /// <summary>The inner member name that leads back to the object; null when none, or when members of the name disagree.</summary>
+            public string? BackReference { get; private set; }
+
+            private void Add(LinkFacts facts)
             {
-                Facts[name] = Facts.TryGetValue(name, out var existing) ? existing | facts : facts;
+                Declared = true;
+                Facts |= facts;
             }
 
-            private SemanticModel Model(SyntaxTree tree)
+            private void AddBackReference(ISymbol member, bool constructionOnly, INamedTypeSymbol owner)
             {
-                if (!_models.TryGetValue(tree, out var model))
-                {
-                    model = _compilation.GetSemanticModel(tree);
-                    _models.Add(tree, model);
-                }
-
-                return model;
+                var inner = constructionOnly ? BackReferenceOf(member, owner) : null;
+                BackReference = _backReferenceSeen && BackReference != inner ? null : inner;
+                _backReferenceSeen = true;
             }
+
+            private SemanticModel Model(SyntaxTree tree) => _compilation.GetSemanticModel(tree);
 
             /// <summary>
             /// A private delegate field every assignment of which (anywhere in its type) is <c>null</c> or a
@@ -264,22 +236,6 @@ namespace LockDiscipline.Analyzer.Resolve
             /// one position, where that constructor of <c>T</c> keeps the parameter in a construction-only member
             /// of <c>T</c> and assigns that member nothing else: <c>outer.inner</c> is the object itself.
             /// </summary>
-            private void AddBackReference(ISymbol member, bool constructionOnly, INamedTypeSymbol owner)
-            {
-                var inner = constructionOnly ? BackReferenceOf(member, owner) : null;
-                if (BackReferences.TryGetValue(member.Name, out var existing))
-                {
-                    if (existing != inner)
-                    {
-                        BackReferences[member.Name] = string.Empty;
-                    }
-                }
-                else
-                {
-                    BackReferences.Add(member.Name, inner ?? string.Empty);
-                }
-            }
-
             private string? BackReferenceOf(ISymbol member, INamedTypeSymbol owner)
             {
                 string? agreed = null;

@@ -27,6 +27,13 @@ internal static class IdeBenchmark
         var seed = Program.Int(options, "seed", 1);
         var iterations = Program.Int(options, "iterations", 21);
         var (document, others) = ProjectGenerator.GenerateWithLargeDocument(new GeneratorOptions(context, seed, 0, 0), lines);
+        var nesting = options.ContainsKey("nesting");
+        if (nesting)
+        {
+            // One class nested on two instances in the edited document: the instance links (ownership,
+            // back-references) are asked about, as in any code base that nests a class on two objects.
+            document = document with { Text = document.Text + PlantedNesting };
+        }
 
         var parse = new CSharpParseOptions(LanguageVersion.Latest);
         SyntaxTree tree = CSharpSyntaxTree.ParseText(document.Text, parse, document.Path);
@@ -122,8 +129,30 @@ internal static class IdeBenchmark
             Console.WriteLine($"{analyzers[a].Name} reported {counts[a]} diagnostics on the document");
         }
 
-        return counts[1] == 0 ? 0 : 1;
+        return counts[1] == (nesting ? 1 : 0) ? 0 : 1;
     }
+
+    /// <summary>Two parameters of one type locked one inside the other: one LD0014 on the document.</summary>
+    private const string PlantedNesting = """
+
+        namespace Bench.Planted
+        {
+            public sealed class Account
+            {
+                private readonly object _sync = new object();
+
+                public static void Transfer(Account from, Account to)
+                {
+                    lock (from._sync)
+                    {
+                        lock (to._sync)
+                        {
+                        }
+                    }
+                }
+            }
+        }
+        """;
 
     /// <summary>The whole analysis (compilation-end rules included) of a generated project, in process.</summary>
     public static async Task<int> RunWholeAsync(Dictionary<string, string> options)

@@ -7,7 +7,7 @@ namespace LockDiscipline.Benchmarks.Analyzer;
 /// The analyzer benchmark's tool.
 /// <code>
 /// generate --lines N --out DIR [--seed S] [--cycles2 A] [--cycles3 B] --runtime LockDiscipline.dll --analyzer LockDiscipline.Analyzer.dll
-/// ide [--lines 2000] [--context N] [--seed S] [--iterations I] [--vsthrd DIR]
+/// ide [--lines 2000] [--context N] [--seed S] [--iterations I] [--vsthrd DIR] [--nesting]
 /// whole [--lines N] [--seed S] [--iterations I]   (the whole analysis in process: quick to iterate on and to profile)
 /// </code>
 /// </summary>
@@ -37,7 +37,7 @@ public static class Program
     private static int Usage()
     {
         Console.Error.WriteLine("usage: generate --lines N --out DIR --runtime DLL --analyzer DLL [--seed S] [--cycles2 A] [--cycles3 B]");
-        Console.Error.WriteLine("       ide [--lines 2000] [--context 50000] [--seed 1] [--iterations 21] [--vsthrd DIR]");
+        Console.Error.WriteLine("       ide [--lines 2000] [--context 50000] [--seed 1] [--iterations 21] [--vsthrd DIR] [--nesting]");
         return 2;
     }
 
