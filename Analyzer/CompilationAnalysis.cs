@@ -137,7 +137,7 @@ namespace LockDiscipline.Analyzer
                     ThreadAffineLockAcrossAwaitRule.AnalyzeBody(flow, report);
                 }
 
-                _summaries.Add(SummaryBuilder.Build(flow, bindings, FreshObjects.Find(graph, origins, owner), YieldPoints.AfterCertainYield(graph, origins, owner), ParameterWrites.Find(graph, origins, owner), _elements, FlagTests.Find(graph, origins, owner)));
+                _summaries.Add(SummaryBuilder.Build(flow, bindings, FreshObjects.Find(graph, origins, owner), YieldPoints.AfterCertainYield(graph, origins, owner), ParameterWrites.Find(graph, origins, owner), _elements, FlagTests.Find(graph, origins, owner), flow.Completed ? default : FlagTests.WrittenFlags(graph)));
             }
 
             foreach (var localFunction in graph.LocalFunctions)

@@ -56,6 +56,30 @@ namespace LockDiscipline.Analyzer.Flow
             _entryConditions = entryConditions;
         }
 
+        /// <summary>
+        /// The flags a body writes, found without its lockset flow: for a body too irregular to analyse, whose
+        /// writes must then count as made without any lock.
+        /// </summary>
+        public static ImmutableArray<IFieldSymbol> WrittenFlags(ControlFlowGraph graph)
+        {
+            var written = ImmutableArray.CreateBuilder<IFieldSymbol>();
+            foreach (var block in graph.Blocks)
+            {
+                foreach (var root in block.Operations)
+                {
+                    foreach (var operation in root.DescendantsAndSelf())
+                    {
+                        if (operation is IFieldReferenceOperation reference && IsFlag(reference.Field) && !IsPlainRead(reference))
+                        {
+                            written.Add(reference.Field.OriginalDefinition);
+                        }
+                    }
+                }
+            }
+
+            return written.ToImmutable();
+        }
+
         /// <summary>The flag values known on this thread just before the call or creation at <paramref name="site"/>.</summary>
         public ImmutableArray<FlagValue> KnownAt(IOperation site)
             => _known is not null && _known.TryGetValue(site, out var values) ? values : ImmutableArray<FlagValue>.Empty;
@@ -274,6 +298,7 @@ namespace LockDiscipline.Analyzer.Flow
             ISimpleAssignmentOperation { IsRef: true } => false,
             IAssignmentOperation assignment => !ReferenceEquals(assignment.Target, reference),
             IIncrementOrDecrementOperation => false,
+            ITupleOperation => false, // possibly a deconstruction's target: (_flag, other) = ...
             IArgumentOperation argument => argument.Parameter?.RefKind is not (RefKind.Ref or RefKind.Out),
             _ => true,
         };

@@ -14,7 +14,7 @@ namespace LockDiscipline.Analyzer.Summaries
     /// </summary>
     internal static class SummaryBuilder
     {
-        public static MethodSummary Build(BodyFlow flow, ImmutableArray<DelegateBinding> bindings, FreshReceivers freshReceivers, HashSet<IOperation> afterYield, ulong writtenParameters, ElementAllocations elements, FlagTests flags)
+        public static MethodSummary Build(BodyFlow flow, ImmutableArray<DelegateBinding> bindings, FreshReceivers freshReceivers, HashSet<IOperation> afterYield, ulong writtenParameters, ElementAllocations elements, FlagTests flags, ImmutableArray<IFieldSymbol> flagsWrittenUnanalysed)
         {
             var acquisitions = ImmutableArray.CreateBuilder<AcquisitionSite>(flow.Acquisitions.Count);
             var seenAcquisitions = new HashSet<string>();
@@ -77,7 +77,18 @@ namespace LockDiscipline.Analyzer.Summaries
             }
 
             var flagWrites = ImmutableArray<FlagWrite>.Empty;
-            if (flow.FlagWrites.Count > 0)
+            if (!flagsWrittenUnanalysed.IsDefaultOrEmpty)
+            {
+                // No flow says which locks are held there: the writes count as unprotected.
+                var writes = ImmutableArray.CreateBuilder<FlagWrite>(flagsWrittenUnanalysed.Length);
+                foreach (var field in flagsWrittenUnanalysed)
+                {
+                    writes.Add(new FlagWrite(field, onThis: false, ImmutableArray<string>.Empty));
+                }
+
+                flagWrites = writes.MoveToImmutable();
+            }
+            else if (flow.FlagWrites.Count > 0)
             {
                 var writes = ImmutableArray.CreateBuilder<FlagWrite>(flow.FlagWrites.Count);
                 foreach (var write in flow.FlagWrites)

@@ -85,6 +85,8 @@ public class FlagGuardTests
     [InlineData("public void MarkDisposed() { lock (_pendingLock) _disposed = true; }")]
     // A write by reference may happen anywhere.
     [InlineData("public void MarkDisposed() { lock (_channelLock) System.Threading.Volatile.Write(ref _disposed, true); }")]
+    // A deconstruction writes it too.
+    [InlineData("public void MarkDisposed() { int n; (_disposed, n) = (true, 1); }")]
     // A write of another object's flag holds this object's lock, not that object's.
     [InlineData("public void Kill(Channel other) { lock (_channelLock) other._disposed = true; }")]
     public void FlagWrittenWithoutTheCallersLockStaysReported(string extra)
