@@ -81,6 +81,21 @@ public class IndistinguishableNestingTests
         Verify.Diagnostics(Pair.Replace("%BACKWARD%", "public void Backward() { lock (_right.Gate) { lock ({|LD0001:_left.Gate|}) { } } }"));
     }
 
+    private const string NodeOwningItsChild = "partial class Node { readonly Node _child; public Node(Node child) { _child = child; } }";
+
+    /// <summary>A link's facts are read by its name alone: the member is found in another part of its type, in another file.</summary>
+    [Fact]
+    public void OwnershipLinkDeclaredInAnotherFileIsFound()
+        => Verify.Diagnostics("partial class Node { readonly object _sync = new(); void Use() { lock (_sync) { lock (_child._sync) { } } } }", NodeOwningItsChild);
+
+    /// <summary>A member of the same name that can be reassigned, in a nested type of another file, makes the name no ownership link.</summary>
+    [Fact]
+    public void NameAlsoReassignableElsewhereIsNoOwnershipLink()
+        => Verify.Diagnostics(
+            "partial class Node { readonly object _sync = new(); void Use() { lock (_sync) { lock ({|LD0014:_child._sync|}) { } } } }",
+            NodeOwningItsChild,
+            "class Registry { public class Slot { public string _child = \"\"; } }");
+
     [Fact]
     public void WrapperCallingTheObjectItWasGivenAtConstructionIsClean()
         => Verify.Diagnostics("""
