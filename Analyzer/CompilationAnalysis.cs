@@ -120,9 +120,9 @@ namespace LockDiscipline.Analyzer
                     RecursiveLockingRule.AnalyzeBody(flow, _resolvers.Links, report);
                     IndistinguishableNestingRule.AnalyzeBody(flow, _resolvers.Links, _siblingNestings.Add, report);
                     SleepInAtomicContextRule.AnalyzeBody(flow, report);
-                    UnbalancedLockRule.AnalyzeBody(flow, report);
-                    UnguardedAccessRule.AnalyzeBody(flow, report);
-                    LockContractViolationRule.AnalyzeBody(flow, report);
+                    UnbalancedLockRule.AnalyzeBody(flow, _resolvers.Links, report);
+                    UnguardedAccessRule.AnalyzeBody(flow, _resolvers.Links, report);
+                    LockContractViolationRule.AnalyzeBody(flow, _resolvers.Links, report);
                     TryAcquireReturnRule.AnalyzeBody(flow, report);
                     ThreadAffineLockAcrossAwaitRule.AnalyzeBody(flow, report);
                 }
