@@ -14,7 +14,7 @@ namespace LockDiscipline.Analyzer.Rules
     /// kernel code, where calls do not throw); an explicit <c>throw</c> counts for every lock.
     /// A declared contract is checked against the body as Clang checks its acquire/release/requires
     /// attributes: an <c>[AcquiresLock]</c> method holds the lock on every normal exit, a
-    /// <c>[ReleasesLock]</c> method holds it on none (each only when the body operates on that lock at
+    /// <c>[ReleasesLock]</c> method holds it on none (each only when the body operates on some lock at
     /// all), and a <c>[RequiresLock]</c> method does not return having released its caller's lock.
     /// </summary>
     internal static class UnbalancedLockRule
@@ -84,7 +84,7 @@ namespace LockDiscipline.Analyzer.Rules
             var declaration = flow.Owner.Locations.IsEmpty ? null : flow.Owner.Locations[0];
             foreach (var acquired in flow.Contract.LeavesHeld)
             {
-                if (!acquired.TryAcquire && declaration is not null && TakesOrReleases(flow, acquired.Class) && ExitsWithout(flow, acquired, links))
+                if (!acquired.TryAcquire && declaration is not null && OperatesOnLocks(flow) && ExitsWithout(flow, acquired, links))
                 {
                     report(Diagnostic.Create(
                         RuleCatalog.UnbalancedLock,
@@ -95,7 +95,7 @@ namespace LockDiscipline.Analyzer.Rules
 
             foreach (var released in flow.Contract.Releases)
             {
-                if (declaration is not null && TakesOrReleases(flow, released.Class) && ExitsWith(flow, released, links))
+                if (declaration is not null && OperatesOnLocks(flow) && ExitsWith(flow, released, links))
                 {
                     report(Diagnostic.Create(
                         RuleCatalog.UnbalancedLock,
@@ -126,29 +126,12 @@ namespace LockDiscipline.Analyzer.Rules
         }
 
         /// <summary>
-        /// Whether the body operates on the lock at all. One that never does defines the lock operation itself
-        /// (a claim counted in a field, an external resource): what Clang users mark
+        /// Whether the body operates on any lock at all. One that never does defines the lock operation
+        /// itself (a claim counted in a field, an external resource): what Clang users mark
         /// <c>no_thread_safety_analysis</c>. Its attribute is taken at its word.
         /// </summary>
-        private static bool TakesOrReleases(BodyFlow flow, LockClass lockClass)
-        {
-            foreach (var acquisition in flow.Acquisitions)
-            {
-                if (acquisition.Operation.Class.Equals(lockClass)) return true;
-            }
-
-            foreach (var acquisition in flow.TryAcquisitions)
-            {
-                if (acquisition.Operation.Class.Equals(lockClass)) return true;
-            }
-
-            foreach (var release in flow.Releases)
-            {
-                if (lockClass.IsReleasedBy(release.Operation.Class)) return true;
-            }
-
-            return false;
-        }
+        private static bool OperatesOnLocks(BodyFlow flow)
+            => flow.Acquisitions.Count > 0 || flow.TryAcquisitions.Count > 0 || flow.Releases.Count > 0;
 
         /// <summary>Some normal exit does not certainly hold the contract's lock.</summary>
         private static bool ExitsWithout(BodyFlow flow, ContractLock contractLock, InstanceLinks links)

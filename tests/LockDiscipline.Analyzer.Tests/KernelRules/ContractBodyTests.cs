@@ -75,7 +75,7 @@ public class ContractBodyTests
                 }
                 """).Single().GetMessage());
 
-    /// <summary>A body that never operates on the lock defines the operation (a claim kept in a counter): taken at its word.</summary>
+    /// <summary>A body that operates on no lock defines the operation (a claim kept in a counter): taken at its word.</summary>
     [Fact]
     public void ABodyThatNeverTouchesTheLockIsItsDefinition()
         => Verify.Diagnostics("""
