@@ -51,7 +51,7 @@ namespace LockDiscipline.Analyzer.Rules
                 foreach (var held in exit.Held)
                 {
                     if (held.Site is null
-                        || flow.Contract.AllowsHeldOnExit(held.Class)
+                        || AllowedOnExit(flow.Contract, held, links)
                         || (exit.ExceptionCause is not null && !exit.ExplicitThrow && held.Class.KernelStyle)
                         || !reported.Add(held.Site.Syntax.SpanStart))
                     {
@@ -123,6 +123,25 @@ namespace LockDiscipline.Analyzer.Rules
                     }
                 }
             }
+        }
+
+        /// <summary>
+        /// The contract leaves this lock held (<c>[AcquiresLock]</c>, <c>[TryAcquiresLock]</c>) or its caller holds
+        /// it throughout (<c>[RequiresLock]</c>): on the object the contract names, not on another of its class.
+        /// </summary>
+        private static bool AllowedOnExit(MethodContract contract, HeldLock held, InstanceLinks links)
+        {
+            foreach (var contractLock in contract.LeavesHeld)
+            {
+                if (contractLock.Class.Equals(held.Class) && InstanceMatch.MayBe(held.Instance, contractLock.Path, !contractLock.Path.IsKnown, links)) return true;
+            }
+
+            foreach (var contractLock in contract.Requires)
+            {
+                if (contractLock.Class.Equals(held.Class) && InstanceMatch.MayBe(held.Instance, contractLock.Path, !contractLock.Path.IsKnown, links)) return true;
+            }
+
+            return false;
         }
 
         /// <summary>
