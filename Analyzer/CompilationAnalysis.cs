@@ -130,9 +130,9 @@ namespace LockDiscipline.Analyzer
                         }
                     }
                     SleepInAtomicContextRule.AnalyzeBody(flow, report);
-                    UnbalancedLockRule.AnalyzeBody(flow, report);
-                    UnguardedAccessRule.AnalyzeBody(flow, report);
-                    LockContractViolationRule.AnalyzeBody(flow, report);
+                    UnbalancedLockRule.AnalyzeBody(flow, _resolvers.Links, report);
+                    UnguardedAccessRule.AnalyzeBody(flow, _resolvers.Links, report);
+                    LockContractViolationRule.AnalyzeBody(flow, _resolvers.Links, report);
                     TryAcquireReturnRule.AnalyzeBody(flow, report);
                     ThreadAffineLockAcrossAwaitRule.AnalyzeBody(flow, report);
                 }

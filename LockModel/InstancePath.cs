@@ -30,6 +30,21 @@ namespace LockDiscipline.LockModel
 
         public InstancePath Member(string name) => Text is null ? Unknown : new InstancePath(Text + "." + name);
 
+        /// <summary>The parameter the path starts at (<c>group</c> for <c>param:group.Mutex</c>), or null.</summary>
+        public string? ParameterName
+        {
+            get
+            {
+                if (Text is null || !Text.StartsWith(ParameterPrefix, StringComparison.Ordinal))
+                {
+                    return null;
+                }
+
+                var end = Text.IndexOf('.', ParameterPrefix.Length);
+                return end < 0 ? Text.Substring(ParameterPrefix.Length) : Text.Substring(ParameterPrefix.Length, end - ParameterPrefix.Length);
+            }
+        }
+
         /// <summary>
         /// Rewrites a path seen inside a callee into the caller's terms: the callee's <c>this</c> is the
         /// call's receiver; static paths are the same everywhere; anything else is unknown to the caller.

@@ -53,6 +53,12 @@ namespace LockDiscipline.LockModel
         /// <summary>For <see cref="LockOperationKind.TryAcquire"/>: the returned value that means "acquired".</summary>
         public bool SuccessValue { get; set; } = true;
 
+        /// <summary>
+        /// For a try-acquire whose success value is not a bool (the kernel's 0): that value. The hold is then tied
+        /// to "the result equals it", and <see cref="SuccessValue"/> is true.
+        /// </summary>
+        public object? SuccessConstant { get; set; }
+
         /// <summary>Cancellable waits can throw before acquiring; a release in the enclosing finally is then unbalanced.</summary>
         public bool CanThrowBeforeAcquiring { get; set; }
 

@@ -221,6 +221,40 @@ namespace LockDiscipline.LockModel
             return InstanceOf(instance, origins, depth).Member(member.Name);
         }
 
+        /// <summary>
+        /// A path a contract names in the callee's terms (<c>this._mutex</c>, <c>param:group.Mutex</c>), in the
+        /// terms of a call: the callee's <c>this</c> is <paramref name="receiver"/>, a parameter is the argument
+        /// passed for it (matched by position, so that a delegate's <c>Invoke</c> maps a lambda's parameters),
+        /// a static path stays as it is. Unknown when the receiver or argument has no path.
+        /// </summary>
+        public static InstancePath InCallerTerms(InstancePath calleePath, IMethodSymbol callee, InstancePath receiver, System.Collections.Immutable.ImmutableArray<IArgumentOperation> arguments, ValueOrigins origins)
+        {
+            if (calleePath.ParameterName is not { } name)
+            {
+                return calleePath.ThroughCall(receiver);
+            }
+
+            var ordinal = -1;
+            foreach (var parameter in callee.Parameters)
+            {
+                if (parameter.Name == name)
+                {
+                    ordinal = parameter.Ordinal;
+                }
+            }
+
+            foreach (var argument in arguments)
+            {
+                if (argument.Parameter?.Ordinal == ordinal && argument.ArgumentKind == ArgumentKind.Explicit)
+                {
+                    var passed = InstanceOf(argument.Value, origins);
+                    return passed.IsKnown ? calleePath.Reroot(InstancePath.Parameter(name), passed) : InstancePath.Unknown;
+                }
+            }
+
+            return InstancePath.Unknown;
+        }
+
         /// <summary>The path of an object reference: <c>this</c>, a parameter, a local, or members of those.</summary>
         public static InstancePath InstanceOf(IOperation? instance, ValueOrigins origins) => InstanceOf(instance, origins, 0);
 
@@ -410,21 +444,17 @@ namespace LockDiscipline.LockModel
             foreach (var held in contract.LeavesHeld)
             {
                 var kind = held.TryAcquire ? LockOperationKind.TryAcquire : LockOperationKind.Acquire;
-                if (held.TryAcquire && held.SuccessValue is not bool)
-                {
-                    continue;
-                }
-
-                operations.Add(new LockOperation(kind, held.Class, held.Mode, held.Path.ThroughCall(receiver), invocation)
+                operations.Add(new LockOperation(kind, held.Class, held.Mode, InCallerTerms(held.Path, method, receiver, invocation.Arguments, origins), invocation)
                 {
                     SuccessValue = held.SuccessValue is bool success ? success : true,
+                    SuccessConstant = held.TryAcquire && held.SuccessValue is not bool ? held.SuccessValue : null,
                     IsContract = true,
                 });
             }
 
             foreach (var released in contract.Releases)
             {
-                operations.Add(new LockOperation(LockOperationKind.Release, released.Class, released.Mode, released.Path.ThroughCall(receiver), invocation) { IsContract = true });
+                operations.Add(new LockOperation(LockOperationKind.Release, released.Class, released.Mode, InCallerTerms(released.Path, method, receiver, invocation.Arguments, origins), invocation) { IsContract = true });
             }
 
             return operations;

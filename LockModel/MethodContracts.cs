@@ -83,21 +83,6 @@ namespace LockDiscipline.LockModel
         /// the one lock it leaves held, as <c>Lock.EnterScope()</c> does.
         /// </summary>
         public bool ReleasedByDisposingResult { get; }
-
-        public bool AllowsHeldOnExit(LockClass lockClass)
-        {
-            foreach (var held in LeavesHeld)
-            {
-                if (held.Class.Equals(lockClass)) return true;
-            }
-
-            foreach (var held in Requires)
-            {
-                if (held.Class.Equals(lockClass)) return true;
-            }
-
-            return false;
-        }
     }
 
     /// <summary>

@@ -59,11 +59,12 @@ namespace LockDiscipline.Analyzer.Flow
     /// <summary>A read or write of a <c>[GuardedBy]</c> member.</summary>
     internal sealed class AccessEvent
     {
-        public AccessEvent(IOperation site, ISymbol member, LockNameResolution guard, bool isWrite, ImmutableArray<HeldLock> held)
+        public AccessEvent(IOperation site, ISymbol member, LockNameResolution guard, InstancePath guardInstance, bool isWrite, ImmutableArray<HeldLock> held)
         {
             Site = site;
             Member = member;
             Guard = guard;
+            GuardInstance = guardInstance;
             IsWrite = isWrite;
             Held = held;
         }
@@ -73,6 +74,12 @@ namespace LockDiscipline.Analyzer.Flow
         public ISymbol Member { get; }
 
         public LockNameResolution Guard { get; }
+
+        /// <summary>
+        /// The guard of the object accessed, in this body's terms (<c>param:other._mu</c> for <c>other.Value</c>);
+        /// unknown when the object has no path, or when the guard is a <c>[LockClass]</c> name (any lock of the class).
+        /// </summary>
+        public InstancePath GuardInstance { get; }
 
         public bool IsWrite { get; }
 
@@ -120,12 +127,16 @@ namespace LockDiscipline.Analyzer.Flow
 
     internal sealed class ReleaseEvent
     {
-        public ReleaseEvent(LockOperation operation, ReleaseBalance balance, IOperation? exceptionCause)
+        public ReleaseEvent(LockOperation operation, ReleaseBalance balance, IOperation? exceptionCause, bool releasesEntryHold)
         {
             Operation = operation;
             Balance = balance;
             ExceptionCause = exceptionCause;
+            ReleasesEntryHold = releasesEntryHold;
         }
+
+        /// <summary>The release gives up a lock the body's contract says was held on entry (<c>[RequiresLock]</c>, <c>[ReleasesLock]</c>).</summary>
+        public bool ReleasesEntryHold { get; }
 
         public LockOperation Operation { get; }
 
@@ -138,9 +149,11 @@ namespace LockDiscipline.Analyzer.Flow
     /// <summary>A call made with some locks held: a method, or a delegate whose targets the graph resolves.</summary>
     internal sealed class CallEvent
     {
-        public CallEvent(IOperation site, IMethodSymbol method, ISymbol? delegateSlot, bool isVirtual, InstancePath receiver, ImmutableArray<HeldLock> held, bool hardIrqsOff, bool softIrqsOff, bool atomic, MethodContract contract)
+        public CallEvent(IOperation site, IMethodSymbol method, ISymbol? delegateSlot, bool isVirtual, InstancePath receiver, ImmutableArray<HeldLock> held, bool hardIrqsOff, bool softIrqsOff, bool atomic, MethodContract contract, ImmutableArray<InstancePath> requiredInstances, ImmutableArray<InstancePath> excludedInstances)
         {
             Contract = contract;
+            RequiredInstances = requiredInstances;
+            ExcludedInstances = excludedInstances;
             HardIrqsOff = hardIrqsOff;
             SoftIrqsOff = softIrqsOff;
             Atomic = atomic;
@@ -174,8 +187,14 @@ namespace LockDiscipline.Analyzer.Flow
         /// <summary>A spinning lock is held or interrupts are off: the callee must not sleep.</summary>
         public bool Atomic { get; }
 
-        /// <summary>What the callee's attributes require of the caller (LD0009).</summary>
+        /// <summary>What the callee's attributes (or, for a delegate that can only be one lambda or local function, that function's) require of the caller (LD0009).</summary>
         public MethodContract Contract { get; }
+
+        /// <summary>The locks of <see cref="MethodContract.Requires"/>, one by one, in the caller's terms (the receiver's, the argument's).</summary>
+        public ImmutableArray<InstancePath> RequiredInstances { get; }
+
+        /// <summary>The locks of <see cref="MethodContract.Excludes"/> in the caller's terms.</summary>
+        public ImmutableArray<InstancePath> ExcludedInstances { get; }
     }
 
     internal sealed class AwaitEvent
@@ -223,6 +242,12 @@ namespace LockDiscipline.Analyzer.Flow
         public IMethodSymbol Owner { get; }
 
         public MethodContract Contract { get; }
+
+        /// <summary>The contract is the method's attributes, not one inferred for a lock wrapper: only a declared one is checked against the body.</summary>
+        public bool ContractIsDeclared { get; set; }
+
+        /// <summary>Some acquisition waits for a lock the body already holds (LD0003): such a body is no lock wrapper.</summary>
+        public bool WaitsForItself { get; set; }
 
         /// <summary>False when the body was too irregular to analyse to a fixed point; rules then stay silent.</summary>
         public bool Completed { get; set; } = true;

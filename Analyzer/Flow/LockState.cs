@@ -25,12 +25,13 @@ namespace LockDiscipline.Analyzer.Flow
 
         public static readonly LockState Empty = new LockState(ImmutableArray<HeldLock>.Empty, ImmutableArray<Fact>.Empty, 0, 0);
 
-        private LockState(ImmutableArray<HeldLock> holds, ImmutableArray<Fact> facts, int hardIrqsOff, int softIrqsOff)
+        private LockState(ImmutableArray<HeldLock> holds, ImmutableArray<Fact> facts, int hardIrqsOff, int softIrqsOff, ImmutableArray<FlagCopy> copies = default)
         {
             Holds = holds;
             Facts = facts;
             HardIrqsOffDepth = hardIrqsOff;
             SoftIrqsOffDepth = softIrqsOff;
+            Copies = copies.IsDefault ? ImmutableArray<FlagCopy>.Empty : copies;
         }
 
         public ImmutableArray<HeldLock> Holds { get; }
@@ -68,20 +69,23 @@ namespace LockDiscipline.Analyzer.Flow
 
         /// <summary>The state of a body entered with interrupts off (an IRQ handler).</summary>
         public LockState WithIrqsOff(bool hard, bool soft)
-            => new LockState(Holds, Facts, hard ? 1 : HardIrqsOffDepth, soft ? 1 : SoftIrqsOffDepth);
+            => new LockState(Holds, Facts, hard ? 1 : HardIrqsOffDepth, soft ? 1 : SoftIrqsOffDepth, Copies);
 
         /// <summary><c>Irq.LocalIrqSave</c> and friends: switches that are not tied to a lock.</summary>
         public LockState SwitchIrqs(IrqEffect effect, bool disable)
         {
             var delta = disable ? 1 : -1;
             return effect == IrqEffect.HardIrqsOff
-                ? new LockState(Holds, Facts, Clamp(HardIrqsOffDepth + delta), SoftIrqsOffDepth)
-                : new LockState(Holds, Facts, HardIrqsOffDepth, Clamp(SoftIrqsOffDepth + delta));
+                ? new LockState(Holds, Facts, Clamp(HardIrqsOffDepth + delta), SoftIrqsOffDepth, Copies)
+                : new LockState(Holds, Facts, HardIrqsOffDepth, Clamp(SoftIrqsOffDepth + delta), Copies);
         }
 
         private static int Clamp(int depth) => depth < 0 ? 0 : depth > MaxDepth ? MaxDepth : depth;
 
         private ImmutableArray<Fact> Facts { get; }
+
+        /// <summary>Flag locals that hold a copy (or the negation) of another flag: <c>var b2 = b;</c>, <c>var failed = !taken;</c>.</summary>
+        private ImmutableArray<FlagCopy> Copies { get; }
 
         public static LockState Join(LockState? a, LockState? b)
         {
@@ -123,8 +127,17 @@ namespace LockDiscipline.Analyzer.Flow
                 }
             }
 
+            var copies = ImmutableArray.CreateBuilder<FlagCopy>();
+            foreach (var copy in a.Copies)
+            {
+                if (b.Copies.Contains(copy))
+                {
+                    copies.Add(copy);
+                }
+            }
+
             // Interrupts count as off after the join only if they are off on both paths.
-            return new LockState(holds.ToImmutable(), facts.ToImmutable(), Math.Min(a.HardIrqsOffDepth, b.HardIrqsOffDepth), Math.Min(a.SoftIrqsOffDepth, b.SoftIrqsOffDepth));
+            return new LockState(holds.ToImmutable(), facts.ToImmutable(), Math.Min(a.HardIrqsOffDepth, b.HardIrqsOffDepth), Math.Min(a.SoftIrqsOffDepth, b.SoftIrqsOffDepth), copies.ToImmutable());
         }
 
         /// <param name="certain">False for a try-acquire: the hold is real only on the edge where its condition is confirmed.</param>
@@ -136,11 +149,11 @@ namespace LockDiscipline.Analyzer.Flow
             if (index >= 0 && condition is null && operation.IrqEffect == IrqEffect.None && operation.Scope is null)
             {
                 var existing = Holds[index];
-                return new LockState(Holds.SetItem(index, existing.With(depth: Math.Min(existing.Depth + 1, MaxDepth))), Facts, HardIrqsOffDepth, SoftIrqsOffDepth);
+                return new LockState(Holds.SetItem(index, existing.With(depth: Math.Min(existing.Depth + 1, MaxDepth))), Facts, HardIrqsOffDepth, SoftIrqsOffDepth, Copies);
             }
 
             var hold = new HeldLock(operation.Class, operation.Mode, operation.Instance, operation.Site, 1, certain, condition, whenValue, operation.IrqEffect, operation.Scope);
-            return new LockState(Holds.Add(hold), condition is null ? Facts : WithoutFacts(condition), Clamp(hard), Clamp(soft));
+            return new LockState(Holds.Add(hold), condition is null ? Facts : WithoutFacts(condition), Clamp(hard), Clamp(soft), Copies);
         }
 
         public LockState Release(LockOperation operation, out ReleaseBalance balance, out HeldLock released)
@@ -162,13 +175,14 @@ namespace LockDiscipline.Analyzer.Flow
                 holds,
                 Facts,
                 Clamp(HardIrqsOffDepth - (released.IrqEffect == IrqEffect.HardIrqsOff ? 1 : 0)),
-                Clamp(SoftIrqsOffDepth - (released.IrqEffect == IrqEffect.SoftIrqsOff ? 1 : 0)));
+                Clamp(SoftIrqsOffDepth - (released.IrqEffect == IrqEffect.SoftIrqsOff ? 1 : 0)),
+                Copies);
         }
 
         public LockState Downgrade(LockOperation operation)
         {
             var index = IndexOf(operation.Class, LockMode.Exclusive, operation.Instance);
-            return index < 0 ? this : new LockState(Holds.SetItem(index, Holds[index].With(mode: LockMode.Shared)), Facts, HardIrqsOffDepth, SoftIrqsOffDepth);
+            return index < 0 ? this : new LockState(Holds.SetItem(index, Holds[index].With(mode: LockMode.Shared)), Facts, HardIrqsOffDepth, SoftIrqsOffDepth, Copies);
         }
 
         /// <summary>
@@ -197,12 +211,13 @@ namespace LockDiscipline.Analyzer.Flow
                 }
             }
 
-            return kept is null ? this : new LockState(kept.ToImmutable(), Facts, HardIrqsOffDepth, SoftIrqsOffDepth);
+            return kept is null ? this : new LockState(kept.ToImmutable(), Facts, HardIrqsOffDepth, SoftIrqsOffDepth, Copies);
         }
 
         /// <summary>The state on the edge where <paramref name="key"/> has <paramref name="value"/>; null when that edge cannot be taken.</summary>
         public LockState? Refine(object key, bool value)
         {
+            key = Original(key, ref value);
             foreach (var fact in Facts)
             {
                 if (ConditionKey.AreEqual(fact.Key, key) && fact.Value != value)
@@ -225,22 +240,107 @@ namespace LockDiscipline.Analyzer.Flow
             }
 
             var facts = key is ILocalSymbol ? WithoutFacts(key).Add(new Fact(key, value)) : Facts;
-            return new LockState(holds.ToImmutable(), facts, HardIrqsOffDepth, SoftIrqsOffDepth);
+            return new LockState(holds.ToImmutable(), facts, HardIrqsOffDepth, SoftIrqsOffDepth, Copies);
         }
 
-        /// <summary>Ties a try-acquire's hold to the local (or joining flow capture) its result is stored in.</summary>
-        public LockState Rebind(object from, object to)
+        /// <summary>
+        /// An int try-acquire's result compared with a constant, on the edge where the comparison is
+        /// <paramref name="equal"/>: a hold whose success value is the constant is decided by the edge; for
+        /// another constant only the equal edge decides (the result is then not the success value).
+        /// </summary>
+        public LockState RefineComparison(object key, bool equal, Func<HeldLock, bool> constantIsSuccess)
+        {
+            var unused = true;
+            key = Original(key, ref unused);
+            var holds = ImmutableArray.CreateBuilder<HeldLock>(Holds.Length);
+            foreach (var hold in Holds)
+            {
+                if (hold.Condition is null || !ConditionKey.AreEqual(hold.Condition, key))
+                {
+                    holds.Add(hold);
+                }
+                else if (constantIsSuccess(hold))
+                {
+                    if (hold.WhenValue == equal)
+                    {
+                        holds.Add(hold.With(certain: true));
+                    }
+                }
+                else if (!equal)
+                {
+                    holds.Add(hold);
+                }
+            }
+
+            return new LockState(holds.ToImmutable(), Facts, HardIrqsOffDepth, SoftIrqsOffDepth, Copies);
+        }
+
+        /// <summary>Whether some hold is tied to <paramref name="key"/> (or to the flag it is a copy of).</summary>
+        public bool IsCondition(object key)
+        {
+            var unused = true;
+            key = Original(key, ref unused);
+            foreach (var hold in Holds)
+            {
+                if (hold.Condition is { } condition && ConditionKey.AreEqual(condition, key))
+                {
+                    return true;
+                }
+            }
+
+            return false;
+        }
+
+        /// <summary>
+        /// Ties a try-acquire's hold to the local (or joining flow capture) its result is stored in; with
+        /// <paramref name="negate"/>, to its negation (<c>b = !b</c>, <c>var failed = !TryLock()</c>).
+        /// </summary>
+        public LockState Rebind(object from, object to, bool negate = false)
         {
             var holds = Holds;
             for (var i = 0; i < holds.Length; i++)
             {
                 if (holds[i].Condition is { } condition && ConditionKey.AreEqual(condition, from))
                 {
-                    holds = holds.SetItem(i, holds[i].With(condition: to));
+                    holds = holds.SetItem(i, holds[i].With(condition: to, whenValue: holds[i].WhenValue ^ negate));
                 }
             }
 
-            return new LockState(holds, WithoutFacts(to), HardIrqsOffDepth, SoftIrqsOffDepth);
+            // Copies of the old value of `to` no longer copy it; copies of `b` after `b = !b` copy its negation.
+            var copies = Copies;
+            for (var i = copies.Length - 1; i >= 0; i--)
+            {
+                if (ConditionKey.AreEqual(copies[i].Copy, to) || (ConditionKey.AreEqual(copies[i].Original, to) && !ConditionKey.AreEqual(from, to)))
+                {
+                    copies = copies.RemoveAt(i);
+                }
+                else if (negate && ConditionKey.AreEqual(copies[i].Original, to))
+                {
+                    copies = copies.SetItem(i, new FlagCopy(copies[i].Copy, to, copies[i].Negated));
+                }
+            }
+
+            var facts = WithoutFacts(to);
+            if (ConditionKey.AreEqual(from, to))
+            {
+                foreach (var fact in Facts)
+                {
+                    if (ConditionKey.AreEqual(fact.Key, to))
+                    {
+                        facts = facts.Add(new Fact(to, fact.Value ^ negate));
+                    }
+                }
+            }
+
+            return new LockState(holds, facts, HardIrqsOffDepth, SoftIrqsOffDepth, copies);
+        }
+
+        /// <summary><c>var b2 = b;</c> (or <c>= !b</c>): <paramref name="copy"/> now says what <paramref name="original"/> says.</summary>
+        public LockState CopyFlag(ILocalSymbol copy, object original, bool negated)
+        {
+            original = Original(original, ref negated);
+            var state = Assign(copy, constant: null);
+            return new LockState(state.Holds, state.Facts, HardIrqsOffDepth, SoftIrqsOffDepth, state.Copies.Add(new FlagCopy(copy, original, !negated)));
         }
 
         /// <summary>
@@ -261,7 +361,7 @@ namespace LockDiscipline.Analyzer.Flow
                 }
             }
 
-            return holds == Holds ? this : new LockState(holds, Facts, HardIrqsOffDepth, SoftIrqsOffDepth);
+            return holds == Holds ? this : new LockState(holds, Facts, HardIrqsOffDepth, SoftIrqsOffDepth, Copies);
         }
 
         /// <summary>A write to a flag local ends what was known about it; a constant write is a new fact.</summary>
@@ -282,13 +382,23 @@ namespace LockDiscipline.Analyzer.Flow
                 facts = facts.Add(new Fact(local, value));
             }
 
-            return holds == Holds && facts == Facts ? this : new LockState(holds, facts, HardIrqsOffDepth, SoftIrqsOffDepth);
+            // A copy of the local's old value loses what it said: the holds it named are no longer tied to it.
+            var copies = Copies;
+            for (var i = copies.Length - 1; i >= 0; i--)
+            {
+                if (ConditionKey.AreEqual(copies[i].Copy, local) || ConditionKey.AreEqual(copies[i].Original, local))
+                {
+                    copies = copies.RemoveAt(i);
+                }
+            }
+
+            return holds == Holds && facts == Facts && copies == Copies ? this : new LockState(holds, facts, HardIrqsOffDepth, SoftIrqsOffDepth, copies);
         }
 
         public bool Equals(LockState? other)
         {
             if (ReferenceEquals(this, other)) return true;
-            if (other is null || other.Holds.Length != Holds.Length || other.Facts.Length != Facts.Length) return false;
+            if (other is null || other.Holds.Length != Holds.Length || other.Facts.Length != Facts.Length || other.Copies.Length != Copies.Length) return false;
             if (other.HardIrqsOffDepth != HardIrqsOffDepth || other.SoftIrqsOffDepth != SoftIrqsOffDepth) return false;
             for (var i = 0; i < Holds.Length; i++)
             {
@@ -298,6 +408,11 @@ namespace LockDiscipline.Analyzer.Flow
             for (var i = 0; i < Facts.Length; i++)
             {
                 if (!other.Facts.Contains(Facts[i])) return false;
+            }
+
+            for (var i = 0; i < Copies.Length; i++)
+            {
+                if (!other.Copies.Contains(Copies[i])) return false;
             }
 
             return true;
@@ -381,6 +496,46 @@ namespace LockDiscipline.Analyzer.Flow
             }
 
             return facts;
+        }
+
+        /// <summary>The flag a copy stands for, with <paramref name="value"/> turned into the original's value.</summary>
+        private object Original(object key, ref bool value)
+        {
+            foreach (var copy in Copies)
+            {
+                if (ConditionKey.AreEqual(copy.Copy, key))
+                {
+                    value ^= !copy.Same;
+                    return copy.Original;
+                }
+            }
+
+            return key;
+        }
+
+        private readonly struct FlagCopy : IEquatable<FlagCopy>
+        {
+            public FlagCopy(ILocalSymbol copy, object original, bool same)
+            {
+                Copy = copy;
+                Original = original;
+                Same = same;
+            }
+
+            public ILocalSymbol Copy { get; }
+
+            public object Original { get; }
+
+            /// <summary>False for a negated copy (<c>var failed = !taken;</c>).</summary>
+            public bool Same { get; }
+
+            public bool Negated => !Same;
+
+            public bool Equals(FlagCopy other) => Same == other.Same && ConditionKey.AreEqual(Copy, other.Copy) && ConditionKey.AreEqual(Original, other.Original);
+
+            public override bool Equals(object? obj) => obj is FlagCopy other && Equals(other);
+
+            public override int GetHashCode() => Same ? 1 : 0;
         }
 
         private readonly struct Fact : IEquatable<Fact>

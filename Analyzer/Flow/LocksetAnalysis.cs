@@ -58,12 +58,15 @@ namespace LockDiscipline.Analyzer.Flow
         public static BodyFlow Analyze(ControlFlowGraph graph, ValueOrigins origins, IMethodSymbol owner, Resolvers resolvers)
         {
             var contract = resolvers.Contracts.For(owner);
-            if (contract == MethodContract.None && resolvers.Effects.For(owner) is { } inferred)
+            var declared = contract != MethodContract.None;
+            if (!declared && resolvers.Effects.For(owner) is { } inferred)
             {
                 contract = inferred;
             }
 
-            return Analyze(graph, origins, owner, resolvers, contract, resolvers.Effects);
+            var flow = Analyze(graph, origins, owner, resolvers, contract, resolvers.Effects);
+            flow.ContractIsDeclared = declared;
+            return flow;
         }
 
         /// <summary>Analyses a body entered as <paramref name="contract"/> says, resolving calls with <paramref name="effects"/>.</summary>
@@ -198,7 +201,7 @@ namespace LockDiscipline.Analyzer.Flow
                     return state.Acquire(scoped, condition: null, whenValue: true, certain: true);
 
                 case IObjectCreationOperation { Constructor: { } constructor } creation:
-                    RecordCall(creation, constructor, delegateSlot: null, isVirtual: false, InstancePath.Unknown, state);
+                    RecordCall(creation, constructor, delegateSlot: null, isVirtual: false, InstancePath.Unknown, creation.Arguments, state);
                     Throw(state, creation, frame);
                     return state;
 
@@ -206,15 +209,15 @@ namespace LockDiscipline.Analyzer.Flow
                     var accessor = IsAssignmentTarget(property) ? property.Property.SetMethod : property.Property.GetMethod;
                     if (accessor is not null)
                     {
-                        RecordCall(property, accessor, null, IsVirtualCall(accessor, property.Instance), LockOperationResolver.InstanceOf(property.Instance, _origins), state);
+                        RecordCall(property, accessor, null, IsVirtualCall(accessor, property.Instance), LockOperationResolver.InstanceOf(property.Instance, _origins), property.Arguments, state);
                         RecordBlockingCall(property, accessor, property.Instance, state);
                     }
 
-                    RecordAccess(property, property.Property, state);
+                    RecordAccess(property, property.Property, property.Instance, state);
                     return state;
 
                 case IFieldReferenceOperation field:
-                    RecordAccess(field, field.Field, state);
+                    RecordAccess(field, field.Field, field.Instance, state);
                     return state;
 
                 case IAwaitOperation awaitOperation:
@@ -231,15 +234,8 @@ namespace LockDiscipline.Analyzer.Flow
                     return state;
 
                 // The target is spilled into a capture when the value awaits (`taken = c ? await a : b`).
-                case ISimpleAssignmentOperation assignment when _origins.Unwrap(assignment.Target) is ILocalReferenceOperation { Local.Type.SpecialType: SpecialType.System_Boolean } local:
-                    var value = _origins.Unwrap(assignment.Value);
-                    var flag = FlagOf(value);
-                    if (IsConditionOfAHold(state, flag))
-                    {
-                        return state.Rebind(flag, local.Local);
-                    }
-
-                    return state.Assign(local.Local, value.ConstantValue is { HasValue: true, Value: bool constant } ? constant : (bool?)null);
+                case ISimpleAssignmentOperation assignment when _origins.Unwrap(assignment.Target) is ILocalReferenceOperation { Local: var local } && IsFlagType(local.Type):
+                    return AssignFlag(local, _origins.Unwrap(assignment.Value), state);
 
                 case ISimpleAssignmentOperation { Target: ILocalReferenceOperation target } copy when _origins.Unwrap(copy.Value) is ILocalReferenceOperation source:
                     var to = LockOperationResolver.InstanceOf(target, _origins);
@@ -260,6 +256,47 @@ namespace LockDiscipline.Analyzer.Flow
         }
 
         /// <summary>
+        /// A write to a local that can carry a try-acquire's result: the result itself (the hold is now tied
+        /// to the local), a copy or negation of another flag (<c>var b2 = b;</c>, <c>b = !b;</c>), or anything
+        /// else, which ends what the local said.
+        /// </summary>
+        private LockState AssignFlag(ILocalSymbol local, IOperation value, LockState state)
+        {
+            var negated = false;
+            while (value is IUnaryOperation { OperatorKind: UnaryOperatorKind.Not } not)
+            {
+                negated = !negated;
+                value = _origins.Unwrap(not.Operand);
+            }
+
+            var flag = FlagOf(value);
+            if (flag is ILocalSymbol source)
+            {
+                if (SymbolEqualityComparer.Default.Equals(source, local))
+                {
+                    return negated ? state.Rebind(local, local, negate: true) : state;
+                }
+
+                if (state.IsCondition(source))
+                {
+                    return state.CopyFlag(local, source, negated);
+                }
+            }
+            else if (IsConditionOfAHold(state, flag))
+            {
+                return state.Rebind(flag, local, negated);
+            }
+
+            return state.Assign(local, !negated && value.ConstantValue is { HasValue: true, Value: bool constant } ? constant : (bool?)null);
+        }
+
+        /// <summary>Bools carry <c>TryEnter</c>'s result; integers a kernel-style try-acquire's (0 on success).</summary>
+        private static bool IsFlagType(ITypeSymbol type)
+            => type.SpecialType is SpecialType.System_Boolean or SpecialType.System_Int32 or SpecialType.System_Int64
+                or SpecialType.System_UInt32 or SpecialType.System_UInt64 or SpecialType.System_Int16 or SpecialType.System_UInt16
+                or SpecialType.System_Byte or SpecialType.System_SByte;
+
+        /// <summary>
         /// What a try-acquire's hold may be conditioned on, for a boolean value: the awaited call of an await,
         /// the id of a capture joining a conditional's arms, or the operation itself.
         /// </summary>
@@ -268,6 +305,7 @@ namespace LockDiscipline.Analyzer.Flow
             {
                 IAwaitOperation awaited => (object?)AwaitedCall(awaited) ?? value,
                 IFlowCaptureReferenceOperation reference when _origins.IsJoinOfPaths(reference.Id) => reference.Id,
+                ILocalReferenceOperation local => local.Local,
                 _ => value,
             };
 
@@ -302,7 +340,7 @@ namespace LockDiscipline.Analyzer.Flow
             {
                 var method = invocation.TargetMethod;
                 var slot = method.MethodKind == MethodKind.DelegateInvoke ? DelegateSlot(invocation.Instance) : null;
-                RecordCall(invocation, method, slot, IsVirtualCall(method, invocation.Instance), LockOperationResolver.InstanceOf(invocation.Instance, _origins), state);
+                RecordCall(invocation, method, slot, IsVirtualCall(method, invocation.Instance), LockOperationResolver.InstanceOf(invocation.Instance, _origins), invocation.Arguments, state);
                 RecordBlockingCall(invocation, method, invocation.Instance, state);
 
                 // A method that releases by contract is taken at its word even when it throws; any other
@@ -327,6 +365,13 @@ namespace LockDiscipline.Analyzer.Flow
                         if (_recording)
                         {
                             _flow.Acquisitions.Add(AcquisitionAt(operation, state));
+                        }
+
+                        if (WaitsForItself(operation, state))
+                        {
+                            // LD0003 reports the deadlock; the thread never gets a second hold to leak or release.
+                            _flow.WaitsForItself = true;
+                            break;
                         }
 
                         if (operation.TakenFlag is null && NullTestOfReceiver(invocation) is { } receiverIsNull)
@@ -364,7 +409,7 @@ namespace LockDiscipline.Analyzer.Flow
                         if (_recording)
                         {
                             RecordHandOver(before, released);
-                            _flow.Releases.Add(new ReleaseEvent(operation, balance, frame.ExceptionCause));
+                            _flow.Releases.Add(new ReleaseEvent(operation, balance, frame.ExceptionCause, releasesEntryHold: balance != ReleaseBalance.NotHeld && released.Site is null));
                         }
 
                         break;
@@ -381,6 +426,25 @@ namespace LockDiscipline.Analyzer.Flow
             }
 
             return state;
+        }
+
+        /// <summary>
+        /// A blocking acquisition of a lock this body certainly took on the provably same instance, in a mode
+        /// that does not re-enter: it never returns (LD0003), so it adds no hold, as Clang counts it. Holds a contract provides on
+        /// entry are left out: for a lock wrapper the entry is itself inferred from the body.
+        /// </summary>
+        private bool WaitsForItself(LockOperation operation, LockState state)
+        {
+            foreach (var held in state.Holds)
+            {
+                if (held.Site is not null && held.Certain && held.Condition is null && held.Class.Equals(operation.Class)
+                    && Graph.SameClassNesting.Classify(held.Class, held.Mode, held.Instance, operation.Mode, operation.Instance, _resolvers.Links) == Graph.SameClassNestingKind.SelfDeadlock)
+                {
+                    return true;
+                }
+            }
+
+            return false;
         }
 
         /// <summary>An acquisition with the state it is made in; <c>LockIrqSave</c> switches interrupts off before it acquires.</summary>
@@ -454,7 +518,7 @@ namespace LockDiscipline.Analyzer.Flow
             return false;
         }
 
-        private void RecordCall(IOperation site, IMethodSymbol method, ISymbol? delegateSlot, bool isVirtual, InstancePath receiver, LockState state)
+        private void RecordCall(IOperation site, IMethodSymbol method, ISymbol? delegateSlot, bool isVirtual, InstancePath receiver, ImmutableArray<IArgumentOperation> arguments, LockState state)
         {
             if (!_recording)
             {
@@ -462,12 +526,80 @@ namespace LockDiscipline.Analyzer.Flow
             }
 
             var contract = _resolvers.Contracts.For(method);
+            var contractOwner = method;
+            if (method.MethodKind == MethodKind.DelegateInvoke && site is IInvocationOperation { Instance: { } delegateValue } && InvokedFunction(delegateValue) is { } function)
+            {
+                // A delegate that can only be one lambda or local function carries that function's contract,
+                // and the function's `this` is the enclosing method's.
+                contract = _resolvers.Contracts.For(function);
+                contractOwner = function;
+                receiver = InstancePath.This;
+            }
+
             if (delegateSlot is null && contract == MethodContract.None && !SymbolEqualityComparer.Default.Equals(method.ContainingAssembly, _assembly))
             {
                 return;
             }
 
-            _flow.Calls.Add(new CallEvent(site, method, delegateSlot, isVirtual, receiver, state.Holds, state.HardIrqsOff, state.SoftIrqsOff, state.IsAtomic, contract));
+            var required = InCallerTerms(contract.Requires, contractOwner, receiver, arguments);
+            var excluded = InCallerTerms(contract.Excludes, contractOwner, receiver, arguments);
+            _flow.Calls.Add(new CallEvent(site, method, delegateSlot, isVirtual, receiver, state.Holds, state.HardIrqsOff, state.SoftIrqsOff, state.IsAtomic, contract, required, excluded));
+        }
+
+        private ImmutableArray<InstancePath> InCallerTerms(ImmutableArray<ContractLock> locks, IMethodSymbol callee, InstancePath receiver, ImmutableArray<IArgumentOperation> arguments)
+        {
+            if (locks.IsEmpty)
+            {
+                return ImmutableArray<InstancePath>.Empty;
+            }
+
+            var paths = ImmutableArray.CreateBuilder<InstancePath>(locks.Length);
+            foreach (var contractLock in locks)
+            {
+                paths.Add(LockOperationResolver.InCallerTerms(contractLock.Path, callee, receiver, arguments, _origins));
+            }
+
+            return paths.MoveToImmutable();
+        }
+
+        /// <summary>The one lambda or local function a delegate value can be, when every value its local is given is that function.</summary>
+        private IMethodSymbol? InvokedFunction(IOperation delegateValue)
+        {
+            var value = _origins.Unwrap(delegateValue);
+            if (value is not ILocalReferenceOperation local)
+            {
+                return FunctionOf(value);
+            }
+
+            IMethodSymbol? function = null;
+            foreach (var assigned in _origins.AssignmentsOf(local.Local))
+            {
+                var candidate = FunctionOf(_origins.Unwrap(assigned));
+                if (candidate is null || (function is not null && !SymbolEqualityComparer.Default.Equals(function, candidate)))
+                {
+                    return null;
+                }
+
+                function = candidate;
+            }
+
+            return function;
+        }
+
+        private IMethodSymbol? FunctionOf(IOperation value)
+        {
+            if (value is IDelegateCreationOperation creation)
+            {
+                value = _origins.Unwrap(creation.Target);
+            }
+
+            return value switch
+            {
+                IAnonymousFunctionOperation lambda => lambda.Symbol,
+                IFlowAnonymousFunctionOperation lambda => lambda.Symbol,
+                IMethodReferenceOperation { Method.MethodKind: MethodKind.LocalFunction } reference => reference.Method,
+                _ => null,
+            };
         }
 
         /// <summary>Calls that sleep (LD0006) and, among them, waits for other work (LD0013).</summary>
@@ -523,7 +655,7 @@ namespace LockDiscipline.Analyzer.Flow
             }
         }
 
-        private void RecordAccess(IOperation site, ISymbol member, LockState state)
+        private void RecordAccess(IOperation site, ISymbol member, IOperation? receiver, LockState state)
         {
             if (_recording && site is IFieldReferenceOperation flag && FlagTests.IsFlag(flag.Field) && !FlagTests.IsPlainRead(site))
             {
@@ -535,7 +667,9 @@ namespace LockDiscipline.Analyzer.Flow
                 return;
             }
 
-            _flow.Accesses.Add(new AccessEvent(site, member, guard, IsWrite(site), state.Holds));
+            // The guard of the object accessed: `other.Value` needs other's lock, not this one's.
+            var guardInstance = guard.Path.IsKnown ? guard.Path.ThroughCall(LockOperationResolver.InstanceOf(receiver, _origins)) : InstancePath.Unknown;
+            _flow.Accesses.Add(new AccessEvent(site, member, guard, guardInstance, IsWrite(site), state.Holds));
         }
 
         private static bool IsWrite(IOperation operation)
@@ -695,6 +829,15 @@ namespace LockDiscipline.Analyzer.Flow
                         negated ^= expected == (comparison.OperatorKind == BinaryOperatorKind.NotEquals);
                         value = comparison.LeftOperand;
                         continue;
+                    case IBinaryOperation { OperatorKind: BinaryOperatorKind.Equals or BinaryOperatorKind.NotEquals } comparison
+                        when comparison.LeftOperand.ConstantValue is { HasValue: true, Value: bool expected }:
+                        negated ^= expected == (comparison.OperatorKind == BinaryOperatorKind.NotEquals);
+                        value = comparison.RightOperand;
+                        continue;
+                    case IBinaryOperation { OperatorKind: BinaryOperatorKind.Equals or BinaryOperatorKind.NotEquals } comparison
+                        when IntComparison.Of(comparison, origins) is { } intComparison:
+                        negated ^= comparison.OperatorKind == BinaryOperatorKind.NotEquals;
+                        return intComparison;
                     case IAwaitOperation awaitOperation:
                         value = awaitOperation.Operation;
                         continue;
@@ -712,6 +855,72 @@ namespace LockDiscipline.Analyzer.Flow
             }
 
             return null;
+        }
+
+        /// <summary>Whether <paramref name="constant"/> is the success value of the int try-acquire that made <paramref name="hold"/>.</summary>
+        private bool IsSuccessConstant(HeldLock hold, object constant)
+        {
+            if (hold.Site is not IInvocationOperation acquisition)
+            {
+                return false;
+            }
+
+            foreach (var operation in Resolve(acquisition))
+            {
+                if (operation.Kind == LockOperationKind.TryAcquire && operation.Class.Equals(hold.Class) && operation.SuccessConstant is { } success)
+                {
+                    return SameNumber(success, constant);
+                }
+            }
+
+            return false;
+        }
+
+        private static bool SameNumber(object a, object b)
+        {
+            try
+            {
+                return System.Convert.ToDecimal(a, System.Globalization.CultureInfo.InvariantCulture) == System.Convert.ToDecimal(b, System.Globalization.CultureInfo.InvariantCulture);
+            }
+            catch (System.Exception exception) when (exception is System.InvalidCastException or System.FormatException or System.OverflowException)
+            {
+                return a.Equals(b);
+            }
+        }
+
+        /// <summary>
+        /// <c>result == constant</c> (or <c>!=</c>) with a number: how a kernel-style try-acquire's int result is
+        /// tested. The result is a local it was stored in, or the call itself.
+        /// </summary>
+        private sealed class IntComparison
+        {
+            private IntComparison(object key, object constant)
+            {
+                Key = key;
+                Constant = constant;
+            }
+
+            public object Key { get; }
+
+            public object Constant { get; }
+
+            public static IntComparison? Of(IBinaryOperation comparison, ValueOrigins origins)
+            {
+                var (tested, constant) = comparison.RightOperand.ConstantValue.HasValue
+                    ? (comparison.LeftOperand, comparison.RightOperand.ConstantValue.Value)
+                    : (comparison.RightOperand, comparison.LeftOperand.ConstantValue.HasValue ? comparison.LeftOperand.ConstantValue.Value : null);
+                if (constant is null or bool || !(constant is int or long or short or sbyte or byte or uint or ulong or ushort))
+                {
+                    return null;
+                }
+
+                return origins.Unwrap(tested) switch
+                {
+                    ILocalReferenceOperation local => new IntComparison(local.Local, constant),
+                    IInvocationOperation invocation => new IntComparison(invocation, constant),
+                    _ => null,
+                };
+            }
         }
 
         private readonly struct FinallyEntry : System.IEquatable<FinallyEntry>
@@ -839,8 +1048,13 @@ namespace LockDiscipline.Analyzer.Flow
                 CurrentBlock = previous;
             }
 
-            private static LockState? Refine(LockState state, object? condition, bool value)
-                => condition is null ? state : state.Refine(condition, value);
+            private LockState? Refine(LockState state, object? condition, bool value)
+                => condition switch
+                {
+                    null => state,
+                    IntComparison comparison => state.RefineComparison(comparison.Key, value, hold => _analysis.IsSuccessConstant(hold, comparison.Constant)),
+                    _ => state.Refine(condition, value),
+                };
 
             private void Deliver(ControlFlowBranch? branch, LockState? state, BasicBlock source)
             {

@@ -1,4 +1,5 @@
 using System.Collections.Generic;
+using System.Collections.Immutable;
 using LockDiscipline.Analyzer.Flow;
 using LockDiscipline.Analyzer.Resolve;
 using Microsoft.CodeAnalysis;
@@ -9,11 +10,12 @@ namespace LockDiscipline.Analyzer.Rules
     /// <summary>
     /// LD0009: a call to a <c>[RequiresLock]</c>/<c>[RequiresSharedLock]</c> method without the lock
     /// (the static form of the kernel's <c>lockdep_assert_held</c>), or to an <c>[ExcludesLock]</c>
-    /// method with it held.
+    /// method with it held. The lock is the callee's in the call's terms: <c>child.Bar()</c> requires
+    /// <c>child._mu</c>, not the caller's <c>this._mu</c>; a parameter path is the argument's.
     /// </summary>
     internal static class LockContractViolationRule
     {
-        public static void AnalyzeBody(BodyFlow flow, System.Action<Diagnostic> report)
+        public static void AnalyzeBody(BodyFlow flow, InstanceLinks links, System.Action<Diagnostic> report)
         {
             var reported = new HashSet<int>();
             foreach (var call in flow.Calls)
@@ -25,19 +27,25 @@ namespace LockDiscipline.Analyzer.Rules
                 }
 
                 var callee = ReportText.Method(call.Method);
-                foreach (var required in contract.Requires)
+                for (var i = 0; i < contract.Requires.Length; i++)
                 {
-                    if (!Holds(call.Held, required.Class, required.Mode == LockMode.Shared) && reported.Add(call.Site.Syntax.SpanStart))
+                    var required = contract.Requires[i];
+                    var instance = call.RequiredInstances[i];
+                    if (!Holds(call.Held, required, instance, anyMode: required.Mode == LockMode.Shared, links) && reported.Add(call.Site.Syntax.SpanStart))
                     {
                         var attribute = required.Mode == LockMode.Shared ? "RequiresSharedLock" : "RequiresLock";
-                        var shared = required.Mode == LockMode.Exclusive && Holds(call.Held, required.Class, anyMode: true) ? " exclusively (it is held only for reading)" : string.Empty;
-                        report(Diagnostic.Create(RuleCatalog.LockContractViolation, call.Site.Syntax.GetLocation(), $"{callee} requires '{required.Class}' to be held ([{attribute}]), but it is not held here{shared}"));
+                        var shared = required.Mode == LockMode.Exclusive && Holds(call.Held, required, instance, anyMode: true, links) ? " exclusively (it is held only for reading)" : string.Empty;
+                        var other = shared.Length == 0 && HeldElsewhere(call.Held, required, instance, links) is { } elsewhere
+                            ? $" (the lock held is {ReportText.Instance(elsewhere.Instance)}; the call needs {ReportText.Instance(instance)})"
+                            : string.Empty;
+                        report(Diagnostic.Create(RuleCatalog.LockContractViolation, call.Site.Syntax.GetLocation(), $"{callee} requires '{required.Class}' to be held ([{attribute}]), but it is not held here{shared}{other}"));
                     }
                 }
 
-                foreach (var excluded in contract.Excludes)
+                for (var i = 0; i < contract.Excludes.Length; i++)
                 {
-                    if (Find(call.Held, excluded.Class) is { } held && reported.Add(call.Site.Syntax.SpanStart))
+                    var excluded = contract.Excludes[i];
+                    if (Find(call.Held, excluded, call.ExcludedInstances[i], links) is { } held && reported.Add(call.Site.Syntax.SpanStart))
                     {
                         var heldAt = held.Site?.Syntax.GetLocation();
                         report(Diagnostic.Create(
@@ -53,11 +61,13 @@ namespace LockDiscipline.Analyzer.Rules
         private static string HeldSince(Location? heldAt)
             => heldAt is null ? "the caller holds it: this method requires it" : "since " + ReportText.Place(heldAt);
 
-        private static bool Holds(System.Collections.Immutable.ImmutableArray<HeldLock> held, LockClass lockClass, bool anyMode)
+        /// <summary>A certain hold that may be the required lock (unknown instances count: no false error).</summary>
+        private static bool Holds(ImmutableArray<HeldLock> held, ContractLock required, InstancePath instance, bool anyMode, InstanceLinks links)
         {
             foreach (var hold in held)
             {
-                if (hold.Class.Equals(lockClass) && hold.Certain && (anyMode || hold.Mode == LockMode.Exclusive))
+                if (hold.Class.Equals(required.Class) && hold.Certain && (anyMode || hold.Mode == LockMode.Exclusive)
+                    && InstanceMatch.MayBe(hold.Instance, instance, !required.Path.IsKnown, links))
                 {
                     return true;
                 }
@@ -66,11 +76,26 @@ namespace LockDiscipline.Analyzer.Rules
             return false;
         }
 
-        private static HeldLock? Find(System.Collections.Immutable.ImmutableArray<HeldLock> held, LockClass lockClass)
+        /// <summary>A hold of the class on another object than the one the call needs: said in the message.</summary>
+        private static HeldLock? HeldElsewhere(ImmutableArray<HeldLock> held, ContractLock required, InstancePath instance, InstanceLinks links)
         {
             foreach (var hold in held)
             {
-                if (hold.Class.Equals(lockClass))
+                if (hold.Class.Equals(required.Class) && !InstanceMatch.MayBe(hold.Instance, instance, !required.Path.IsKnown, links))
+                {
+                    return hold;
+                }
+            }
+
+            return null;
+        }
+
+        /// <summary>A hold provably of the excluded lock (an instance the analysis cannot tell is not taken for it).</summary>
+        private static HeldLock? Find(ImmutableArray<HeldLock> held, ContractLock excluded, InstancePath instance, InstanceLinks links)
+        {
+            foreach (var hold in held)
+            {
+                if (hold.Class.Equals(excluded.Class) && InstanceMatch.ProvablyIs(hold.Instance, instance, !excluded.Path.IsKnown, links))
                 {
                     return hold;
                 }

@@ -78,6 +78,12 @@ namespace LockDiscipline.Analyzer.Summaries
             var origins = inferable.Origins;
             var callees = _levels[depth - 1];
             var flow = LocksetAnalysis.Analyze(graph, origins, method, _resolvers, MethodContract.None, callees);
+            if (flow.WaitsForItself)
+            {
+                // A body that deadlocks on itself has no net effect to lend its callers; LD0003 reports it.
+                return null;
+            }
+
             var heldOnEntry = ReleasedWithoutHolding(flow);
             if (heldOnEntry.Count > 0)
             {

@@ -149,6 +149,8 @@ public sealed class PciBus
     private readonly IommuGroup _firmwareGroup = new();
 
     /// <summary><c>pci_dma_configure()</c>: the ownership first, the firmware configuration (which creates the group) after.</summary>
+    /// <remarks>Returns 0 with the driver's claim taken, which <see cref="PciDmaCleanup"/> gives back.</remarks>
+    [TryAcquiresLock(0, "dev.DmaOwner")]
     public int PciDmaConfigure(Device dev)
     {
         int ret = Iommu.IommuDeviceUseDefaultDomain(dev);

@@ -30,7 +30,7 @@ public class LiveDiagnosticsTests
             [AcquiresLock("nowhere")] void Unresolved() { }
 
             void Order() { _second.Lock(); _first.Lock(); _first.Unlock(); _second.Unlock(); }
-            void Recursive() { _gate.Wait(); _gate.Wait(); _gate.Release(); _gate.Release(); }
+            void Recursive() { _gate.Wait(); _gate.Wait(); _gate.Release(); }
             void Sleeps() { _spin.Lock(); _first.Lock(); _first.Unlock(); _spin.Unlock(); }
             void Leaks(bool early) { Monitor.Enter(_monitor); if (early) return; Monitor.Exit(_monitor); }
             int Unguarded() => _count;

@@ -17,9 +17,9 @@ public class ReadWriteTests
             class Fs
             {
                 readonly KRwSem _sem = new();
-                void Stat() { _sem.DownRead(); {|LD0003:_sem.DownRead()|}; _sem.UpRead(); _sem.UpRead(); }
+                void Stat() { _sem.DownRead(); {|LD0003:_sem.DownRead()|}; _sem.UpRead(); {|LD0007:_sem.UpRead()|}; }
             }
-            """).Single();
+            """).Only("LD0003");
         Assert.StartsWith("possible recursive locking detected: 'Fs._sem' is acquired while already held (since File0.cs:5); KRwSem", diagnostic.GetMessage());
         Assert.Equal(new[] { "File0.cs:5 [_sem.DownRead()]" }, Sites.Additional(diagnostic));
     }
@@ -31,7 +31,7 @@ public class ReadWriteTests
             class Fs
             {
                 readonly KRwSem _sem = new();
-                void Upgrade() { _sem.DownRead(); {|LD0003:_sem.DownWrite()|}; _sem.UpWrite(); _sem.UpRead(); }
+                void Upgrade() { _sem.DownRead(); {|LD0003:_sem.DownWrite()|}; {|LD0007:_sem.UpWrite()|}; _sem.UpRead(); }
                 void Walk() { _sem.DownRead(); {|LD0003:Lookup()|}; _sem.UpRead(); }
                 void Lookup() { _sem.DownRead(); _sem.UpRead(); }
             }
@@ -61,10 +61,10 @@ public class ReadWriteTests
                 {
                     readonly ReaderWriterLockSlim _rw = new();
                     readonly ReaderWriterLockSlim _recursive = new(LockRecursionPolicy.SupportsRecursion);
-                    void A() { _rw.EnterReadLock(); {|LD0003:_rw.EnterReadLock()|}; _rw.ExitReadLock(); _rw.ExitReadLock(); }
+                    void A() { _rw.EnterReadLock(); {|LD0003:_rw.EnterReadLock()|}; _rw.ExitReadLock(); {|LD0007:_rw.ExitReadLock()|}; }
                     void B() { _recursive.EnterReadLock(); _recursive.EnterReadLock(); _recursive.ExitReadLock(); _recursive.ExitReadLock(); }
                 }
-                """).Single().GetMessage());
+                """).Only("LD0003").GetMessage());
 
     [Fact]
     public void CycleThroughReaderWriterLockSlimReads()

@@ -256,7 +256,7 @@ public class SemaphoreSlimApiTests
                     gate.Wait();
                     {|LD0003:gate.Wait()|};
                     gate.Release();
-                    gate.Release();
+                    {|LD0007:gate.Release()|};
                 }
                 void Parameter(SemaphoreSlim gate)
                 {
@@ -286,7 +286,7 @@ public class SemaphoreSlimApiTests
                     _gate.Wait();
                     {|LD0003:_gate.Wait()|};
                     _gate.Release();
-                    _gate.Release();
+                    {|LD0007:_gate.Release()|};
                 }
             }
             """);

@@ -72,7 +72,7 @@ public class UncalledPrivateMethodTests
             class Group
             {
                 readonly KMutex _mutex = new();
-                private void Twice() { _mutex.Lock(); {|LD0003:_mutex.Lock()|}; _mutex.Unlock(); _mutex.Unlock(); }
+                private void Twice() { _mutex.Lock(); {|LD0003:_mutex.Lock()|}; _mutex.Unlock(); {|LD0007:_mutex.Unlock()|}; }
             }
             """);
     }

@@ -217,7 +217,7 @@ public class IndistinguishableNestingTests
             {
                 public readonly KMutex Mutex = new();
                 static void Two(Node a, Node b) { a.Mutex.Lock(); {|LD0014:b.Mutex.Lock()|}; b.Mutex.Unlock(); a.Mutex.Unlock(); }
-                static void One(Node a) { a.Mutex.Lock(); {|LD0003:a.Mutex.Lock()|}; a.Mutex.Unlock(); a.Mutex.Unlock(); }
+                static void One(Node a) { a.Mutex.Lock(); {|LD0003:a.Mutex.Lock()|}; a.Mutex.Unlock(); {|LD0007:a.Mutex.Unlock()|}; }
             }
             """);
 

@@ -1,4 +1,5 @@
 using LockDiscipline.Analyzer.Tests.Harness;
+using LockDiscipline.Analyzer.Tests.KernelRules;
 
 namespace LockDiscipline.Analyzer.Tests.Rules;
 
@@ -23,10 +24,10 @@ public class RecursiveLockingTests
                     _mutex.Lock();
                     {|LD0003:_mutex.Lock()|};
                     _mutex.Unlock();
-                    _mutex.Unlock();
+                    {|LD0007:_mutex.Unlock()|};
                 }
             }
-            """).Single().GetMessage();
+            """).Only("LD0003").GetMessage();
         Assert.Equal(
             "possible recursive locking detected: 'Group._mutex' is acquired while already held (since File0.cs:7); KMutex is not reentrant, so the thread waits for itself",
             message);
@@ -53,10 +54,10 @@ public class RecursiveLockingTests
                     {{acquire}};
                     {|LD0003:{{acquire}}|};
                     {{release}};
-                    {{release}};
+                    {|LD0007:{{release}}|};
                 }
             }
-            """).Single().GetMessage();
+            """).Only("LD0003").GetMessage();
         Assert.Contains($"'Holder._l' is acquired while already held (since File0.cs:8); {kind} ", message);
         Assert.Contains(acquire == "_l.DownRead()" ? "prefers writers, so a writer queued between the two acquisitions" : $"{kind} is not reentrant", message);
     }
@@ -74,7 +75,7 @@ public class RecursiveLockingTests
                     try
                     {
                         {|LD0003:_rw.EnterWriteLock()|};
-                        _rw.ExitWriteLock();
+                        {|LD0007:_rw.ExitWriteLock()|};
                     }
                     finally { _rw.ExitReadLock(); }
                 }
