@@ -379,33 +379,40 @@ namespace LockDiscipline.Validation
 
             uint chainId = HeldLock.MakeChainId(cls, read, reentry: false);
             ulong previousKey = ts.ChainKey;
-            ref HeldLock next = ref held[depth];
-            ulong key;
             int generation = state.Chains.Generation;
-            if (next.ValidatedGeneration == generation && next.ChainId == chainId && next.PreviousKey == previousKey)
+            ref HeldLock next = ref held[depth];
+            if (next.ValidatedGeneration != generation || next.ChainId != chainId || next.PreviousKey != previousKey)
             {
-                key = next.Key;
-            }
-            else
-            {
-                key = NextKey(depth == 0 ? InitialKey : previousKey, chainId);
+                ulong key = NextKey(depth == 0 ? InitialKey : previousKey, chainId);
                 if (!state.Chains.Contains(key))
                 {
                     return false;
                 }
+
+                if (!ReferenceEquals(next.Class, cls))
+                {
+                    next.Class = cls;
+                }
+
+                next.PreviousKey = previousKey;
+                next.Key = key;
+                next.ValidatedGeneration = generation;
+                next.ChainId = chainId;
+                next.Read = (byte)read;
+                next.Context = 0;
+                next.Trylock = false;
+                next.Reentry = false;
+                next.HardIrqsOff = false;
             }
 
+            // Otherwise the slot holds what this hold would write, but for the instance and the site: the
+            // common path wrote it for the same class and chain, and every other write clears the memo.
             ts.ChainHits++;
             ts.ReleasedByHook = null;
             ts.PoppedTop = false;
 
             // A release leaves its slot as it was, so a loop that takes the same lock at the same depth finds
             // its references already there and stores none (each reference store costs a GC write barrier).
-            if (!ReferenceEquals(next.Class, cls))
-            {
-                next.Class = cls;
-            }
-
             if (!ReferenceEquals(next.Instance, instance))
             {
                 next.Instance = instance;
@@ -416,16 +423,7 @@ namespace LockDiscipline.Validation
                 next.Site = site;
             }
 
-            next.PreviousKey = previousKey;
-            next.Key = key;
-            next.ValidatedGeneration = generation;
-            next.ChainId = chainId;
-            next.Read = (byte)read;
-            next.Context = 0;
-            next.Trylock = false;
-            next.Reentry = false;
-            next.HardIrqsOff = false;
-            ts.ChainKey = key;
+            ts.ChainKey = next.Key;
             ts.Depth = depth + 1;
             if (cls.Spins)
             {
