@@ -31,6 +31,8 @@ namespace LockDiscipline
         /// <summary>The calling thread's state, created on first use.</summary>
         public static CpuState Current => t_current ?? Create();
 
+        // Out of line: the validator's common path reads Current, and the allocation would cost it registers.
+        [System.Runtime.CompilerServices.MethodImpl(System.Runtime.CompilerServices.MethodImplOptions.NoInlining)]
         private static CpuState Create()
         {
             var state = new CpuState();

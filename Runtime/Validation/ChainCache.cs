@@ -22,6 +22,13 @@ namespace LockDiscipline.Validation
         /// <summary>Chains stored.</summary>
         public int Count { get; private set; }
 
+        /// <summary>
+        /// Starts at 1 and changes when the cache is cleared: a chain known validated in one generation need
+        /// not be in the next. Read without a lock, as the keys are.
+        /// </summary>
+        public volatile int Generation = 1;
+
+        [System.Runtime.CompilerServices.MethodImpl(System.Runtime.CompilerServices.MethodImplOptions.AggressiveInlining)]
         public bool Contains(ulong key)
         {
             ulong[] slots = _slots;
@@ -65,6 +72,7 @@ namespace LockDiscipline.Validation
         {
             System.Array.Clear(_slots, 0, _slots.Length);
             Count = 0;
+            Generation++;
         }
     }
 }

@@ -156,15 +156,15 @@ namespace LockDiscipline.Validation
                     return new LockdepStatistics(false, 0, 0, 0, 0, 0, 0, 0);
                 }
 
-                long lookups = state.EndedLookups;
+                long misses = state.EndedMisses;
                 long hits = state.EndedHits;
                 foreach (ThreadState ts in state.Threads)
                 {
-                    lookups += ts.ChainLookups;
+                    misses += ts.ChainMisses;
                     hits += ts.ChainHits;
                 }
 
-                return new LockdepStatistics(Active, state.ClassCount, state.DependencyCount, state.Chains.Count, lookups, hits, state.MaxDepth, state.ReportCount);
+                return new LockdepStatistics(Active, state.ClassCount, state.DependencyCount, state.Chains.Count, hits + misses, hits, state.MaxDepth, state.ReportCount);
             }
         }
 

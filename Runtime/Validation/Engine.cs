@@ -214,7 +214,7 @@ namespace LockDiscipline.Validation
                     return false;
                 }
 
-                state.EndedLookups += t.ChainLookups;
+                state.EndedMisses += t.ChainMisses;
                 state.EndedHits += t.ChainHits;
                 return true;
             });
@@ -310,74 +310,109 @@ namespace LockDiscipline.Validation
             return flow is not null && flow.State == state ? flow : null;
         }
 
-        /// <summary>lockdep's <c>lock_acquire</c>: validates an acquisition about to happen (or a try that succeeded) and records the hold.</summary>
+        /// <summary>
+        /// lockdep's fast path of <c>lock_acquire</c> for a blocking acquisition: records the hold and returns
+        /// true when the acquisition needs no more than that; false, having changed nothing, when it must go
+        /// to <see cref="AcquireGeneral"/>.
+        /// </summary>
         /// <remarks>
-        /// This is the common path: a blocking acquisition in a usage the class has shown before, on a chain
-        /// validated before, with no semaphore held by the flow. Anything else goes to <see cref="AcquireSlow"/>.
+        /// <para>
+        /// The common path: a registered class whose holds follow the thread, acquired exclusively or shared
+        /// with IRQs enabled outside IRQ handlers, not a re-entry, by a thread that holds no spinlock when the
+        /// lock sleeps and whose flow holds no semaphore; a class that already has the usage bits this shows;
+        /// and a chain of held classes validated before. <see cref="AcquireGeneral"/> does everything, so each
+        /// test here only decides whether the short way is enough. The hook calls the general path itself,
+        /// so that this method keeps nothing alive for it and makes no call but the rare depth check.
+        /// </para>
+        /// <para>
+        /// The chain key is lockdep's: the class folded into the key of the locks held, then one lookup in the
+        /// chain cache. A thread that takes the same class on the same chain again, as a loop does, finds the
+        /// key in the slot the last such hold left (<see cref="HeldLock.ValidatedGeneration"/>) and needs
+        /// neither the hash nor the lookup.
+        /// </para>
         /// </remarks>
-        internal static void Acquire(int classId, object instance, AcquireFlags flags, int subclass, in LockSite site, bool trylock)
+        internal static bool TryAcquireFast(int classId, object instance, AcquireFlags flags, int subclass, in LockSite site)
         {
             EngineState state = s_state!;
             CpuState cpu = CpuState.Current;
-            ThreadState ts = CurrentThread(state, cpu);
-            LockClass? cls = ClassOf(state, classId, subclass);
+            ThreadState? ts = cpu.Validator;
+            LockClass?[] classes = state.Classes;
+            if (ts is null || ts.State != state || (uint)classId >= (uint)classes.Length || instance is null ||
+                (flags & ~AcquireFlags.Read) != 0 || (cpu.IrqState | ts.Context | state.FlowHolds) != 0)
+            {
+                return false;
+            }
+
+            // Below the new hold, a lock taken in an IRQ handler, still held after it: a new chain starts here.
             int depth = ts.Depth;
             HeldLock[] held = ts.Held;
-            if (cls is null || instance is null || (uint)depth >= (uint)held.Length)
+            if ((uint)depth >= (uint)held.Length || (depth != 0 && held[depth - 1].Context != 0))
             {
-                return;
+                return false;
             }
 
-            int irqState = cpu.IrqState;
-            byte context = ts.Context;
-            if (trylock || cls.Reentrant || cls.FollowsFlow || state.FlowHolds != 0 || (flags & ~AcquireFlags.Read) != 0 ||
-                (cls.Sleeps && (ts.SpinDepth != 0 || context != 0 || irqState != 0)))
+            LockClass? cls = classes[classId];
+            if (cls is null || !cls.RegisteredThreadLock)
             {
-                AcquireSlow(state, ts, cls, instance, flags, in site, trylock);
-                return;
+                return false;
             }
 
-            // The usage bits this acquisition shows; hard IRQs are enabled unless disabled or in a handler.
-            int read = (flags & AcquireFlags.Read) == 0 ? 0 : (cls.RecursiveRead ? 2 : 1);
-            int r = read == 0 ? 0 : Usage.ReadMask;
-            int need = 1 << (Usage.Used + r);
-            if ((irqState & 1) == 0)
+            if (subclass != 0)
             {
-                need |= 1 << (Usage.EnabledHardIrq + r);
-                if (irqState == 0)
+                // A subclass is its own class, created on first use by the general path.
+                cls = (uint)subclass < LockClass.SubclassCount ? cls.Subclasses![subclass] : null;
+                if (cls is null)
                 {
-                    need |= 1 << (Usage.EnabledSoftIrq + r);
+                    return false;
                 }
             }
 
-            if (context != 0)
+            int read = (flags & AcquireFlags.Read) == 0 ? 0 : (cls.RecursiveRead ? 2 : 1);
+
+            // The usage bits of an acquisition with IRQs enabled, outside handlers: used, hard- and soft-IRQ safe.
+            int need = read == 0 ? Usage.UsedWithIrqsEnabled : Usage.UsedReadWithIrqsEnabled;
+            if ((cls.UsageMask & need) != need ||
+                (cls.Sleeps && ts.SpinDepth != 0) || (cls.Reentrant && HoldsInstance(held, depth, instance)))
             {
-                need |= ((context & ThreadState.HardIrqContext) != 0 ? 1 << (Usage.UsedInHardIrq + r) : 0)
-                    | ((context & ThreadState.SoftIrqContext) != 0 ? 1 << (Usage.UsedInSoftIrq + r) : 0);
+                return false;
             }
 
             uint chainId = HeldLock.MakeChainId(cls, read, reentry: false);
-            ulong key = NextKey(depth == 0 || held[depth - 1].Context != context ? InitialKey : ts.ChainKey, chainId);
-            ts.ChainLookups++;
-            if ((cls.UsageMask & need) != need || !state.Chains.Contains(key))
+            ulong previousKey = ts.ChainKey;
+            int generation = state.Chains.Generation;
+            ref HeldLock next = ref held[depth];
+            if (next.ValidatedGeneration != generation || next.ChainId != chainId || next.PreviousKey != previousKey)
             {
-                ts.ChainLookups--;
-                AcquireSlow(state, ts, cls, instance, flags, in site, trylock);
-                return;
+                ulong key = NextKey(depth == 0 ? InitialKey : previousKey, chainId);
+                if (!state.Chains.Contains(key))
+                {
+                    return false;
+                }
+
+                if (!ReferenceEquals(next.Class, cls))
+                {
+                    next.Class = cls;
+                }
+
+                next.PreviousKey = previousKey;
+                next.Key = key;
+                next.ValidatedGeneration = generation;
+                next.ChainId = chainId;
+                next.Read = (byte)read;
+                next.Context = 0;
+                next.Trylock = false;
+                next.Reentry = false;
+                next.HardIrqsOff = false;
             }
 
+            // Otherwise the slot holds what this hold would write, but for the instance and the site: the
+            // common path wrote it for the same class and chain, and every other write clears the memo.
             ts.ChainHits++;
             ts.ReleasedByHook = null;
             ts.PoppedTop = false;
 
             // A release leaves its slot as it was, so a loop that takes the same lock at the same depth finds
             // its references already there and stores none (each reference store costs a GC write barrier).
-            ref HeldLock next = ref held[depth];
-            if (!ReferenceEquals(next.Class, cls))
-            {
-                next.Class = cls;
-            }
-
             if (!ReferenceEquals(next.Instance, instance))
             {
                 next.Instance = instance;
@@ -388,24 +423,37 @@ namespace LockDiscipline.Validation
                 next.Site = site;
             }
 
-            next.PreviousKey = ts.ChainKey;
-            next.ChainId = chainId;
-            next.Read = (byte)read;
-            next.Context = context;
-            next.Trylock = false;
-            next.Reentry = false;
-            next.HardIrqsOff = (irqState & 1) != 0;
-            ts.ChainKey = key;
+            ts.ChainKey = next.Key;
             ts.Depth = depth + 1;
             if (cls.Spins)
             {
                 ts.SpinDepth++;
             }
 
-            if (depth + 1 > ts.MaxDepth)
+            if (depth >= ts.MaxDepth)
             {
                 CheckDepth(state, ts, depth + 1);
             }
+
+            return true;
+        }
+
+        /// <summary>
+        /// Any acquisition, blocking or a try that succeeded: attaches the thread, resolves the class and its
+        /// subclass (ignoring an id that is not a registered class), and validates it in full.
+        /// </summary>
+        [MethodImpl(MethodImplOptions.NoInlining)]
+        internal static void AcquireGeneral(int classId, object? instance, AcquireFlags flags, int subclass, in LockSite site, bool trylock)
+        {
+            EngineState state = s_state!;
+            ThreadState ts = CurrentThread(state);
+            LockClass? cls = ClassOf(state, classId, subclass);
+            if (cls is null || instance is null || (uint)ts.Depth >= (uint)ts.Held.Length)
+            {
+                return;
+            }
+
+            AcquireSlow(state, ts, cls, instance, flags, in site, trylock);
         }
 
         /// <summary>The general acquisition: usage marking, atomic-context checks, chain validation, flow holds, reports.</summary>
@@ -421,7 +469,7 @@ namespace LockDiscipline.Validation
             bool softIrqsDisabled = Irq.SoftIrqsDisabled;
             byte context = ts.Context;
             int read = (flags & AcquireFlags.Read) == 0 ? 0 : (cls.RecursiveRead ? 2 : 1);
-            bool reentry = cls.Reentrant && HoldsInstance(ts, instance);
+            bool reentry = cls.Reentrant && HoldsInstance(ts.Held, ts.Depth, instance);
 
             ref HeldLock next = ref held[depth];
             next.Class = cls;
@@ -433,6 +481,7 @@ namespace LockDiscipline.Validation
             next.Reentry = reentry;
             next.HardIrqsOff = hardIrqsDisabled || (flags & AcquireFlags.DisablesHardIrqs) != 0;
             next.ChainId = HeldLock.MakeChainId(cls, read, reentry);
+            next.ValidatedGeneration = 0;
 
             // mark_usage: the usage this acquisition shows, checked against the bits the class already has.
             int r = read == 0 ? 0 : Usage.ReadMask;
@@ -481,13 +530,13 @@ namespace LockDiscipline.Validation
                     cacheKey = flow is null ? threadKey : CombineKeys(threadKey, flow.Key, NextInThreadMark);
                 }
 
-                ts.ChainLookups++;
                 if (state.Chains.Contains(cacheKey))
                 {
                     ts.ChainHits++;
                 }
                 else
                 {
+                    ts.ChainMisses++;
                     ValidateChain(state, ts, depth, flow, cacheKey, ref reports);
                 }
             }
@@ -594,10 +643,10 @@ namespace LockDiscipline.Validation
             }
         }
 
-        private static bool HoldsInstance(ThreadState ts, object instance)
+        [MethodImpl(MethodImplOptions.AggressiveInlining)]
+        private static bool HoldsInstance(HeldLock[] held, int depth, object instance)
         {
-            HeldLock[] held = ts.Held;
-            for (int i = ts.Depth - 1; i >= 0; i--)
+            for (int i = depth - 1; i >= 0; i--)
             {
                 if (ReferenceEquals(held[i].Instance, instance))
                 {
@@ -608,37 +657,43 @@ namespace LockDiscipline.Validation
             return false;
         }
 
-        /// <summary>lockdep's <c>lock_release</c>; false when the thread does not hold the lock (reported).</summary>
+        /// <summary>lockdep's fast path of <c>lock_release</c>: pops the innermost hold if it is of the instance; false, having changed nothing, otherwise.</summary>
+        internal static bool TryReleaseTop(object instance)
+        {
+            ThreadState? ts = CpuState.Current.Validator;
+            if (ts is not null && ts.State == s_state)
+            {
+                int depth = ts.Depth;
+                HeldLock[] held = ts.Held;
+                if ((uint)(depth - 1) < (uint)held.Length)
+                {
+                    ref HeldLock top = ref held[depth - 1];
+                    if (ReferenceEquals(top.Instance, instance))
+                    {
+                        ts.ChainKey = top.PreviousKey;
+                        if (top.Class.Spins)
+                        {
+                            ts.SpinDepth--;
+                        }
+
+                        // The slot keeps its contents (see TryAcquireFast); the primitive's own release path, which runs
+                        // next, recognises the instance there and pops nothing more.
+                        ts.Depth = depth - 1;
+                        ts.PoppedTop = true;
+                        return true;
+                    }
+                }
+            }
+
+            return false;
+        }
+
+        /// <summary>lockdep's <c>lock_release</c> for any hold but the innermost; false when the thread does not hold the lock (reported).</summary>
+        [MethodImpl(MethodImplOptions.NoInlining)]
         internal static bool Release(int classId, object instance, in LockSite site)
         {
             EngineState state = s_state!;
             ThreadState ts = CurrentThread(state);
-            int depth = ts.Depth;
-            if (depth != 0)
-            {
-                ref HeldLock top = ref ts.Held[depth - 1];
-                if (ReferenceEquals(top.Instance, instance))
-                {
-                    ts.ChainKey = top.PreviousKey;
-                    if (top.Class.Spins)
-                    {
-                        ts.SpinDepth--;
-                    }
-
-                    // The slot keeps its contents (see Acquire); the primitive's own release path, which runs
-                    // next, recognises the instance there and pops nothing more.
-                    ts.Depth = depth - 1;
-                    ts.PoppedTop = true;
-                    return true;
-                }
-            }
-
-            return ReleaseSlow(state, ts, classId, instance, in site);
-        }
-
-        [MethodImpl(MethodImplOptions.NoInlining)]
-        private static bool ReleaseSlow(EngineState state, ThreadState ts, int classId, object instance, in LockSite site)
-        {
             LockClass? cls = ClassOf(state, classId, 0);
             if (cls is null || instance is null)
             {
@@ -702,6 +757,7 @@ namespace LockDiscipline.Validation
             {
                 held[j] = held[j + 1];
                 held[j].PreviousKey = key;
+                held[j].ValidatedGeneration = 0;
                 bool head = j == 0 || held[j - 1].Context != held[j].Context;
                 key = NextKey(head ? InitialKey : key, held[j].ChainId);
             }
@@ -787,7 +843,7 @@ namespace LockDiscipline.Validation
             }
         }
 
-        /// <summary>The real acquisition threw: forgets the hold <see cref="Acquire"/> recorded, without a report.</summary>
+        /// <summary>The real acquisition threw: forgets the hold <see cref="LockdepHooks.Acquire"/> recorded, without a report.</summary>
         internal static void AcquireFailed(int classId, object instance)
         {
             EngineState state = s_state!;
@@ -840,6 +896,7 @@ namespace LockDiscipline.Validation
             for (int j = index; j < ts.Depth; j++)
             {
                 held[j].PreviousKey = key;
+                held[j].ValidatedGeneration = 0;
                 bool head = j == 0 || held[j - 1].Context != held[j].Context;
                 key = NextKey(head ? InitialKey : key, held[j].ChainId);
             }

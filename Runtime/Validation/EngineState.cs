@@ -65,7 +65,7 @@ namespace LockDiscipline.Validation
         public int ThreadsPruneAt = 64;
 
         /// <summary>Counters of threads that have ended.</summary>
-        public long EndedLookups;
+        public long EndedMisses;
 
         public long EndedHits;
 

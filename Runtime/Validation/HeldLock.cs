@@ -14,6 +14,17 @@ namespace LockDiscipline.Validation
         /// <summary>The chain key before this lock was pushed, restored when it is popped.</summary>
         public ulong PreviousKey;
 
+        /// <summary>The chain key with this lock, when <see cref="ValidatedGeneration"/> says it is known.</summary>
+        public ulong Key;
+
+        /// <summary>
+        /// The chain cache's <see cref="ChainCache.Generation"/> in which the common path found <see cref="Key"/>
+        /// validated, for <see cref="PreviousKey"/> and <see cref="ChainId"/>; 0 when the slot holds no such
+        /// fact. A slot keeps it after the release, so that the next hold of the same class on the same chain
+        /// in the same place skips the hash and the lookup; every other write to the slot clears it.
+        /// </summary>
+        public int ValidatedGeneration;
+
         /// <summary>What it contributes to the chain key: class, read level, re-entry.</summary>
         public uint ChainId;
 

@@ -27,6 +27,7 @@ namespace LockDiscipline.Validation
             Spins = kind == LockClassKind.SpinLock;
             Reentrant = kind == LockClassKind.Monitor || kind == LockClassKind.ThreadingLock;
             FollowsFlow = kind == LockClassKind.SemaphoreSlim;
+            RegisteredThreadLock = parent is null && !FollowsFlow;
             RecursiveRead = kind == LockClassKind.LockMap;
             WaitType = kind switch
             {
@@ -58,6 +59,9 @@ namespace LockDiscipline.Validation
 
         /// <summary>Holds follow the logical flow (<see cref="System.Threading.AsyncLocal{T}"/>) rather than the thread.</summary>
         public bool FollowsFlow { get; }
+
+        /// <summary>A registered class (not a subclass) whose holds follow the thread: what an id the common acquisition path accepts names.</summary>
+        public bool RegisteredThreadLock { get; }
 
         /// <summary>Read acquisitions are recursive (lockdep's <c>read == 2</c>), as a lock map's are.</summary>
         public bool RecursiveRead { get; }

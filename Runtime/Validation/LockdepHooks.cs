@@ -63,9 +63,10 @@ namespace LockDiscipline.Validation
         /// <exception cref="LockdepException">A problem was found and <see cref="Lockdep.Mode"/> is <see cref="LockdepMode.Throw"/>; nothing was recorded.</exception>
         public static void Acquire(int classId, object instance, AcquireFlags flags, int subclass, in LockSite site)
         {
-            if (Engine.Active)
+            // The fast path returns false, having done nothing, when the acquisition needs the general one.
+            if (Engine.Active && !Engine.TryAcquireFast(classId, instance, flags, subclass, in site))
             {
-                Engine.Acquire(classId, instance, flags, subclass, in site, trylock: false);
+                Engine.AcquireGeneral(classId, instance, flags, subclass, in site, trylock: false);
             }
         }
 
@@ -96,7 +97,7 @@ namespace LockDiscipline.Validation
         {
             if (acquired && Engine.Active)
             {
-                Engine.Acquire(classId, instance, flags, subclass, in site, trylock: true);
+                Engine.AcquireGeneral(classId, instance, flags, subclass, in site, trylock: true);
             }
         }
 
@@ -109,7 +110,8 @@ namespace LockDiscipline.Validation
         /// <param name="site">Where.</param>
         /// <returns>Whether to go on with the real release.</returns>
         /// <exception cref="LockdepException">The lock is not held and <see cref="Lockdep.Mode"/> is <see cref="LockdepMode.Throw"/>.</exception>
-        public static bool Release(int classId, object instance, in LockSite site) => !Engine.Active || Engine.Release(classId, instance, in site);
+        public static bool Release(int classId, object instance, in LockSite site) =>
+            !Engine.Active || Engine.TryReleaseTop(instance) || Engine.Release(classId, instance, in site);
 
         /// <summary>Called before <see cref="KRwSem.DowngradeWrite"/>: the write hold becomes a read hold.</summary>
         /// <param name="classId">The class id.</param>

@@ -55,10 +55,13 @@ namespace LockDiscipline.Validation
         /// <summary>The same, when the intercepted release popped the top of the stack: the instance is still in the slot above <see cref="Depth"/>.</summary>
         public bool PoppedTop;
 
-        /// <summary>Counters, written only by this thread and summed by <see cref="Lockdep.Statistics"/>.</summary>
-        public long ChainLookups;
-
+        /// <summary>
+        /// Chain lookups that found the chain and that did not: counters written only by this thread and summed
+        /// by <see cref="Lockdep.Statistics"/>. The common path counts its hit with one increment.
+        /// </summary>
         public long ChainHits;
+
+        public long ChainMisses;
 
         public int MaxDepth;
 

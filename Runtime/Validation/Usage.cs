@@ -17,6 +17,12 @@ namespace LockDiscipline.Validation
         public const int Used = 8;
         public const int UsedRead = 9;
 
+        /// <summary>What an exclusive acquisition with hard and soft IRQs enabled shows, outside IRQ handlers.</summary>
+        public const int UsedWithIrqsEnabled = (1 << Used) | (1 << EnabledHardIrq) | (1 << EnabledSoftIrq);
+
+        /// <summary>The same for a shared acquisition.</summary>
+        public const int UsedReadWithIrqsEnabled = (1 << UsedRead) | (1 << EnabledHardIrqRead) | (1 << EnabledSoftIrqRead);
+
         /// <summary>The bits that record IRQ usage and keep the site where they were first set.</summary>
         public const int TraceStates = 8;
 
