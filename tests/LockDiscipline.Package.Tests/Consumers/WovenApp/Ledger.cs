@@ -10,7 +10,7 @@ public sealed class Ledger
 
     public void Post()
     {
-        lock (_accounts) // runtime: Ledger._accounts taken first
+        lock (_accounts)
         {
             lock (_audit) // runtime: Ledger._audit under Ledger._accounts
             {

@@ -10,7 +10,7 @@ public sealed class Registry
 
     public void Rename()
     {
-        using (_names.EnterScope()) // runtime: Registry._names taken first
+        using (_names.EnterScope())
         {
             using (_ids.EnterScope()) // runtime: Registry._ids under Registry._names
             {

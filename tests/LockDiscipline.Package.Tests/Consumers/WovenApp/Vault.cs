@@ -7,7 +7,7 @@ public sealed class Vault
 {
     public void Deposit(Teller teller)
     {
-        lock (this) // runtime: Vault taken first
+        lock (this)
         {
             lock (teller) // runtime: Teller under Vault
             {
@@ -17,7 +17,7 @@ public sealed class Vault
 
     public void Release()
     {
-        Monitor.Exit(this); // runtime: WARNING: bad unlock balance
+        Monitor.Exit(this); // runtime: WARNING: bad unlock balance, then the BCL throws as it does without checks
     }
 }
 
