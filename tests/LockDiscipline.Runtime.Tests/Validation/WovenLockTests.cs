@@ -134,6 +134,41 @@ public class WovenLockTests : LockdepTestBase
         Assert.Empty(Reports);
     }
 
+    /// <summary>
+    /// <c>lock (this)</c> in a type and <c>lock (owner._member)</c> on the same object are two classes (the
+    /// analyzer's); the monitor re-entered under the other class is re-entry of the same instance, not a
+    /// dependency, in either order (docs/design.md, "Class keys").
+    /// </summary>
+    [Fact]
+    public void One_object_locked_as_this_and_through_a_member_is_two_classes_and_its_reentry_is_not_reported()
+    {
+        var sites = new LockSiteTable(
+            "System.Threading.Monitor.Enter\t0\tGate.cs\t5\t9\tGate.Close\n" +
+            "System.Threading.Monitor.Enter\t1\tOwner.cs\t9\t9\tOwner.Shut",
+            new[]
+            {
+                LockdepHooks.RegisterClass("type:T:Gate", "Gate", LockClassKind.Monitor),
+                LockdepHooks.RegisterClass("member:F:Owner._gate", "Owner._gate", LockClassKind.Monitor),
+            });
+        object gate = new();
+        foreach (int[] order in new[] { new[] { 0, 1 }, new[] { 1, 0 } })
+        {
+            RunAs("reenter", () =>
+            {
+                bool outer = false, inner = false;
+                WovenLocks.MonitorEnter(gate, ref outer, sites, order[0]);
+                WovenLocks.MonitorEnter(gate, ref inner, sites, order[1]);
+                Assert.True(Lockdep.IsHeld("Gate") && Lockdep.IsHeld("Owner._gate"));
+                WovenLocks.LockStatementExit(gate);
+                WovenLocks.LockStatementExit(gate);
+                Assert.False(Monitor.IsEntered(gate));
+            });
+        }
+
+        Assert.Empty(Reports);
+        Assert.Equal(0, Lockdep.Statistics.Dependencies);
+    }
+
     [Fact]
     public void The_site_table_decodes_what_the_generator_writes_and_rejects_anything_else()
     {
