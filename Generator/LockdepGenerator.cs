@@ -48,11 +48,11 @@ namespace LockDiscipline.Generator
 
             var candidates = context.SyntaxProvider
                 .CreateSyntaxProvider(
-                    static (node, _) => node is InvocationExpressionSyntax invocation && SimpleName(invocation) is not null,
-                    static (syntaxContext, _) => Candidate((InvocationExpressionSyntax)syntaxContext.Node))
+                    static (node, _) => (node is InvocationExpressionSyntax invocation && SimpleName(invocation) is not null) || node is LockStatementSyntax,
+                    static (syntaxContext, _) => Candidate(syntaxContext.Node))
                 .WithTrackingName(TrackingNames.Candidates)
                 .Combine(annotatedNames)
-                .Where(static pair => CallBinder.LockApiMethodNames.Contains(pair.Left.Name) || pair.Right.Contains(pair.Left.Name))
+                .Where(static pair => pair.Left.Name == CallBinder.LockStatementName || CallBinder.LockApiMethodNames.Contains(pair.Left.Name) || pair.Right.Contains(pair.Left.Name))
                 .Select(static (pair, _) => pair.Left)
                 .WithTrackingName(TrackingNames.FilteredCandidates);
 
@@ -211,8 +211,8 @@ namespace LockDiscipline.Generator
         private static bool IsContractAttribute(AttributeData attribute)
             => attribute.AttributeClass is { } type && type.ContainingNamespace?.ToDisplayString() == "LockDiscipline" && KnownTypes.ContractAttributeNames.Contains("LockDiscipline." + type.Name);
 
-        private static CallCandidate Candidate(InvocationExpressionSyntax invocation)
-            => new CallCandidate(invocation.SyntaxTree.FilePath, invocation.Span.Start, invocation.Span.Length, SimpleName(invocation)!);
+        private static CallCandidate Candidate(SyntaxNode node)
+            => new CallCandidate(node.SyntaxTree.FilePath, node.Span.Start, node.Span.Length, node is InvocationExpressionSyntax invocation ? SimpleName(invocation)! : CallBinder.LockStatementName);
 
         private static string? SimpleName(InvocationExpressionSyntax invocation) => invocation.Expression switch
         {

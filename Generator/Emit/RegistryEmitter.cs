@@ -1,3 +1,6 @@
+using System.Collections.Generic;
+using System.Globalization;
+using System.Linq;
 using LockDiscipline.Generator.Model;
 
 namespace LockDiscipline.Generator.Emit
@@ -7,7 +10,13 @@ namespace LockDiscipline.Generator.Emit
     {
         public const string HintName = "LockDiscipline.LockClasses.g.cs";
 
-        public static RegistryModel Build(BoundCalls calls) => new RegistryModel(calls.Classes, calls.Orders, calls.Cycles);
+        /// <summary>The field holding the weaver's site table as text (a constant, so the weaver reads it from metadata).</summary>
+        public const string SiteTableField = "SiteTable";
+
+        /// <summary>The field holding the decoded site table that woven code passes to the hooks.</summary>
+        public const string SitesField = "Sites";
+
+        public static RegistryModel Build(BoundCalls calls) => new RegistryModel(calls.Classes, calls.Orders, calls.Cycles, calls.Woven);
 
         public static string Write(RegistryModel model)
         {
@@ -40,6 +49,11 @@ namespace LockDiscipline.Generator.Emit
                     + Names.Literal(entry.Key) + ", " + Names.Literal(entry.Name) + ", global::LockDiscipline.Validation.LockClassKind." + entry.Kind + ");");
             }
 
+            if (model.Woven.Count > 0)
+            {
+                WriteSiteTable(writer, model.Woven);
+            }
+
             if (model.Orders.Count > 0)
             {
                 writer.Line();
@@ -57,5 +71,38 @@ namespace LockDiscipline.Generator.Emit
             writer.Close();
             return writer.ToString();
         }
+
+        /// <summary>
+        /// The sites the weaver rewrites, one line each: API, class index, file, line, column, member, tab-separated.
+        /// One string constant compiles to almost nothing, however many sites there are. Written after the class
+        /// fields, whose initializers run first.
+        /// </summary>
+        private static void WriteSiteTable(SourceWriter writer, EquatableArray<WovenSite> sites)
+        {
+            var classes = new List<string>();
+            var lines = new List<string>(sites.Count);
+            foreach (var site in sites)
+            {
+                var index = classes.IndexOf(site.Class.Key);
+                if (index < 0)
+                {
+                    index = classes.Count;
+                    classes.Add(site.Class.Key);
+                }
+
+                lines.Add(string.Join("\t", site.Api, index.ToString(CultureInfo.InvariantCulture), Clean(site.Site.File), site.Site.Line.ToString(CultureInfo.InvariantCulture), site.Column.ToString(CultureInfo.InvariantCulture), Clean(site.Site.Member)));
+            }
+
+            writer.Line();
+            writer.Line("/// <summary>The lock operations the LockDiscipline weaver rewrites in this assembly (see LockDiscipline.Validation.LockSiteTable).</summary>");
+            writer.Line("internal const string " + SiteTableField + " = " + Names.Literal(string.Join("\n", lines)) + ";");
+            writer.Line();
+            writer.Line("/// <summary>The site table woven code hands to LockDiscipline.Validation.WovenLocks.</summary>");
+            writer.Line("internal static readonly global::LockDiscipline.Validation.LockSiteTable " + SitesField + " = new global::LockDiscipline.Validation.LockSiteTable(" + SiteTableField
+                + ", new int[] { " + string.Join(", ", classes.Select(Names.ClassField)) + " });");
+        }
+
+        /// <summary>Tabs and line breaks separate the table's fields and lines; a path or member name never has them, but must not break the table.</summary>
+        private static string Clean(string value) => value.Replace('\t', ' ').Replace('\n', ' ').Replace('\r', ' ');
     }
 }

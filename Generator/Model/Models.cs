@@ -185,6 +185,18 @@ namespace LockDiscipline.Generator.Model
         LockSiteInfo Site,
         EquatableArray<InterceptLocation> Locations);
 
+    /// <summary>
+    /// A lock operation the weaver rewrites in the compiled assembly because an interceptor cannot reach it
+    /// (a <c>lock</c> statement, <c>EnterScope</c>, a lock classed by type): one row of the site table.
+    /// </summary>
+    /// <param name="Api">The lock call it compiles to, as the weaver finds it in IL: <c>Monitor.Enter</c>, <c>Monitor.Exit</c>, <c>Lock.Enter</c>, <c>Lock.Exit</c> or <c>Lock.EnterScope</c>.</param>
+    /// <param name="Class">The lock class.</param>
+    /// <param name="Site">The file, line and member reports print; the weaver finds the site by file, line and <paramref name="Column"/>.</param>
+    /// <param name="Column">The 1-based column of the <c>lock</c> keyword or the called method's name.</param>
+    /// <param name="Path">The syntax tree's path, to order the table.</param>
+    /// <param name="Position">The position in the tree, to order the table.</param>
+    internal sealed record WovenSite(string Api, ClassRef Class, LockSiteInfo Site, int Column, string Path, int Position);
+
     /// <summary>The interceptors for the calls in one source file.</summary>
     /// <param name="HideFrames">Mark interceptors <c>[StackTraceHidden]</c> (.NET 6 and later), so stack traces show the user's call, not the generated wrapper.</param>
     internal sealed record FileInterceptors(string Path, EquatableArray<LockCall> Locks, EquatableArray<ContractCall> Contracts, bool HideFrames);
@@ -200,15 +212,17 @@ namespace LockDiscipline.Generator.Model
         EquatableArray<FileInterceptors> Files,
         EquatableArray<ClassRef> Classes,
         EquatableArray<DeclaredOrderPair> Orders,
-        EquatableArray<OrderCycleReport> Cycles)
+        EquatableArray<OrderCycleReport> Cycles,
+        EquatableArray<WovenSite> Woven)
     {
         public static BoundCalls Empty { get; } = new BoundCalls(
             EquatableArray<FileInterceptors>.Empty,
             EquatableArray<ClassRef>.Empty,
             EquatableArray<DeclaredOrderPair>.Empty,
-            EquatableArray<OrderCycleReport>.Empty);
+            EquatableArray<OrderCycleReport>.Empty,
+            EquatableArray<WovenSite>.Empty);
     }
 
-    /// <summary>The registry file's content: what <see cref="BoundCalls"/> says of classes and orders.</summary>
-    internal sealed record RegistryModel(EquatableArray<ClassRef> Classes, EquatableArray<DeclaredOrderPair> Orders, EquatableArray<OrderCycleReport> Cycles);
+    /// <summary>The registry file's content: what <see cref="BoundCalls"/> says of classes and orders, and the weaver's site table.</summary>
+    internal sealed record RegistryModel(EquatableArray<ClassRef> Classes, EquatableArray<DeclaredOrderPair> Orders, EquatableArray<OrderCycleReport> Cycles, EquatableArray<WovenSite> Woven);
 }

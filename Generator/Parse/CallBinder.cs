@@ -33,6 +33,8 @@ namespace LockDiscipline.Generator.Parse
         private readonly List<(LockCall Call, InterceptLocation Location, string Path)> _locks = new List<(LockCall, InterceptLocation, string)>();
         private readonly List<(ContractCall Call, InterceptLocation Location, string Path)> _contracts = new List<(ContractCall, InterceptLocation, string)>();
         private readonly Dictionary<string, ClassRef> _usedClasses = new Dictionary<string, ClassRef>(StringComparer.Ordinal);
+        private readonly List<WovenSite> _woven = new List<WovenSite>();
+        private readonly bool _weaves;
 
         private CallBinder(Compilation compilation, string projectDirectory)
         {
@@ -40,10 +42,27 @@ namespace LockDiscipline.Generator.Parse
             _model = new LockModelContext(compilation);
             _known = new KnownTypes(compilation);
             _projectDirectory = projectDirectory;
+            _weaves = compilation.GetTypeByMetadataName(KnownTypes.SiteTableTypeName) is not null;
         }
 
         /// <summary>The simple names of every lock API method: the syntactic filter before any binding.</summary>
         public static readonly HashSet<string> LockApiMethodNames = new HashSet<string>(LockApis.All.Select(api => api.Method), StringComparer.Ordinal);
+
+        /// <summary>The candidate name of a <c>lock</c> statement (not an identifier, so no method has it).</summary>
+        public const string LockStatementName = "lock statement";
+
+        /// <summary>
+        /// The lock calls the weaver rewrites in IL (docs/runtime-checks.md), by the lock model's type and method:
+        /// blocking acquisitions and releases whose lock object is on the stack at the call.
+        /// </summary>
+        private static readonly HashSet<string> WovenApis = new HashSet<string>(StringComparer.Ordinal)
+        {
+            "System.Threading.Monitor.Enter",
+            "System.Threading.Monitor.Exit",
+            "System.Threading.Lock.Enter",
+            "System.Threading.Lock.Exit",
+            "System.Threading.Lock.EnterScope",
+        };
 
         public static BoundCalls Bind(ImmutableArray<CallCandidate> candidates, Compilation compilation, string projectDirectory, CancellationToken cancellationToken)
         {
@@ -73,6 +92,16 @@ namespace LockDiscipline.Generator.Parse
             var root = tree.GetRoot(cancellationToken);
             if (span.End > root.FullSpan.End)
             {
+                return;
+            }
+
+            if (candidate.Name == LockStatementName)
+            {
+                if (_weaves && root.FindNode(span, getInnermostNodeForTie: true).AncestorsAndSelf().OfType<LockStatementSyntax>().FirstOrDefault(node => node.Span == span) is { } statement)
+                {
+                    BindLockStatement(ModelFor(tree), statement, cancellationToken);
+                }
+
                 return;
             }
 
@@ -110,19 +139,60 @@ namespace LockDiscipline.Generator.Parse
         private void BindLockCall(SemanticModel model, InvocationExpressionSyntax invocation, IInvocationOperation operation, CancellationToken cancellationToken)
         {
             var resolved = _model.Operations.Resolve(operation, OriginsFor(operation));
-            if (resolved.Count != 1 || resolved[0].Api is not { NotInterceptedBecause: null } api)
+            if (resolved.Count != 1 || resolved[0].Api is not { } api)
             {
                 return;
             }
 
             var lockClass = resolved[0].Class.NestingBase ?? resolved[0].Class;
-            if (lockClass.ClassedByType || !TryLocate(model, invocation, cancellationToken, out var location, out var site))
+            if (api.NotInterceptedBecause is not null || lockClass.ClassedByType)
+            {
+                // What an interceptor cannot keep exact, the weaver can: the release of a scope is a call in IL.
+                var woven = api.Type + "." + api.Method;
+                if (_weaves && WovenApis.Contains(woven) && resolved[0].Kind != LockOperationKind.TryAcquire)
+                {
+                    AddWoven(model, woven, lockClass, NameOf(invocation), cancellationToken);
+                }
+
+                return;
+            }
+
+            if (!TryLocate(model, invocation, cancellationToken, out var location, out var site))
             {
                 return;
             }
 
             var intercepted = Intercepted(api, resolved[0].Kind, operation.TargetMethod);
             _locks.Add((new LockCall(intercepted, Use(lockClass), site, EquatableArray<InterceptLocation>.Empty), location, invocation.SyntaxTree.FilePath));
+        }
+
+        /// <summary>
+        /// A <c>lock</c> statement compiles to <c>Monitor.Enter(o, ref taken)</c> and <c>Monitor.Exit</c>, or on a
+        /// <c>System.Threading.Lock</c> to <c>EnterScope</c> and the scope's <c>Dispose</c>: calls no interceptor
+        /// can reach, so the weaver rewrites them. The class is the lock model's, as for any lock object.
+        /// </summary>
+        private void BindLockStatement(SemanticModel model, LockStatementSyntax statement, CancellationToken cancellationToken)
+        {
+            if (model.GetOperation(statement, cancellationToken) is not ILockOperation operation || operation.LockedValue.Type is null)
+            {
+                return;
+            }
+
+            var onLock = KnownTypes.Is(operation.LockedValue.Type, _model.Known.ThreadingLock);
+            var primitive = onLock ? LockPrimitive.ThreadingLock : LockPrimitive.Monitor;
+            if (_model.Operations.ResolveLockObject(operation.LockedValue, primitive, OriginsFor(operation)) is not { } resolved)
+            {
+                return;
+            }
+
+            AddWoven(model, onLock ? "System.Threading.Lock.EnterScope" : "System.Threading.Monitor.Enter", resolved.Class.NestingBase ?? resolved.Class, statement.LockKeyword, cancellationToken);
+        }
+
+        private void AddWoven(SemanticModel model, string api, LockClass lockClass, SyntaxNodeOrToken at, CancellationToken cancellationToken)
+        {
+            var mapped = at.GetLocation()!.GetMappedLineSpan();
+            var site = new LockSiteInfo(RelativePath(mapped.Path), mapped.StartLinePosition.Line + 1, MemberName(model.GetEnclosingSymbol(at.SpanStart, cancellationToken)));
+            _woven.Add(new WovenSite(api, Use(lockClass), site, mapped.StartLinePosition.Character + 1, model.SyntaxTree.FilePath, at.SpanStart));
         }
 
         /// <summary>The overload bound at the call, as its interceptor declares it, with what the model's row says it does.</summary>
@@ -484,7 +554,8 @@ namespace LockDiscipline.Generator.Parse
             cancellationToken.ThrowIfCancellationRequested();
             var (orders, cycles) = DeclaredOrders();
             var classes = _usedClasses.Values.OrderBy(used => used.Key, StringComparer.Ordinal).ToEquatableArray();
-            return new BoundCalls(result, classes, orders, cycles);
+            var woven = _woven.OrderBy(site => site.Path, StringComparer.Ordinal).ThenBy(site => site.Position).ToEquatableArray();
+            return new BoundCalls(result, classes, orders, cycles, woven);
 
             (List<(LockCall, InterceptLocation)> Locks, List<(ContractCall, InterceptLocation)> Contracts) For(string path)
             {

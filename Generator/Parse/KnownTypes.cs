@@ -13,6 +13,9 @@ namespace LockDiscipline.Generator.Parse
         public const string MightSleepAttributeName = "LockDiscipline.MightSleepAttribute";
         public const string HooksTypeName = "LockDiscipline.Validation.LockdepHooks";
 
+        /// <summary>The runtime's decoder of the weaver's site table; a runtime library without it gets no woven sites.</summary>
+        public const string SiteTableTypeName = "LockDiscipline.Validation.LockSiteTable";
+
         /// <summary>The attributes that make a call of a method get a wrapper.</summary>
         public static readonly string[] ContractAttributeNames =
         {

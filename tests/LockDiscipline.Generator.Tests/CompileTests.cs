@@ -113,11 +113,13 @@ public sealed class CompileTests
 
     /// <summary>A project whose locks are all lock statements gets nothing: there is no explicit operation to intercept.</summary>
     [Fact]
-    public void Lock_statements_only_generate_nothing()
+    public void Lock_statements_only_generate_the_registry_with_the_site_table_and_no_interceptor()
     {
         var run = GeneratorHarness.Run("Plain.cs", "public sealed class Plain { private readonly object _a = new(); public void Run() { lock (_a) { } } }");
 
-        Assert.Empty(run.Sources);
+        var registry = Assert.Single(run.Sources);
+        Assert.Contains("internal const string SiteTable = \"System.Threading.Monitor.Enter\\t0\\tPlain.cs\\t1\\t85\\tPlain.Run\";", registry.SourceText.ToString(), StringComparison.Ordinal);
+        run.AssertCompiles();
     }
 
     private static string ConsumersDirectory(string consumer, [CallerFilePath] string callerPath = "")

@@ -14,6 +14,7 @@ public sealed class GoldenTests
     [InlineData("Contracts")]
     [InlineData("Registry")]
     [InlineData("Shapes")]
+    [InlineData("Woven")]
     public void Interceptors(string sample)
     {
         var run = GeneratorHarness.Run(sample + ".cs", Samples.Read(sample + ".cs.txt"));

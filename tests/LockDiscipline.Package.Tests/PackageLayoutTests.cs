@@ -31,12 +31,23 @@ public sealed class PackageLayoutTests
 
     /// <summary>
     /// The props that switch the runtime checks on in Debug (LockDisciplineRuntimeChecks), show the
-    /// property to the generator and list its interceptors' namespace, for direct and transitive users.
+    /// property to the generator and list its interceptors' namespace, and the targets that weave the
+    /// Debug assembly after CoreCompile, for direct and transitive users.
     /// </summary>
     private static readonly string[] BuildEntries =
     {
         "build/LockDiscipline.props",
+        "build/LockDiscipline.targets",
         "buildTransitive/LockDiscipline.props",
+        "buildTransitive/LockDiscipline.targets",
+    };
+
+    /// <summary>The weaving MSBuild task, loaded by MSBuild (never referenced), with Mono.Cecil beside it.</summary>
+    private static readonly string[] TaskEntries =
+    {
+        "tasks/netstandard2.0/LockDiscipline.Weaver.dll",
+        "tasks/netstandard2.0/Mono.Cecil.Rocks.dll",
+        "tasks/netstandard2.0/Mono.Cecil.dll",
     };
 
     private readonly PackageFixture _package;
@@ -68,7 +79,14 @@ public sealed class PackageLayoutTests
     }
 
     [Fact]
-    public void Build_folders_hold_exactly_the_props_for_direct_and_transitive_consumers()
+    public void Tasks_folder_holds_the_weaver_and_Mono_Cecil()
+    {
+        string[] actual = _package.EntryNames.Where(e => e.StartsWith("tasks/", StringComparison.Ordinal)).Order(StringComparer.Ordinal).ToArray();
+        Assert.Equal(TaskEntries, actual);
+    }
+
+    [Fact]
+    public void Build_folders_hold_exactly_the_props_and_targets_for_direct_and_transitive_consumers()
     {
         string[] actual = _package.EntryNames
             .Where(e => e.StartsWith("build/", StringComparison.Ordinal) || e.StartsWith("buildTransitive/", StringComparison.Ordinal))
@@ -78,7 +96,7 @@ public sealed class PackageLayoutTests
     }
 
     [Fact]
-    public void Package_holds_exactly_the_analyzers_the_runtime_library_the_props_and_the_readme()
+    public void Package_holds_exactly_the_analyzers_the_runtime_library_the_build_files_the_weaver_and_the_readme()
     {
         // Everything but the files NuGet itself adds (the nuspec, _rels/, package/, [Content_Types].xml).
         string[] actual = _package.EntryNames
@@ -86,7 +104,7 @@ public sealed class PackageLayoutTests
                         !e.StartsWith("package/", StringComparison.Ordinal) && e != "[Content_Types].xml")
             .Order(StringComparer.Ordinal)
             .ToArray();
-        string[] expected = AnalyzerEntries.Concat(LibEntries).Concat(BuildEntries).Append("README.md").Order(StringComparer.Ordinal).ToArray();
+        string[] expected = AnalyzerEntries.Concat(LibEntries).Concat(BuildEntries).Concat(TaskEntries).Append("README.md").Order(StringComparer.Ordinal).ToArray();
         Assert.Equal(expected, actual);
     }
 

@@ -1,0 +1,172 @@
+using System.Collections.Concurrent;
+using System.Reflection;
+using LockDiscipline.Validation;
+using LockDiscipline.Weaving;
+using Mono.Cecil;
+using Mono.Cecil.Cil;
+
+namespace LockDiscipline.Weaver.Tests;
+
+/// <summary>
+/// The weaver on a real Debug assembly (<see cref="WovenSample"/>): which calls it rewrites, that the PDB
+/// still maps the code to the same source, that it leaves alone what it must, and that the woven code runs
+/// on real threads and reports the lock-statement ABBA.
+/// </summary>
+public sealed class LockWeaverTests : IDisposable
+{
+    private readonly string _directory = Path.Combine(Path.GetTempPath(), "LockDiscipline.Weaver.Tests", Guid.NewGuid().ToString("N"));
+
+    public void Dispose()
+    {
+        try
+        {
+            Directory.Delete(_directory, recursive: true);
+        }
+        catch (IOException)
+        {
+            // A loaded assembly keeps its file open on some systems; the temporary folder is cleaned up later.
+        }
+        catch (UnauthorizedAccessException)
+        {
+        }
+    }
+
+    [Fact]
+    public void Every_site_is_woven_and_every_compiler_emitted_release_is_paired()
+    {
+        string assembly = WovenSample.Emit(_directory);
+
+        WeaveResult result = LockWeaver.Weave(assembly, Array.Empty<string>());
+
+        Assert.Null(result.NothingDoneBecause);
+        Assert.Empty(result.Skipped);
+        Assert.Equal(8, result.TableSites);
+        Assert.Equal(8, result.WovenSites);
+
+        // Two lock statements on an object (Monitor.Exit), two on a Lock and two using scopes (Dispose).
+        Assert.Equal(6, result.PairedReleases);
+    }
+
+    [Fact]
+    public void Lock_calls_go_through_the_hooks_and_no_bare_monitor_call_is_left()
+    {
+        string assembly = WovenSample.Emit(_directory);
+        LockWeaver.Weave(assembly, Array.Empty<string>());
+
+        using ModuleDefinition module = ModuleDefinition.ReadModule(assembly);
+        TypeDefinition ledger = module.GetType("Sample.Ledger");
+        Assert.Equal(
+            new[] { "WovenLocks.MonitorEnter(object, bool&)", "WovenLocks.Acquiring", "Lock.EnterScope", "WovenLocks.ScopeDisposing", "Lock/Scope.Dispose", "WovenLocks.LockStatementExit" },
+            Calls(ledger.Methods.Single(m => m.Name == "Post")));
+        Assert.Equal(
+            new[]
+            {
+                "WovenLocks.Acquiring", "Lock.EnterScope", "WovenLocks.ScopeDisposing", "Lock/Scope.Dispose",
+                "WovenLocks.Acquiring", "Lock.EnterScope", "WovenLocks.MonitorEnter(object)", "WovenLocks.MonitorExit",
+                "WovenLocks.ScopeDisposing", "Lock/Scope.Dispose",
+            },
+            Calls(ledger.Methods.Single(m => m.Name == "Scopes")));
+    }
+
+    [Fact]
+    public void The_woven_pdb_maps_every_method_to_the_same_source_as_before()
+    {
+        string assembly = WovenSample.Emit(_directory);
+        Dictionary<string, string[]> before = SequencePoints(assembly);
+
+        LockWeaver.Weave(assembly, Array.Empty<string>());
+
+        Dictionary<string, string[]> after = SequencePoints(assembly);
+        Assert.Equal(before.Keys.Order(), after.Keys.Order());
+        foreach ((string method, string[] points) in before)
+        {
+            Assert.Equal(points, after[method]);
+        }
+
+        // The debug directory still names the PDB beside the assembly, so debuggers and stack traces find it.
+        using ModuleDefinition module = ModuleDefinition.ReadModule(assembly, new ReaderParameters { ReadSymbols = true });
+        Assert.True(module.HasSymbols);
+    }
+
+    [Fact]
+    public void An_assembly_woven_once_or_built_without_checks_is_left_alone()
+    {
+        string assembly = WovenSample.Emit(_directory);
+        LockWeaver.Weave(assembly, Array.Empty<string>());
+        byte[] woven = File.ReadAllBytes(assembly);
+
+        WeaveResult again = LockWeaver.Weave(assembly, Array.Empty<string>());
+
+        Assert.Equal("the assembly is already woven", again.NothingDoneBecause);
+        Assert.Equal(woven, File.ReadAllBytes(assembly));
+
+        string withoutChecks = WovenSample.Emit(Path.Combine(_directory, "off"), runtimeChecks: false);
+        byte[] compiled = File.ReadAllBytes(withoutChecks);
+        Assert.NotNull(LockWeaver.Weave(withoutChecks, Array.Empty<string>()).NothingDoneBecause);
+        Assert.Equal(compiled, File.ReadAllBytes(withoutChecks));
+    }
+
+    [Fact]
+    public void The_woven_lock_statements_report_the_ABBA_run_on_two_threads()
+    {
+        string assembly = WovenSample.Emit(_directory);
+        LockWeaver.Weave(assembly, Array.Empty<string>());
+        Type ledgerType = Assembly.LoadFile(assembly).GetType("Sample.Ledger")!;
+        object ledger = Activator.CreateInstance(ledgerType)!;
+        var reports = new ConcurrentQueue<LockdepReport>();
+        Lockdep.Mode = LockdepMode.Callback;
+        Lockdep.Callback = reports.Enqueue;
+
+        RunOnThread(() => ledgerType.GetMethod("Post")!.Invoke(ledger, null));
+        RunOnThread(() => ledgerType.GetMethod("Audit")!.Invoke(ledger, null));
+
+        LockdepReport report = Assert.Single(reports);
+        Assert.Equal(LockdepReportKind.CircularDependency, report.Kind);
+        Assert.Contains("(Ledger._accounts){+.+.}-{3:3}, at: Ledger.Audit (Ledger.cs:24)", report.Text, StringComparison.Ordinal);
+        Assert.Contains("(Ledger._audit){+.+.}-{3:3}, at: Ledger.Audit (Ledger.cs:22)", report.Text, StringComparison.Ordinal);
+        Assert.Contains("Ledger.Post (Ledger.cs:14)", report.Text, StringComparison.Ordinal);
+    }
+
+    private static void RunOnThread(Action body)
+    {
+        Exception? error = null;
+        var thread = new Thread(() =>
+        {
+            try
+            {
+                body();
+            }
+            catch (Exception e)
+            {
+                error = e;
+            }
+        });
+        thread.Start();
+        Assert.True(thread.Join(TimeSpan.FromSeconds(30)), "The thread did not finish.");
+        Assert.Null(error);
+    }
+
+    /// <summary>The calls a method makes to lock APIs and hooks, as <c>Type.Method</c> (the Monitor.Enter hooks with their lock parameters).</summary>
+    private static string[] Calls(MethodDefinition method)
+        => method.Body.Instructions
+            .Where(i => i.OpCode.Code is Code.Call or Code.Callvirt)
+            .Select(i => (MethodReference)i.Operand)
+            .Where(m => m.DeclaringType.Namespace is "System.Threading" or "LockDiscipline.Validation" || m.DeclaringType.DeclaringType?.Namespace == "System.Threading")
+            .Select(m => (m.DeclaringType.DeclaringType is { } outer ? outer.Name + "/" : string.Empty) + m.DeclaringType.Name + "." + m.Name
+                + (m.Name == "MonitorEnter" ? "(" + string.Join(", ", m.Parameters.Take(m.Parameters.Count - 2).Select(p => p.ParameterType.Name == "Boolean&" ? "bool&" : "object")) + ")" : string.Empty))
+            .ToArray();
+
+    /// <summary>Each method's sequence points as text: document, lines and columns, in IL order.</summary>
+    private static Dictionary<string, string[]> SequencePoints(string assembly)
+    {
+        using ModuleDefinition module = ModuleDefinition.ReadModule(assembly, new ReaderParameters { ReadSymbols = true });
+        return module.GetTypes()
+            .SelectMany(t => t.Methods)
+            .Where(m => m.HasBody)
+            .ToDictionary(
+                m => m.FullName,
+                m => m.DebugInformation.SequencePoints
+                    .Select(p => p.IsHidden ? "hidden" : $"{Path.GetFileName(p.Document.Url)}({p.StartLine},{p.StartColumn})-({p.EndLine},{p.EndColumn})")
+                    .ToArray());
+    }
+}

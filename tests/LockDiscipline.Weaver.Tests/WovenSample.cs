@@ -1,0 +1,112 @@
+using System.Collections.Immutable;
+using LockDiscipline.Generator;
+using Microsoft.CodeAnalysis;
+using Microsoft.CodeAnalysis.CSharp;
+using Microsoft.CodeAnalysis.Diagnostics;
+using Microsoft.CodeAnalysis.Emit;
+
+namespace LockDiscipline.Weaver.Tests;
+
+/// <summary>
+/// A sample compiled as a Debug build with the package compiles it: Roslyn, the real generator with
+/// runtime checks on, a portable PDB beside the assembly, written to a folder of its own.
+/// </summary>
+internal static class WovenSample
+{
+    public const string Source = """
+        using System.Threading;
+
+        namespace Sample;
+
+        public sealed class Ledger
+        {
+            private readonly object _accounts = new();
+            private readonly Lock _audit = new();
+
+            public void Post()
+            {
+                lock (_accounts)
+                {
+                    lock (_audit)
+                    {
+                    }
+                }
+            }
+
+            public void Audit()
+            {
+                lock (_audit)
+                {
+                    lock (_accounts)
+                    {
+                    }
+                }
+            }
+
+            public void Scopes(Ledger other)
+            {
+                using (_audit.EnterScope())
+                {
+                }
+
+                using var scope = other._audit.EnterScope();
+                Monitor.Enter(other);
+                Monitor.Exit(other);
+            }
+        }
+        """;
+
+    /// <summary>Compiles <see cref="Source"/> into <paramref name="directory"/> and returns the assembly's path.</summary>
+    public static string Emit(string directory, bool runtimeChecks = true)
+    {
+        Directory.CreateDirectory(directory);
+        var parseOptions = new CSharpParseOptions(LanguageVersion.Latest)
+            .WithFeatures(new[] { new KeyValuePair<string, string>("InterceptorsNamespaces", "LockDiscipline.Generated") });
+        var tree = CSharpSyntaxTree.ParseText(Source, parseOptions, Path.Combine(directory, "Ledger.cs"), System.Text.Encoding.UTF8);
+        var compilation = CSharpCompilation.Create(
+            "Sample",
+            new[] { tree },
+            References(),
+            new CSharpCompilationOptions(OutputKind.DynamicallyLinkedLibrary, optimizationLevel: OptimizationLevel.Debug, nullableContextOptions: NullableContextOptions.Enable));
+        var properties = new Dictionary<string, string>
+        {
+            ["build_property.LockDisciplineRuntimeChecks"] = runtimeChecks ? "true" : "false",
+            ["build_property.ProjectDir"] = directory + Path.DirectorySeparatorChar,
+        };
+        CSharpGeneratorDriver.Create(new[] { new LockdepGenerator().AsSourceGenerator() }, parseOptions: parseOptions, optionsProvider: new Properties(properties))
+            .RunGeneratorsAndUpdateCompilation(compilation, out var output, out _);
+
+        var assembly = Path.Combine(directory, "Sample.dll");
+        using var peStream = File.Create(assembly);
+        using var pdbStream = File.Create(Path.ChangeExtension(assembly, ".pdb"));
+        EmitResult result = output.Emit(peStream, pdbStream, options: new EmitOptions(debugInformationFormat: DebugInformationFormat.PortablePdb, pdbFilePath: Path.ChangeExtension(assembly, ".pdb")));
+        if (!result.Success)
+        {
+            throw new InvalidOperationException("The sample does not compile:\n" + string.Join("\n", result.Diagnostics));
+        }
+
+        return assembly;
+    }
+
+    private static ImmutableArray<MetadataReference> References()
+        => ((string)AppContext.GetData("TRUSTED_PLATFORM_ASSEMBLIES")!)
+            .Split(Path.PathSeparator)
+            .Where(path => Path.GetFileName(path).StartsWith("System.", StringComparison.Ordinal) || Path.GetFileName(path) is "mscorlib.dll" or "netstandard.dll")
+            .Append(typeof(KMutex).Assembly.Location)
+            .Select(path => (MetadataReference)MetadataReference.CreateFromFile(path))
+            .ToImmutableArray();
+
+    private sealed class Properties(IReadOnlyDictionary<string, string> values) : AnalyzerConfigOptionsProvider
+    {
+        public override AnalyzerConfigOptions GlobalOptions { get; } = new Options(values);
+
+        public override AnalyzerConfigOptions GetOptions(SyntaxTree tree) => new Options(new Dictionary<string, string>());
+
+        public override AnalyzerConfigOptions GetOptions(AdditionalText textFile) => new Options(new Dictionary<string, string>());
+
+        private sealed class Options(IReadOnlyDictionary<string, string> values) : AnalyzerConfigOptions
+        {
+            public override bool TryGetValue(string key, out string value) => values.TryGetValue(key, out value!);
+        }
+    }
+}
