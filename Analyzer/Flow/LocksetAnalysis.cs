@@ -292,7 +292,9 @@ namespace LockDiscipline.Analyzer.Flow
         {
             if (_resolver.ResolveIrqSwitch(invocation) is { } irqSwitch)
             {
-                return state.SwitchIrqs(irqSwitch.Effect, irqSwitch.Disables);
+                var switched = state.SwitchIrqs(irqSwitch.Effect, irqSwitch.Disables);
+                RecordIrqsEnabled(state, switched, invocation);
+                return switched;
             }
 
             var operations = Resolve(invocation);
@@ -365,6 +367,7 @@ namespace LockDiscipline.Analyzer.Flow
                         {
                             RecordHandOver(before, released);
                             _flow.Releases.Add(new ReleaseEvent(operation, balance, frame.ExceptionCause));
+                            RecordIrqsEnabled(before, state, invocation);
                         }
 
                         break;
@@ -381,6 +384,20 @@ namespace LockDiscipline.Analyzer.Flow
             }
 
             return state;
+        }
+
+        /// <summary>
+        /// Interrupts this body had switched off come back on (<c>Irq.LocalIrqEnable</c>, <c>LocalBhEnable</c>, the
+        /// release of an <c>_irq</c> lock) while locks are still held: from here they are held with interrupts
+        /// enabled, the usage lockdep marks on <c>local_irq_enable</c> (selftests irqsafe2A/2B).
+        /// </summary>
+        private void RecordIrqsEnabled(LockState before, LockState after, IOperation site)
+        {
+            var enabled = (before.HardIrqsOff && !after.HardIrqsOff) || (before.SoftIrqsOff && !after.SoftIrqsOff);
+            if (_recording && enabled && !after.Holds.IsEmpty)
+            {
+                _flow.IrqsEnabled.Add(new IrqsEnabledEvent(site, after.Holds, after.HardIrqsOff, after.SoftIrqsOff));
+            }
         }
 
         /// <summary>An acquisition with the state it is made in; <c>LockIrqSave</c> switches interrupts off before it acquires.</summary>

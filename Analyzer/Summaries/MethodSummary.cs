@@ -195,8 +195,10 @@ namespace LockDiscipline.Analyzer.Summaries
             ImmutableArray<WaitSite> waits,
             ImmutableArray<DelegateBinding> bindings,
             ImmutableArray<ContractLock> heldOnEntry,
-            ImmutableArray<ContractLock> leftHeld)
+            ImmutableArray<ContractLock> leftHeld,
+            ImmutableArray<AcquisitionSite> irqsEnabledWhileHeld)
         {
+            IrqsEnabledWhileHeld = irqsEnabledWhileHeld;
             HeldOnEntry = heldOnEntry;
             LeftHeld = leftHeld;
             Method = method;
@@ -218,6 +220,12 @@ namespace LockDiscipline.Analyzer.Summaries
 
         /// <summary>Try-acquisitions: no dependencies, but IRQ usage (lockdep marks usage for trylocks too).</summary>
         public ImmutableArray<AcquisitionSite> TryAcquisitions { get; }
+
+        /// <summary>
+        /// Each lock held where the body switches interrupts back on, as a site at the switch with the
+        /// interrupt state after it: the lock is used with interrupts enabled there as if taken there.
+        /// </summary>
+        public ImmutableArray<AcquisitionSite> IrqsEnabledWhileHeld { get; }
 
         public ImmutableArray<SleepSite> Sleeps { get; }
 

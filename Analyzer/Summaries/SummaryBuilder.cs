@@ -75,9 +75,22 @@ namespace LockDiscipline.Analyzer.Summaries
                 }
             }
 
+            var irqsEnabledWhileHeld = ImmutableArray.CreateBuilder<AcquisitionSite>();
+            var seenEnables = new HashSet<(int, LockClass, LockMode)>();
+            foreach (var enable in flow.IrqsEnabled)
+            {
+                foreach (var held in enable.Held)
+                {
+                    if (seenEnables.Add((enable.Site.Syntax.SpanStart, held.Class, held.Mode)))
+                    {
+                        irqsEnabledWhileHeld.Add(new AcquisitionSite(held.Class, held.Mode, held.Instance, enable.Site.Syntax.GetLocation(), ImmutableArray<HeldLockSite>.Empty, enable.HardIrqsOff, enable.SoftIrqsOff, afterYield: false));
+                    }
+                }
+            }
+
             var contract = flow.Contract;
             var heldOnEntry = contract.Releases.IsEmpty ? contract.Requires : contract.Requires.AddRange(contract.Releases);
-            return new MethodSummary(flow.Owner, contract.Context, acquisitions.ToImmutable(), tryAcquisitions.ToImmutable(), calls.ToImmutable(), sleeps.ToImmutable(), waits.ToImmutable(), bindings, heldOnEntry, contract.LeavesHeld);
+            return new MethodSummary(flow.Owner, contract.Context, acquisitions.ToImmutable(), tryAcquisitions.ToImmutable(), calls.ToImmutable(), sleeps.ToImmutable(), waits.ToImmutable(), bindings, heldOnEntry, contract.LeavesHeld, irqsEnabledWhileHeld.ToImmutable());
         }
 
         private static int ReceiverParameter(IMethodSymbol owner, ISymbol? delegateSlot, InstancePath receiver, ulong writtenParameters)
