@@ -70,6 +70,11 @@ namespace LockDiscipline.LockModel
 
         public LockApi DisablesIrqs(IrqEffect effect) => With(api => api.Irq = effect);
 
+        /// <summary>A release that switches hard IRQs on whatever they were before (<c>spin_unlock_irq</c>: <c>local_irq_enable</c>, not a restore).</summary>
+        public bool EnablesHardIrqs { get; private set; }
+
+        public LockApi EnablesIrqs() => With(api => api.EnablesHardIrqs = true);
+
         public LockApi TryOnTimeout() => With(api => api.TimeoutMakesTry = true);
 
         public LockApi OnFirstArgument() => With(api => api.LocksFirstArgument = true);
@@ -188,7 +193,7 @@ namespace LockDiscipline.LockModel
                 Api(KSpinLock, "TryLock", LockPrimitive.KSpinLock, TryAcquire),
                 Api(KSpinLock, "Unlock", LockPrimitive.KSpinLock, Release).Held(SelfHeld),
                 Api(KSpinLock, "LockIrq", LockPrimitive.KSpinLock, Acquire).DisablesIrqs(IrqEffect.HardIrqsOff),
-                Api(KSpinLock, "UnlockIrq", LockPrimitive.KSpinLock, Release).Held(SelfHeld),
+                Api(KSpinLock, "UnlockIrq", LockPrimitive.KSpinLock, Release).Held(SelfHeld).EnablesIrqs(),
                 Api(KSpinLock, "LockIrqSave", LockPrimitive.KSpinLock, Acquire).DisablesIrqs(IrqEffect.HardIrqsOff),
                 Api(KSpinLock, "UnlockIrqRestore", LockPrimitive.KSpinLock, Release).Held(SelfHeld),
                 Api(KSpinLock, "LockBh", LockPrimitive.KSpinLock, Acquire).DisablesIrqs(IrqEffect.SoftIrqsOff),
@@ -213,7 +218,7 @@ namespace LockDiscipline.LockModel
                 Api(KRwLock, "TryReadLock", LockPrimitive.KRwLock, TryAcquire).Shared(),
                 Api(KRwLock, "ReadUnlock", LockPrimitive.KRwLock, Release).Shared().Held(RwLockRead),
                 Api(KRwLock, "ReadLockIrq", LockPrimitive.KRwLock, Acquire).Shared().DisablesIrqs(IrqEffect.HardIrqsOff),
-                Api(KRwLock, "ReadUnlockIrq", LockPrimitive.KRwLock, Release).Shared().Held(RwLockRead),
+                Api(KRwLock, "ReadUnlockIrq", LockPrimitive.KRwLock, Release).Shared().Held(RwLockRead).EnablesIrqs(),
                 Api(KRwLock, "ReadLockIrqSave", LockPrimitive.KRwLock, Acquire).Shared().DisablesIrqs(IrqEffect.HardIrqsOff),
                 Api(KRwLock, "ReadUnlockIrqRestore", LockPrimitive.KRwLock, Release).Shared().Held(RwLockRead),
                 Api(KRwLock, "ReadLockBh", LockPrimitive.KRwLock, Acquire).Shared().DisablesIrqs(IrqEffect.SoftIrqsOff),
@@ -222,7 +227,7 @@ namespace LockDiscipline.LockModel
                 Api(KRwLock, "TryWriteLock", LockPrimitive.KRwLock, TryAcquire),
                 Api(KRwLock, "WriteUnlock", LockPrimitive.KRwLock, Release).Held(RwLockWrite),
                 Api(KRwLock, "WriteLockIrq", LockPrimitive.KRwLock, Acquire).DisablesIrqs(IrqEffect.HardIrqsOff),
-                Api(KRwLock, "WriteUnlockIrq", LockPrimitive.KRwLock, Release).Held(RwLockWrite),
+                Api(KRwLock, "WriteUnlockIrq", LockPrimitive.KRwLock, Release).Held(RwLockWrite).EnablesIrqs(),
                 Api(KRwLock, "WriteLockIrqSave", LockPrimitive.KRwLock, Acquire).DisablesIrqs(IrqEffect.HardIrqsOff),
                 Api(KRwLock, "WriteUnlockIrqRestore", LockPrimitive.KRwLock, Release).Held(RwLockWrite),
                 Api(KRwLock, "WriteLockBh", LockPrimitive.KRwLock, Acquire).DisablesIrqs(IrqEffect.SoftIrqsOff),

@@ -363,6 +363,11 @@ namespace LockDiscipline.Analyzer.Flow
                     case LockOperationKind.Release:
                         var before = state;
                         state = state.Release(operation, out var balance, out var released);
+                        if (operation.Api?.EnablesHardIrqs == true)
+                        {
+                            state = state.WithHardIrqsOn();
+                        }
+
                         if (_recording)
                         {
                             RecordHandOver(before, released);
