@@ -125,6 +125,8 @@ public class GuardTests
         default(KRwSemReadGuard).Dispose();
         default(KRwSemWriteGuard).Dispose();
         default(KLockMapGuard).Dispose();
+        default(KRwLockReadGuard).Dispose();
+        default(KRwLockWriteGuard).Dispose();
         Assert.False(Irq.HardIrqsDisabled);
     });
 }
