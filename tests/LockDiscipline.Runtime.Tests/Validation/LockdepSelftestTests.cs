@@ -52,7 +52,7 @@ public class LockdepSelftestTests : LockdepTestBase
             foreach (var step in selftest.Events.SelectMany(e => e.Steps))
             {
                 var op = selftest.Resolve(step.Op);
-                if (op is not (SelftestOp.IrqDisable or SelftestOp.IrqEnable or SelftestOp.HardIrqDisable or SelftestOp.HardIrqEnable))
+                if (op is not (SelftestOp.IrqDisable or SelftestOp.IrqEnable or SelftestOp.HardIrqDisable or SelftestOp.HardIrqEnable or SelftestOp.SoftIrqDisable or SelftestOp.SoftIrqEnable))
                 {
                     LockOf(SelftestCase.PrimitiveOf(op), step.Letter);
                 }
@@ -63,7 +63,7 @@ public class LockdepSelftestTests : LockdepTestBase
         {
             foreach (var selftestEvent in _case.Events)
             {
-                var context = _case.Irq == SelftestIrq.Soft ? IrqContext.SoftIrq : IrqContext.HardIrq;
+                var context = selftestEvent.ContextIn(_case) == SelftestIrq.Soft ? IrqContext.SoftIrq : IrqContext.HardIrq;
                 var entry = new LockSite("Selftest.cs", 0, selftestEvent.Name);
                 if (selftestEvent.InIrq)
                 {
@@ -99,6 +99,12 @@ public class LockdepSelftestTests : LockdepTestBase
                     return;
                 case SelftestOp.IrqEnable or SelftestOp.HardIrqEnable:
                     Irq.LocalIrqEnable();
+                    return;
+                case SelftestOp.SoftIrqDisable:
+                    Irq.LocalBhDisable();
+                    return;
+                case SelftestOp.SoftIrqEnable:
+                    Irq.LocalBhEnable();
                     return;
             }
 

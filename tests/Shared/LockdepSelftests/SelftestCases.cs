@@ -64,6 +64,10 @@ public enum SelftestOp
     /// <summary><c>HARDIRQ_DISABLE()</c>/<c>HARDIRQ_ENABLE()</c> whatever the case's interrupt.</summary>
     HardIrqDisable,
     HardIrqEnable,
+
+    /// <summary><c>SOFTIRQ_DISABLE()</c>/<c>SOFTIRQ_ENABLE()</c> whatever the case's interrupt.</summary>
+    SoftIrqDisable,
+    SoftIrqEnable,
 }
 
 /// <summary>The C# primitive a selftest lock is (the kernel's <c>lock_A</c>, <c>rwlock_A</c>, <c>mutex_A</c>, <c>rwsem_A</c> are four locks).</summary>
@@ -78,8 +82,14 @@ public enum SelftestPrimitive
 /// <summary>One lock operation of a selftest event, on the lock named by a letter (<c>A</c>, <c>X1</c>).</summary>
 public sealed record SelftestStep(SelftestOp Op, string Letter);
 
-/// <summary>One event (the selftests' <c>E1()</c>, <c>E2()</c>, ...), run in process context or inside <c>IRQ_ENTER</c>/<c>IRQ_EXIT</c>.</summary>
-public sealed record SelftestEvent(string Name, bool InIrq, IReadOnlyList<SelftestStep> Steps);
+/// <summary>
+/// One event (the selftests' <c>E1()</c>, <c>E2()</c>, ...), run in process context or inside
+/// <c>IRQ_ENTER</c>/<c>IRQ_EXIT</c>: the case's interrupt, unless <see cref="Irq"/> names one.
+/// </summary>
+public sealed record SelftestEvent(string Name, bool InIrq, IReadOnlyList<SelftestStep> Steps, SelftestIrq Irq = SelftestIrq.None)
+{
+    public SelftestIrq ContextIn(SelftestCase selftest) => Irq != SelftestIrq.None ? Irq : selftest.Irq;
+}
 
 /// <summary>
 /// One selftest of lib/locking-selftest.c, for one lock type, interrupt and permutation of its events,

@@ -18,7 +18,7 @@ internal static class SelftestSource
         {
             if (selftestEvent.InIrq)
             {
-                methods.Append("    [").Append(selftest.Irq == SelftestIrq.Soft ? "SoftIrqContext" : "HardIrqContext").AppendLine("]");
+                methods.Append("    [").Append(selftestEvent.ContextIn(selftest) == SelftestIrq.Soft ? "SoftIrqContext" : "HardIrqContext").AppendLine("]");
             }
 
             methods.Append("    public static void ").Append(selftestEvent.Name).AppendLine("()").AppendLine("    {");
@@ -54,6 +54,10 @@ internal static class SelftestSource
                 return "Irq.LocalIrqDisable();";
             case SelftestOp.HardIrqEnable:
                 return "Irq.LocalIrqEnable();";
+            case SelftestOp.SoftIrqDisable:
+                return "Irq.LocalBhDisable();";
+            case SelftestOp.SoftIrqEnable:
+                return "Irq.LocalBhEnable();";
         }
 
         var primitive = SelftestCase.PrimitiveOf(op);
