@@ -38,6 +38,11 @@ namespace LockDiscipline.Analyzer.Graph
     /// </summary>
     internal static class DependencyKind
     {
+        private static readonly DependencyKinds[] Each =
+        {
+            DependencyKinds.SharedRecursive, DependencyKinds.ExclusiveRecursive, DependencyKinds.SharedNonRecursive, DependencyKinds.ExclusiveNonRecursive,
+        };
+
         public static DependencyKinds Of(LockMode heldMode, LockClass acquired, LockMode mode)
         {
             var shared = heldMode == LockMode.Shared;
@@ -63,7 +68,7 @@ namespace LockDiscipline.Analyzer.Graph
         /// </summary>
         public static bool IsStrongCycle(System.Collections.Generic.IReadOnlyList<DependencyKinds> steps)
         {
-            foreach (var first in new[] { DependencyKinds.SharedRecursive, DependencyKinds.ExclusiveRecursive, DependencyKinds.SharedNonRecursive, DependencyKinds.ExclusiveNonRecursive })
+            foreach (var first in Each)
             {
                 if ((steps[0] & first) == 0)
                 {
