@@ -235,6 +235,8 @@ namespace LockDiscipline.LockModel
                 Api(KRwLock, "ReadGuard", LockPrimitive.KRwLock, Acquire).Shared().Scope(),
                 Api(KRwLock, "WriteGuard", LockPrimitive.KRwLock, Acquire).Scope(),
                 Api(KRwLock, "Guard", LockPrimitive.KRwLock, Acquire).Scope(),
+                Api(KRwLock, "ReadGuardIrqSave", LockPrimitive.KRwLock, Acquire).Shared().Scope().DisablesIrqs(IrqEffect.HardIrqsOff),
+                Api(KRwLock, "WriteGuardIrqSave", LockPrimitive.KRwLock, Acquire).Scope().DisablesIrqs(IrqEffect.HardIrqsOff),
 
                 Api(KLockMap, "Acquire", LockPrimitive.KLockMap, Acquire),
                 Api(KLockMap, "AcquireRead", LockPrimitive.KLockMap, Acquire).Shared(),

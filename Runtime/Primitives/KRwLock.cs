@@ -245,6 +245,20 @@ namespace LockDiscipline
         }
 
         /// <summary>
+        /// Acquires the lock for reading as <see cref="ReadLockIrqSave"/> does and returns a scope that releases
+        /// it and puts the saved IRQ state back when disposed (<c>guard(read_lock_irqsave)</c>).
+        /// </summary>
+        /// <returns>The scope; dispose it on the same thread.</returns>
+        public KRwLockReadIrqSaveGuard ReadGuardIrqSave() => new KRwLockReadIrqSaveGuard(this, ReadLockIrqSave());
+
+        /// <summary>
+        /// Acquires the lock for writing as <see cref="WriteLockIrqSave"/> does and returns a scope that
+        /// releases it and puts the saved IRQ state back when disposed (<c>guard(write_lock_irqsave)</c>).
+        /// </summary>
+        /// <returns>The scope; dispose it on the same thread.</returns>
+        public KRwLockWriteIrqSaveGuard WriteGuardIrqSave() => new KRwLockWriteIrqSaveGuard(this, WriteLockIrqSave());
+
+        /// <summary>
         /// The same as <see cref="WriteGuard"/>: the exclusive scope, so that <c>using (x.Guard())</c> means
         /// exclusive access for every kernel-style lock.
         /// </summary>

@@ -556,3 +556,32 @@ public class IrqsEnabledWhileHeldTests
         Assert.Contains("{HARDIRQ-ON-W} -> {IN-HARDIRQ-R}", diagnostic.GetMessage());
     }
 }
+
+/// <summary><c>KRwLock</c>'s IRQ-saving scopes keep interrupts off for what they cover, as <c>KSpinLock.GuardIrqSave</c> does.</summary>
+public class RwLockIrqSaveGuardTests
+{
+    [Fact]
+    public void IrqSaveScopesKeepTheLockIrqSafe()
+        => Verify.Diagnostics("""
+            using LockDiscipline;
+            class Tasklist
+            {
+                readonly KRwLock _tasks = new();
+                [HardIrqContext] void Signal() { _tasks.WriteLock(); _tasks.WriteUnlock(); }
+                public void Show() { using (_tasks.ReadGuardIrqSave()) { } }
+                public void Fork() { using (_tasks.WriteGuardIrqSave()) { } }
+            }
+            """);
+
+    [Fact]
+    public void APlainReadScopeMakesItInconsistent()
+        => Verify.Diagnostics("""
+            using LockDiscipline;
+            class Tasklist
+            {
+                readonly KRwLock _tasks = new();
+                [HardIrqContext] void Signal() { {|LD0004:_tasks.WriteLock()|}; _tasks.WriteUnlock(); }
+                public void Exit() { using (_tasks.ReadGuard()) { } }
+            }
+            """);
+}

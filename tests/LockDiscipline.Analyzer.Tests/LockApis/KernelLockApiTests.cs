@@ -226,6 +226,7 @@ public class KernelLockApiTests
                 void A() { _dev.ReadLockIrq(); _dev.ReadUnlockIrq(); _dev.WriteLockIrq(); _dev.WriteUnlockIrq(); }
                 void B() { var f = _dev.ReadLockIrqSave(); _dev.ReadUnlockIrqRestore(f); f = _dev.WriteLockIrqSave(); _dev.WriteUnlockIrqRestore(f); }
                 void C() { _dev.ReadLockBh(); _dev.ReadUnlockBh(); _dev.WriteLockBh(); _dev.WriteUnlockBh(); }
+                void G() { using (_dev.ReadGuardIrqSave()) { } using (_dev.WriteGuardIrqSave()) { } }
                 void D() { _dev.ReadLock(); {|LD0006:_cfg.Lock()|}; _cfg.Unlock(); _dev.ReadUnlock(); }
                 void E() { {|LD0007:_dev.ReadLock()|}; {|LD0007:_dev.WriteUnlock()|}; }
             }
