@@ -19,6 +19,7 @@ namespace LockDiscipline.LockModel
             KSpinLock = compilation.GetTypeByMetadataName("LockDiscipline.KSpinLock");
             KRwSem = compilation.GetTypeByMetadataName("LockDiscipline.KRwSem");
             KLockMap = compilation.GetTypeByMetadataName("LockDiscipline.KLockMap");
+            KRwLock = compilation.GetTypeByMetadataName("LockDiscipline.KRwLock");
             CancellationToken = compilation.GetTypeByMetadataName("System.Threading.CancellationToken");
             Thread = compilation.GetTypeByMetadataName("System.Threading.Thread");
             Task = compilation.GetTypeByMetadataName("System.Threading.Tasks.Task");
@@ -137,6 +138,8 @@ namespace LockDiscipline.LockModel
         public INamedTypeSymbol? KRwSem { get; }
 
         public INamedTypeSymbol? KLockMap { get; }
+
+        public INamedTypeSymbol? KRwLock { get; }
 
         public INamedTypeSymbol? CancellationToken { get; }
 

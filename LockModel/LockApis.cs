@@ -70,6 +70,11 @@ namespace LockDiscipline.LockModel
 
         public LockApi DisablesIrqs(IrqEffect effect) => With(api => api.Irq = effect);
 
+        /// <summary>A release that switches hard IRQs on whatever they were before (<c>spin_unlock_irq</c>: <c>local_irq_enable</c>, not a restore).</summary>
+        public bool EnablesHardIrqs { get; private set; }
+
+        public LockApi EnablesIrqs() => With(api => api.EnablesHardIrqs = true);
+
         public LockApi TryOnTimeout() => With(api => api.TimeoutMakesTry = true);
 
         public LockApi OnFirstArgument() => With(api => api.LocksFirstArgument = true);
@@ -108,8 +113,11 @@ namespace LockDiscipline.LockModel
         private const string KSpinLock = "LockDiscipline.KSpinLock";
         private const string KRwSem = "LockDiscipline.KRwSem";
         private const string KLockMap = "LockDiscipline.KLockMap";
+        private const string KRwLock = "LockDiscipline.KRwLock";
 
         private const string SelfHeld = "self.IsHeldByCurrentThread";
+        private const string RwLockRead = "self.ReaderCount != 0";
+        private const string RwLockWrite = "self.IsWriteHeldByCurrentThread";
 
         /// <summary>The scope's release is a <c>Dispose</c> the generator does not see (issue: runtime checks for every lock).</summary>
         private const string ScopeNotSeen = "its scope's Dispose is not intercepted, so the release would be missed";
@@ -185,7 +193,7 @@ namespace LockDiscipline.LockModel
                 Api(KSpinLock, "TryLock", LockPrimitive.KSpinLock, TryAcquire),
                 Api(KSpinLock, "Unlock", LockPrimitive.KSpinLock, Release).Held(SelfHeld),
                 Api(KSpinLock, "LockIrq", LockPrimitive.KSpinLock, Acquire).DisablesIrqs(IrqEffect.HardIrqsOff),
-                Api(KSpinLock, "UnlockIrq", LockPrimitive.KSpinLock, Release).Held(SelfHeld),
+                Api(KSpinLock, "UnlockIrq", LockPrimitive.KSpinLock, Release).Held(SelfHeld).EnablesIrqs(),
                 Api(KSpinLock, "LockIrqSave", LockPrimitive.KSpinLock, Acquire).DisablesIrqs(IrqEffect.HardIrqsOff),
                 Api(KSpinLock, "UnlockIrqRestore", LockPrimitive.KSpinLock, Release).Held(SelfHeld),
                 Api(KSpinLock, "LockBh", LockPrimitive.KSpinLock, Acquire).DisablesIrqs(IrqEffect.SoftIrqsOff),
@@ -204,6 +212,31 @@ namespace LockDiscipline.LockModel
                 Api(KRwSem, "ReadGuard", LockPrimitive.KRwSem, Acquire).Shared().Scope(),
                 Api(KRwSem, "WriteGuard", LockPrimitive.KRwSem, Acquire).Scope(),
                 Api(KRwSem, "Guard", LockPrimitive.KRwSem, Acquire).Scope(),
+
+                // rwlock_t: readers are counted like KRwSem's, the writer owned; the _irq/_irqsave/_bh forms as KSpinLock's.
+                Api(KRwLock, "ReadLock", LockPrimitive.KRwLock, Acquire).Shared(),
+                Api(KRwLock, "TryReadLock", LockPrimitive.KRwLock, TryAcquire).Shared(),
+                Api(KRwLock, "ReadUnlock", LockPrimitive.KRwLock, Release).Shared().Held(RwLockRead),
+                Api(KRwLock, "ReadLockIrq", LockPrimitive.KRwLock, Acquire).Shared().DisablesIrqs(IrqEffect.HardIrqsOff),
+                Api(KRwLock, "ReadUnlockIrq", LockPrimitive.KRwLock, Release).Shared().Held(RwLockRead).EnablesIrqs(),
+                Api(KRwLock, "ReadLockIrqSave", LockPrimitive.KRwLock, Acquire).Shared().DisablesIrqs(IrqEffect.HardIrqsOff),
+                Api(KRwLock, "ReadUnlockIrqRestore", LockPrimitive.KRwLock, Release).Shared().Held(RwLockRead),
+                Api(KRwLock, "ReadLockBh", LockPrimitive.KRwLock, Acquire).Shared().DisablesIrqs(IrqEffect.SoftIrqsOff),
+                Api(KRwLock, "ReadUnlockBh", LockPrimitive.KRwLock, Release).Shared().Held(RwLockRead),
+                Api(KRwLock, "WriteLock", LockPrimitive.KRwLock, Acquire),
+                Api(KRwLock, "TryWriteLock", LockPrimitive.KRwLock, TryAcquire),
+                Api(KRwLock, "WriteUnlock", LockPrimitive.KRwLock, Release).Held(RwLockWrite),
+                Api(KRwLock, "WriteLockIrq", LockPrimitive.KRwLock, Acquire).DisablesIrqs(IrqEffect.HardIrqsOff),
+                Api(KRwLock, "WriteUnlockIrq", LockPrimitive.KRwLock, Release).Held(RwLockWrite).EnablesIrqs(),
+                Api(KRwLock, "WriteLockIrqSave", LockPrimitive.KRwLock, Acquire).DisablesIrqs(IrqEffect.HardIrqsOff),
+                Api(KRwLock, "WriteUnlockIrqRestore", LockPrimitive.KRwLock, Release).Held(RwLockWrite),
+                Api(KRwLock, "WriteLockBh", LockPrimitive.KRwLock, Acquire).DisablesIrqs(IrqEffect.SoftIrqsOff),
+                Api(KRwLock, "WriteUnlockBh", LockPrimitive.KRwLock, Release).Held(RwLockWrite),
+                Api(KRwLock, "ReadGuard", LockPrimitive.KRwLock, Acquire).Shared().Scope(),
+                Api(KRwLock, "WriteGuard", LockPrimitive.KRwLock, Acquire).Scope(),
+                Api(KRwLock, "Guard", LockPrimitive.KRwLock, Acquire).Scope(),
+                Api(KRwLock, "ReadGuardIrqSave", LockPrimitive.KRwLock, Acquire).Shared().Scope().DisablesIrqs(IrqEffect.HardIrqsOff),
+                Api(KRwLock, "WriteGuardIrqSave", LockPrimitive.KRwLock, Acquire).Scope().DisablesIrqs(IrqEffect.HardIrqsOff),
 
                 Api(KLockMap, "Acquire", LockPrimitive.KLockMap, Acquire),
                 Api(KLockMap, "AcquireRead", LockPrimitive.KLockMap, Acquire).Shared(),

@@ -16,6 +16,7 @@ namespace LockDiscipline.LockModel
         KSpinLock,
         KRwSem,
         KLockMap,
+        KRwLock,
     }
 
     /// <summary>Shared (read), exclusive (write) or upgradeable-read acquisition.</summary>
@@ -74,7 +75,7 @@ namespace LockDiscipline.LockModel
         /// The kernel-style primitives model kernel code, where nothing throws between lock and unlock;
         /// the exception paths of LD0007 apply to the BCL locks only.
         /// </summary>
-        public bool KernelStyle => Primitive is LockPrimitive.KMutex or LockPrimitive.KSpinLock or LockPrimitive.KRwSem or LockPrimitive.KLockMap;
+        public bool KernelStyle => Primitive is LockPrimitive.KMutex or LockPrimitive.KSpinLock or LockPrimitive.KRwSem or LockPrimitive.KLockMap or LockPrimitive.KRwLock;
 
         /// <summary>Whether releasing a lock of class <paramref name="released"/> releases a hold of this class.</summary>
         public bool IsReleasedBy(LockClass released) => Equals(released) || released.Equals(NestingBase);
@@ -102,12 +103,14 @@ namespace LockDiscipline.LockModel
             LockKind.RwSemaphore => LockClassKind.RwSemaphore,
             LockKind.PerCpuRwSemaphore => LockClassKind.PerCpuRwSemaphore,
             LockKind.LockMap => LockClassKind.LockMap,
+            LockKind.RwLock => LockClassKind.RwLock,
             _ => Primitive switch
             {
                 LockPrimitive.KMutex => LockClassKind.Mutex,
                 LockPrimitive.KSpinLock or LockPrimitive.SpinLock => LockClassKind.SpinLock,
                 LockPrimitive.KRwSem => LockClassKind.RwSemaphore,
                 LockPrimitive.KLockMap => LockClassKind.LockMap,
+                LockPrimitive.KRwLock => LockClassKind.RwLock,
                 LockPrimitive.ThreadingLock => LockClassKind.ThreadingLock,
                 LockPrimitive.SemaphoreSlim => LockClassKind.SemaphoreSlim,
                 LockPrimitive.ReaderWriterLockSlim => LockClassKind.ReaderWriterLockSlim,
@@ -116,10 +119,18 @@ namespace LockDiscipline.LockModel
         };
 
         /// <summary>A spinning lock makes its holder atomic: sleeping under it is LD0006.</summary>
-        public bool Spins => DeclaredKind == LockKind.SpinLock || (DeclaredKind == LockKind.Auto && Primitive is LockPrimitive.KSpinLock or LockPrimitive.SpinLock);
+        public bool Spins => DeclaredKind is LockKind.SpinLock or LockKind.RwLock
+            || (DeclaredKind == LockKind.Auto && Primitive is LockPrimitive.KSpinLock or LockPrimitive.SpinLock or LockPrimitive.KRwLock);
 
         /// <summary>A lockdep map only orders: it never blocks, sleeps, or is spun on by an interrupt.</summary>
         public bool IsLockMap => DeclaredKind == LockKind.LockMap || (DeclaredKind == LockKind.Auto && Primitive == LockPrimitive.KLockMap);
+
+        /// <summary>
+        /// Its shared acquisitions are recursive reads (lockdep's <c>read == 2</c>): a read after a read of the
+        /// class is no recursion, and they order only under lockdep's recursive-read rule (a dependency into a
+        /// recursive read followed by one out of a shared hold closes no deadlock). <see cref="KRwSem"/> readers are not.
+        /// </summary>
+        public bool RecursiveRead => RuntimeKind is LockClassKind.LockMap or LockClassKind.RwLock;
 
         /// <summary>Whether a blocking acquisition can put the thread to sleep (everything but spinlocks and lockdep maps).</summary>
         public bool Sleeps => !Spins && !IsLockMap;

@@ -57,7 +57,7 @@ namespace LockDiscipline.LockModel
 
                 foreach (var argument in attribute.NamedArguments)
                 {
-                    if (argument.Key == "Kind" && argument.Value.Value is int kind && kind >= 0 && kind <= (int)LockKind.LockMap)
+                    if (argument.Key == "Kind" && argument.Value.Value is int kind && kind >= 0 && kind <= (int)LockKind.RwLock)
                     {
                         return (LockKind)kind;
                     }

@@ -130,6 +130,7 @@ namespace LockDiscipline.LockModel
             if (KnownSymbols.Is(type, _known.KSpinLock)) return LockPrimitive.KSpinLock;
             if (KnownSymbols.Is(type, _known.KRwSem)) return LockPrimitive.KRwSem;
             if (KnownSymbols.Is(type, _known.KLockMap)) return LockPrimitive.KLockMap;
+            if (KnownSymbols.Is(type, _known.KRwLock)) return LockPrimitive.KRwLock;
             return type.IsReferenceType ? LockPrimitive.Monitor : (LockPrimitive?)null;
         }
 

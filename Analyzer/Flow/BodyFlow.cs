@@ -28,6 +28,26 @@ namespace LockDiscipline.Analyzer.Flow
         public bool SoftIrqsOff { get; }
     }
 
+    /// <summary>Interrupts switched back on while locks are held; the state is the one after the switch.</summary>
+    internal sealed class IrqsEnabledEvent
+    {
+        public IrqsEnabledEvent(IOperation site, ImmutableArray<HeldLock> held, bool hardIrqsOff, bool softIrqsOff)
+        {
+            Site = site;
+            Held = held;
+            HardIrqsOff = hardIrqsOff;
+            SoftIrqsOff = softIrqsOff;
+        }
+
+        public IOperation Site { get; }
+
+        public ImmutableArray<HeldLock> Held { get; }
+
+        public bool HardIrqsOff { get; }
+
+        public bool SoftIrqsOff { get; }
+    }
+
     /// <summary>An operation that can put the thread to sleep, other than a lock acquisition.</summary>
     internal sealed class SleepEvent
     {
@@ -258,6 +278,8 @@ namespace LockDiscipline.Analyzer.Flow
         public List<AcquisitionEvent> TryAcquisitions { get; } = new List<AcquisitionEvent>();
 
         public List<ReleaseEvent> Releases { get; } = new List<ReleaseEvent>();
+
+        public List<IrqsEnabledEvent> IrqsEnabled { get; } = new List<IrqsEnabledEvent>();
 
         /// <summary>
         /// Where an acquisition was handed over to: a lock of the same class taken before it was released while it

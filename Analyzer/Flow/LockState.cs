@@ -71,6 +71,9 @@ namespace LockDiscipline.Analyzer.Flow
         public LockState WithIrqsOff(bool hard, bool soft)
             => new LockState(Holds, Facts, hard ? 1 : HardIrqsOffDepth, soft ? 1 : SoftIrqsOffDepth, Copies);
 
+        /// <summary><c>spin_unlock_irq</c>: hard IRQs on, however many saves are in force.</summary>
+        public LockState WithHardIrqsOn() => new LockState(Holds, Facts, 0, SoftIrqsOffDepth);
+
         /// <summary><c>Irq.LocalIrqSave</c> and friends: switches that are not tied to a lock.</summary>
         public LockState SwitchIrqs(IrqEffect effect, bool disable)
         {

@@ -330,7 +330,9 @@ namespace LockDiscipline.Analyzer.Flow
         {
             if (_resolver.ResolveIrqSwitch(invocation) is { } irqSwitch)
             {
-                return state.SwitchIrqs(irqSwitch.Effect, irqSwitch.Disables);
+                var switched = state.SwitchIrqs(irqSwitch.Effect, irqSwitch.Disables);
+                RecordIrqsEnabled(state, switched, invocation);
+                return switched;
             }
 
             var operations = Resolve(invocation);
@@ -406,10 +408,16 @@ namespace LockDiscipline.Analyzer.Flow
                     case LockOperationKind.Release:
                         var before = state;
                         state = state.Release(operation, out var balance, out var released);
+                        if (operation.Api?.EnablesHardIrqs == true)
+                        {
+                            state = state.WithHardIrqsOn();
+                        }
+
                         if (_recording)
                         {
                             RecordHandOver(before, released);
                             _flow.Releases.Add(new ReleaseEvent(operation, balance, frame.ExceptionCause, releasesEntryHold: balance != ReleaseBalance.NotHeld && released.Site is null));
+                            RecordIrqsEnabled(before, state, invocation);
                         }
 
                         break;
@@ -445,6 +453,20 @@ namespace LockDiscipline.Analyzer.Flow
             }
 
             return false;
+        }
+
+        /// <summary>
+        /// Interrupts this body had switched off come back on (<c>Irq.LocalIrqEnable</c>, <c>LocalBhEnable</c>, the
+        /// release of an <c>_irq</c> lock) while locks are still held: from here they are held with interrupts
+        /// enabled, the usage lockdep marks on <c>local_irq_enable</c> (selftests irqsafe2A/2B).
+        /// </summary>
+        private void RecordIrqsEnabled(LockState before, LockState after, IOperation site)
+        {
+            var enabled = (before.HardIrqsOff && !after.HardIrqsOff) || (before.SoftIrqsOff && !after.SoftIrqsOff);
+            if (_recording && enabled && !after.Holds.IsEmpty)
+            {
+                _flow.IrqsEnabled.Add(new IrqsEnabledEvent(site, after.Holds, after.HardIrqsOff, after.SoftIrqsOff));
+            }
         }
 
         /// <summary>An acquisition with the state it is made in; <c>LockIrqSave</c> switches interrupts off before it acquires.</summary>

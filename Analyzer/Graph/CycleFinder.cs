@@ -9,7 +9,8 @@ namespace LockDiscipline.Analyzer.Graph
     /// Finds the distinct lock-order cycles: within each strongly connected component of the class
     /// graph, the shortest cycle through each edge (breadth-first back to its source). That bounds
     /// the work by the number of edges instead of enumerating every elementary cycle, and still
-    /// reports every edge that takes part in some cycle.
+    /// reports every edge that takes part in some cycle. A cycle counts only if it is a strong path
+    /// (lockdep's recursive-read rule, <see cref="DependencyKind"/>).
     /// </summary>
     internal static class CycleFinder
     {
@@ -78,7 +79,7 @@ namespace LockDiscipline.Analyzer.Graph
                         }
 
                         back.Insert(0, edge);
-                        if (IsGated(back, graph))
+                        if (IsGated(back, graph) || !IsStrong(back, graph))
                         {
                             continue;
                         }
@@ -154,6 +155,22 @@ namespace LockDiscipline.Analyzer.Graph
             }
 
             return false;
+        }
+
+        /// <summary>
+        /// lockdep's recursive-read rule: a cycle through recursive reads is a deadlock only if it is a strong
+        /// path all the way round (<see cref="DependencyKind"/>). Only the shortest cycle through an edge is
+        /// tried, so a longer strong one behind a weak shortest one is missed: the rule reports less, never more.
+        /// </summary>
+        private static bool IsStrong(List<DependencyEdge> cycle, DependencyGraph graph)
+        {
+            var kinds = new DependencyKinds[cycle.Count];
+            for (var i = 0; i < cycle.Count; i++)
+            {
+                kinds[i] = graph.KindsOf(cycle[i]);
+            }
+
+            return DependencyKind.IsStrongCycle(kinds);
         }
 
         private static bool Contains(IReadOnlyList<LockClass> classes, LockClass lockClass)

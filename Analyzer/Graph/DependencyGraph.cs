@@ -85,6 +85,7 @@ namespace LockDiscipline.Analyzer.Graph
         private readonly Dictionary<(LockClass, LockClass), int> _edges = new Dictionary<(LockClass, LockClass), int>();
         private readonly Dictionary<(LockClass, LockClass), List<LockClass>> _gates = new Dictionary<(LockClass, LockClass), List<LockClass>>();
         private readonly HashSet<(LockClass, LockClass)> _gatedWitness = new HashSet<(LockClass, LockClass)>();
+        private readonly Dictionary<(LockClass, LockClass), DependencyKinds> _kinds = new Dictionary<(LockClass, LockClass), DependencyKinds>();
 
         public DependencyGraph(CallGraph calls, LockReach reach, InstanceLinks links)
         {
@@ -105,6 +106,7 @@ namespace LockDiscipline.Analyzer.Graph
                         if (!held.Class.Equals(acquisition.Class))
                         {
                             var gated = NoteGates(held, acquisition.Class, acquisition.Instance, acquisition.Held);
+                            NoteKind(held, acquisition.Class, acquisition.Mode);
                             Offer(new DependencyEdge(held.Class, acquisition.Class, 0, method, held, acquisition.Location, -1, acquisition.Location), gated);
                         }
                     }
@@ -143,6 +145,7 @@ namespace LockDiscipline.Analyzer.Graph
                                 if (!held.Class.Equals(entry.Key))
                                 {
                                     var gated = NoteGates(held, entry.Key, entry.Value.Instance.ThroughCall(site.Receiver), site.Held);
+                                    NoteKind(held, entry.Key, entry.Value.Acquisition.Mode);
                                     Offer(new DependencyEdge(held.Class, entry.Key, entry.Value.Depth + 1, method, held, site.Location, call, entry.Value.Acquisition.Location), gated);
                                 }
                                 else if (!LeavesHeld(summaries[target], held.Class))
@@ -170,6 +173,17 @@ namespace LockDiscipline.Analyzer.Graph
         public List<DependencyEdge> Edges { get; } = new List<DependencyEdge>();
 
         public List<RecursiveAcquisition> Recursions { get; } = new List<RecursiveAcquisition>();
+
+        /// <summary>Every kind the dependency was seen with, over all its occurrences (lockdep ORs them into one <c>lock_list</c> entry).</summary>
+        public DependencyKinds KindsOf(DependencyEdge edge)
+            => _kinds.TryGetValue((edge.From, edge.To), out var kinds) ? kinds : DependencyKinds.ExclusiveNonRecursive;
+
+        private void NoteKind(HeldLockSite held, LockClass to, LockMode mode)
+        {
+            var kind = DependencyKind.Of(held.Mode, to, mode);
+            var key = (held.Class, to);
+            _kinds[key] = _kinds.TryGetValue(key, out var kinds) ? kinds | kind : kind;
+        }
 
         /// <summary>
         /// The gate locks of an edge: classes held, on the same object, wherever the edge is taken

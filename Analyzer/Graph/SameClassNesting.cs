@@ -115,6 +115,13 @@ namespace LockDiscipline.Analyzer.Graph
 
         public static SameClassNestingKind Classify(LockClass lockClass, LockMode heldMode, InstancePath held, LockMode mode, InstancePath acquired, InstanceLinks links)
         {
+            // lockdep's check_deadlock: a recursive read after any read of the class waits for no one, on
+            // whichever instance (a KRwLock reader is admitted while a writer waits; a lock map never blocks).
+            if (mode == LockMode.Shared && heldMode == LockMode.Shared && lockClass.RecursiveRead)
+            {
+                return SameClassNestingKind.Allowed;
+            }
+
             if (held.Text is not { } heldPath || acquired.Text is not { } acquiredPath)
             {
                 return SameClassNestingKind.Indistinguishable;

@@ -29,49 +29,74 @@ namespace LockDiscipline.Analyzer.Rules
 
             foreach (var safe in graph.Usage.Classes)
             {
-                Check(graph, outgoing, safe, LockUsage.UsedInHardIrq, LockUsage.EnabledHardIrq, "HARDIRQ", report);
-                Check(graph, outgoing, safe, LockUsage.UsedInSoftIrq, LockUsage.EnabledSoftIrq, "SOFTIRQ", report);
+                Check(graph, outgoing, safe, LockUsage.UsedInHardIrq, LockUsage.UsedInHardIrqRead, LockUsage.EnabledHardIrq, LockUsage.EnabledHardIrqRead, "HARDIRQ", report);
+                Check(graph, outgoing, safe, LockUsage.UsedInSoftIrq, LockUsage.UsedInSoftIrqRead, LockUsage.EnabledSoftIrq, LockUsage.EnabledSoftIrqRead, "SOFTIRQ", report);
             }
         }
 
+        /// <summary>
+        /// lockdep's <c>check_irq_usage</c>, from the safe class forward along strong paths only
+        /// (<see cref="DependencyKind"/>). Reader usages count as lockdep counts them: a safe class only read
+        /// in the interrupt matters where the chain holds it exclusively, and an unsafe class only read with
+        /// the interrupt enabled matters where the chain does not reach it as a recursive read.
+        /// </summary>
         private static void Check(
             ProgramGraph graph,
             Dictionary<LockClass, List<DependencyEdge>> outgoing,
             LockClass safe,
             LockUsage used,
+            LockUsage usedRead,
             LockUsage enabled,
+            LockUsage enabledRead,
             string irq,
             System.Action<Diagnostic> report)
         {
-            if (graph.Usage.Witness(safe, used) is not { } safeWitness || !outgoing.ContainsKey(safe))
+            var writerInIrq = graph.Usage.Witness(safe, used);
+            if ((writerInIrq ?? graph.Usage.Witness(safe, usedRead)) is not { } safeWitness || !outgoing.ContainsKey(safe))
             {
                 return;
             }
 
-            // Breadth-first, so each IRQ-unsafe class is reported with the shortest chain from the safe one.
-            var via = new Dictionary<LockClass, DependencyEdge>();
-            var queue = new Queue<LockClass>();
-            queue.Enqueue(safe);
+            // Breadth-first over (class, reached only as a recursive read), so each IRQ-unsafe class is
+            // reported with the shortest strong chain from the safe one.
+            var root = (safe, false);
+            var via = new Dictionary<(LockClass, bool), (DependencyEdge Edge, (LockClass, bool) From)>();
+            var visited = new HashSet<(LockClass, bool)> { root };
+            var reported = new HashSet<LockClass>();
+            var queue = new Queue<(LockClass Class, bool OnlyRecursive)>();
+            queue.Enqueue(root);
             while (queue.Count > 0)
             {
                 var current = queue.Dequeue();
-                if (!outgoing.TryGetValue(current, out var edges))
+                if (!outgoing.TryGetValue(current.Class, out var edges))
                 {
                     continue;
                 }
 
                 foreach (var edge in edges)
                 {
-                    if (edge.To.Equals(safe) || via.ContainsKey(edge.To))
+                    var kinds = graph.Dependencies.KindsOf(edge);
+                    kinds = current.Equals(root)
+                        ? (writerInIrq is null ? kinds & ~DependencyKinds.OutOfShared : kinds)
+                        : DependencyKind.Next(kinds, current.OnlyRecursive);
+                    var next = (edge.To, DependencyKind.OnlyRecursive(kinds));
+                    if (kinds == DependencyKinds.None || edge.To.Equals(safe) || !visited.Add(next))
                     {
                         continue;
                     }
 
-                    via.Add(edge.To, edge);
-                    queue.Enqueue(edge.To);
-                    if (graph.Usage.Witness(edge.To, enabled) is { } unsafeWitness)
+                    via.Add(next, (edge, current));
+                    queue.Enqueue(next);
+                    var unsafeWitness = graph.Usage.Witness(edge.To, enabled) ?? (next.Item2 ? null : graph.Usage.Witness(edge.To, enabledRead));
+                    if (unsafeWitness is not null && reported.Add(edge.To))
                     {
-                        Report(graph, safe, edge.To, via, safeWitness, unsafeWitness, irq, report);
+                        var chain = new List<DependencyEdge>();
+                        for (var step = next; !step.Equals(root); step = via[step].From)
+                        {
+                            chain.Insert(0, via[step].Edge);
+                        }
+
+                        Report(graph, safe, edge.To, chain, safeWitness, unsafeWitness, irq, report);
                     }
                 }
             }
@@ -81,18 +106,12 @@ namespace LockDiscipline.Analyzer.Rules
             ProgramGraph graph,
             LockClass safe,
             LockClass unsafeClass,
-            Dictionary<LockClass, DependencyEdge> via,
+            List<DependencyEdge> chain,
             UsageWitness safeWitness,
             UsageWitness unsafeWitness,
             string irq,
             System.Action<Diagnostic> report)
         {
-            var chain = new List<DependencyEdge>();
-            for (var current = unsafeClass; !current.Equals(safe); current = via[current].From)
-            {
-                chain.Insert(0, via[current]);
-            }
-
             var last = chain[chain.Count - 1];
             var text = "'" + safe + "'";
             foreach (var edge in chain)

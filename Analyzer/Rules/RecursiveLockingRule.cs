@@ -121,6 +121,7 @@ namespace LockDiscipline.Analyzer.Rules
             LockPrimitive.KMutex => "KMutex",
             LockPrimitive.KSpinLock => "KSpinLock",
             LockPrimitive.KRwSem => "KRwSem",
+            LockPrimitive.KRwLock => "KRwLock",
             _ => "KLockMap",
         };
     }

@@ -245,9 +245,11 @@ namespace LockDiscipline.Analyzer.Summaries
             ImmutableArray<DelegateBinding> bindings,
             ImmutableArray<ContractLock> heldOnEntry,
             ImmutableArray<ContractLock> leftHeld,
-            ImmutableArray<FlagWrite> flagWrites)
+            ImmutableArray<FlagWrite> flagWrites,
+            ImmutableArray<AcquisitionSite> irqsEnabledWhileHeld)
         {
             FlagWrites = flagWrites;
+            IrqsEnabledWhileHeld = irqsEnabledWhileHeld;
             HeldOnEntry = heldOnEntry;
             LeftHeld = leftHeld;
             Method = method;
@@ -269,6 +271,12 @@ namespace LockDiscipline.Analyzer.Summaries
 
         /// <summary>Try-acquisitions: no dependencies, but IRQ usage (lockdep marks usage for trylocks too).</summary>
         public ImmutableArray<AcquisitionSite> TryAcquisitions { get; }
+
+        /// <summary>
+        /// Each lock held where the body switches interrupts back on, as a site at the switch with the
+        /// interrupt state after it: the lock is used with interrupts enabled there as if taken there.
+        /// </summary>
+        public ImmutableArray<AcquisitionSite> IrqsEnabledWhileHeld { get; }
 
         public ImmutableArray<SleepSite> Sleeps { get; }
 
@@ -296,7 +304,7 @@ namespace LockDiscipline.Analyzer.Summaries
 
         /// <summary>The same summary without the acquisitions a caller's flags make unreachable (<see cref="Graph.FlagGuards"/>).</summary>
         public MethodSummary WithAcquisitions(ImmutableArray<AcquisitionSite> acquisitions)
-            => new MethodSummary(Method, Context, acquisitions, TryAcquisitions, Calls, Sleeps, Waits, Bindings, HeldOnEntry, LeftHeld, FlagWrites);
+            => new MethodSummary(Method, Context, acquisitions, TryAcquisitions, Calls, Sleeps, Waits, Bindings, HeldOnEntry, LeftHeld, FlagWrites, IrqsEnabledWhileHeld);
 
         /// <summary>Orders summaries by source position so that whole-program reports do not depend on analysis order.</summary>
         public Location? Location => Method.Locations.IsDefaultOrEmpty ? null : Method.Locations[0];

@@ -102,9 +102,22 @@ namespace LockDiscipline.Analyzer.Summaries
                 flagWrites = writes.MoveToImmutable();
             }
 
+            var irqsEnabledWhileHeld = ImmutableArray.CreateBuilder<AcquisitionSite>();
+            var seenEnables = new HashSet<(int, LockClass, LockMode)>();
+            foreach (var enable in flow.IrqsEnabled)
+            {
+                foreach (var held in enable.Held)
+                {
+                    if (seenEnables.Add((enable.Site.Syntax.SpanStart, held.Class, held.Mode)))
+                    {
+                        irqsEnabledWhileHeld.Add(new AcquisitionSite(held.Class, held.Mode, held.Instance, enable.Site.Syntax.GetLocation(), ImmutableArray<HeldLockSite>.Empty, enable.HardIrqsOff, enable.SoftIrqsOff, afterYield: false));
+                    }
+                }
+            }
+
             var contract = flow.Contract;
             var heldOnEntry = contract.Releases.IsEmpty ? contract.Requires : contract.Requires.AddRange(contract.Releases);
-            return new MethodSummary(flow.Owner, contract.Context, acquisitions.ToImmutable(), tryAcquisitions.ToImmutable(), calls.ToImmutable(), sleeps.ToImmutable(), waits.ToImmutable(), bindings, heldOnEntry, contract.LeavesHeld, flagWrites);
+            return new MethodSummary(flow.Owner, contract.Context, acquisitions.ToImmutable(), tryAcquisitions.ToImmutable(), calls.ToImmutable(), sleeps.ToImmutable(), waits.ToImmutable(), bindings, heldOnEntry, contract.LeavesHeld, flagWrites, irqsEnabledWhileHeld.ToImmutable());
         }
 
         /// <summary>The paths of the locks on <c>this</c> held on every path to a point (<c>this._gate</c>).</summary>

@@ -212,12 +212,11 @@ namespace LockDiscipline.Generator.Parse
                 _ => ApiShape.Downgrade,
             };
             var acquires = kind is LockOperationKind.Acquire or LockOperationKind.TryAcquire;
-            var flags = !acquires ? "None"
-                : api.Mode == LockMode.Shared ? "Read"
-                : api.Mode == LockMode.Upgradeable ? "Upgradeable"
-                : api.Irq == IrqEffect.HardIrqsOff ? "DisablesHardIrqs"
-                : api.Irq == IrqEffect.SoftIrqsOff ? "DisablesSoftIrqs"
-                : "None";
+            var mode = api.Mode == LockMode.Shared ? "Read" : api.Mode == LockMode.Upgradeable ? "Upgradeable" : null;
+            var irqs = api.Irq == IrqEffect.HardIrqsOff ? "DisablesHardIrqs" : api.Irq == IrqEffect.SoftIrqsOff ? "DisablesSoftIrqs" : null;
+            var flags = !acquires || (mode is null && irqs is null) ? "None"
+                : mode is not null && irqs is not null ? mode + " | " + irqs
+                : mode ?? irqs!;
             var subclass = api.TakesNestingSubclass ? method.Parameters.First(p => p.Type.SpecialType == SpecialType.System_Int32).Name : "0";
             return new InterceptedApi(
                 method.ContainingType.ToDisplayString(SymbolDisplayFormat.FullyQualifiedFormat),

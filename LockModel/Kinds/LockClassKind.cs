@@ -40,5 +40,11 @@ namespace LockDiscipline.Validation
 
         /// <summary>A <see cref="System.Threading.ReaderWriterLockSlim"/>: sleeping, not recursive (its default policy).</summary>
         ReaderWriterLockSlim,
+
+        /// <summary>
+        /// A busy-waiting reader/writer lock whose readers are recursive; holding it either way is atomic
+        /// context (<see cref="KRwLock"/>, <c>rwlock_t</c>).
+        /// </summary>
+        RwLock,
     }
 }

@@ -38,5 +38,11 @@ namespace LockDiscipline
         /// such as <c>cpuhp_state-up</c> or a workqueue's flush map; see <see cref="KLockMap"/>).
         /// </summary>
         LockMap,
+
+        /// <summary>
+        /// A busy-waiting reader/writer lock whose readers are recursive; the holder, reader or writer, is in
+        /// atomic context (<c>rwlock_t</c>; see <see cref="KRwLock"/>).
+        /// </summary>
+        RwLock,
     }
 }

@@ -112,7 +112,7 @@ namespace LockDiscipline.Validation
         }
 
         private static bool IsReaderWriter(LockClassKind kind) =>
-            kind == LockClassKind.RwSemaphore || kind == LockClassKind.PerCpuRwSemaphore || kind == LockClassKind.ReaderWriterLockSlim || kind == LockClassKind.LockMap;
+            kind == LockClassKind.RwSemaphore || kind == LockClassKind.PerCpuRwSemaphore || kind == LockClassKind.ReaderWriterLockSlim || kind == LockClassKind.LockMap || kind == LockClassKind.RwLock;
 
         private static LockClass? FindClass(EngineState state, string className)
         {

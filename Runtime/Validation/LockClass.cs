@@ -23,15 +23,15 @@ namespace LockDiscipline.Validation
                 Subclasses[0] = this;
             }
 
-            Sleeps = kind != LockClassKind.SpinLock && kind != LockClassKind.LockMap;
-            Spins = kind == LockClassKind.SpinLock;
+            Spins = kind == LockClassKind.SpinLock || kind == LockClassKind.RwLock;
+            Sleeps = !Spins && kind != LockClassKind.LockMap;
             Reentrant = kind == LockClassKind.Monitor || kind == LockClassKind.ThreadingLock;
             FollowsFlow = kind == LockClassKind.SemaphoreSlim;
             RegisteredThreadLock = parent is null && !FollowsFlow;
-            RecursiveRead = kind == LockClassKind.LockMap;
+            RecursiveRead = kind == LockClassKind.LockMap || kind == LockClassKind.RwLock;
             WaitType = kind switch
             {
-                LockClassKind.SpinLock => 2,
+                LockClassKind.SpinLock or LockClassKind.RwLock => 2,
                 LockClassKind.LockMap or LockClassKind.PerCpuRwSemaphore => 0,
                 _ => 3,
             };

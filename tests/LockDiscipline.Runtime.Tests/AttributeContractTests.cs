@@ -87,15 +87,15 @@ public class AttributeContractTests
     public void LockKind_values_are_stable()
     {
         Assert.Equal(
-            new[] { "Auto", "Mutex", "SpinLock", "RwSemaphore", "PerCpuRwSemaphore", "LockMap" },
+            new[] { "Auto", "Mutex", "SpinLock", "RwSemaphore", "PerCpuRwSemaphore", "LockMap", "RwLock" },
             Enum.GetNames<LockKind>());
-        Assert.Equal(new[] { 0, 1, 2, 3, 4, 5 }, Enum.GetValues<LockKind>().Select(k => (int)k));
+        Assert.Equal(new[] { 0, 1, 2, 3, 4, 5, 6 }, Enum.GetValues<LockKind>().Select(k => (int)k));
     }
 
     [Fact]
     public void Kernel_primitives_are_sealed_with_a_public_parameterless_constructor()
     {
-        foreach (Type type in new[] { typeof(KMutex), typeof(KSpinLock), typeof(KRwSem), typeof(KLockMap) })
+        foreach (Type type in new[] { typeof(KMutex), typeof(KSpinLock), typeof(KRwLock), typeof(KRwSem), typeof(KLockMap) })
         {
             Assert.True(type.IsSealed, type.Name);
             Assert.NotNull(type.GetConstructor(Type.EmptyTypes));

@@ -81,6 +81,25 @@ public class GuardTests
     });
 
     [Fact]
+    public void KRwLock_irqsave_guards_release_and_restore_once() => TestThread.Run(() =>
+    {
+        var rwLock = new KRwLock();
+        KRwLockReadIrqSaveGuard read = rwLock.ReadGuardIrqSave();
+        Assert.True(Irq.HardIrqsDisabled);
+        read.Dispose();
+        read.Dispose();
+        Assert.False(rwLock.IsLocked);
+        Assert.False(Irq.HardIrqsDisabled);
+
+        KRwLockWriteIrqSaveGuard write = rwLock.WriteGuardIrqSave();
+        Assert.True(rwLock.IsWriteHeldByCurrentThread);
+        write.Dispose();
+        write.Dispose();
+        Assert.False(rwLock.IsLocked);
+        Assert.False(Irq.HardIrqsDisabled);
+    });
+
+    [Fact]
     public void KRwSem_guards_release_once()
     {
         var sem = new KRwSem();
@@ -125,6 +144,10 @@ public class GuardTests
         default(KRwSemReadGuard).Dispose();
         default(KRwSemWriteGuard).Dispose();
         default(KLockMapGuard).Dispose();
+        default(KRwLockReadGuard).Dispose();
+        default(KRwLockWriteGuard).Dispose();
+        default(KRwLockReadIrqSaveGuard).Dispose();
+        default(KRwLockWriteIrqSaveGuard).Dispose();
         Assert.False(Irq.HardIrqsDisabled);
     });
 }

@@ -454,3 +454,134 @@ public class IrqSafeToUnsafeOrderTests
             }
             """);
 }
+
+/// <summary>
+/// Interrupts switched back on while a lock is held (<c>Irq.LocalIrqEnable</c>, <c>LocalBhEnable</c>, the
+/// <c>UnlockIrq</c> of another lock) are a use of the held class with them enabled, as lockdep marks held
+/// locks on <c>local_irq_enable</c> (selftests irqsafe2A and irqsafe2B); and a reader in an interrupt only
+/// conflicts with a writer (<c>KRwLock</c>, selftests irqsafe1 rlock and irq_read_recursion).
+/// </summary>
+public class IrqsEnabledWhileHeldTests
+{
+    [Fact]
+    public void LocalIrqEnableWhileHoldingAnIrqSafeLock()
+    {
+        var diagnostic = Verify.Diagnostics("""
+            using LockDiscipline;
+            class Dev
+            {
+                readonly KSpinLock _lock = new();
+                [HardIrqContext] void Handler() { {|LD0004:_lock.Lock()|}; _lock.Unlock(); }
+                public void Poll() { Irq.LocalIrqDisable(); _lock.Lock(); Irq.LocalIrqEnable(); _lock.Unlock(); }
+            }
+            """).Single();
+        Assert.Contains("{HARDIRQ-ON-W} -> {IN-HARDIRQ-W}", diagnostic.GetMessage());
+        Assert.Contains("held when hard IRQs are switched back on at File0.cs:6 (Dev.Poll)", diagnostic.GetMessage());
+        Assert.Equal(new[] { "File0.cs:6 [Irq.LocalIrqEnable()]" }, Sites.Additional(diagnostic));
+    }
+
+    [Fact]
+    public void LocalBhEnableWhileHoldingASoftIrqSafeLock()
+        => Verify.Diagnostics("""
+            using LockDiscipline;
+            class Net
+            {
+                readonly KSpinLock _queue = new();
+                [SoftIrqContext] void RxAction() { {|LD0004:_queue.Lock()|}; _queue.Unlock(); }
+                public void Enqueue() { Irq.LocalBhDisable(); _queue.Lock(); Irq.LocalBhEnable(); _queue.Unlock(); }
+            }
+            """);
+
+    [Fact]
+    public void UnlockIrqOfAnotherLockTurnsInterruptsOnUnderTheFirst()
+    {
+        // spin_unlock_irq is local_irq_enable, not a restore: under _outer, interrupts are on again.
+        var diagnostic = Verify.Diagnostics("""
+            using LockDiscipline;
+            class Dev
+            {
+                readonly KSpinLock _outer = new(), _inner = new();
+                [HardIrqContext] void Handler() { {|LD0004:_outer.Lock()|}; _outer.Unlock(); }
+                public void Poll()
+                {
+                    var flags = _outer.LockIrqSave();
+                    _inner.LockIrq();
+                    _inner.UnlockIrq();
+                    _outer.UnlockIrqRestore(flags);
+                }
+            }
+            """).Single();
+        Assert.Equal(new[] { "File0.cs:10 [_inner.UnlockIrq()]" }, Sites.Additional(diagnostic));
+    }
+
+    [Fact]
+    public void SwitchingInterruptsBackOnAfterTheReleaseIsClean()
+        => Verify.Diagnostics("""
+            using LockDiscipline;
+            class Dev
+            {
+                readonly KSpinLock _lock = new();
+                [HardIrqContext] void Handler() { _lock.Lock(); _lock.Unlock(); }
+                public void Poll() { Irq.LocalIrqDisable(); _lock.Lock(); _lock.Unlock(); Irq.LocalIrqEnable(); }
+                public void Drain() { _lock.LockIrq(); _lock.UnlockIrq(); }
+            }
+            """);
+
+    [Fact]
+    public void HardIrqsOnUnderASoftIrqSafeLockEnableSoftIrqsToo()
+        => Verify.Diagnostics("""
+            using LockDiscipline;
+            class Net
+            {
+                readonly KSpinLock _queue = new();
+                [SoftIrqContext] void RxAction() { {|LD0004:_queue.Lock()|}; _queue.Unlock(); }
+                public void Enqueue() { Irq.LocalIrqDisable(); _queue.Lock(); Irq.LocalIrqEnable(); _queue.Unlock(); }
+            }
+            """);
+
+    [Fact]
+    public void ReadersInAndOutOfTheInterruptDoNotConflictButAWriterDoes()
+    {
+        var diagnostic = Verify.Diagnostics("""
+            using LockDiscipline;
+            class Tasklist
+            {
+                readonly KRwLock _tasks = new(), _files = new();
+                [HardIrqContext] void Signal() { _tasks.ReadLock(); _tasks.ReadUnlock(); {|LD0004:_files.ReadLock()|}; _files.ReadUnlock(); }
+                public void Show() { _tasks.ReadLock(); _tasks.ReadUnlock(); }
+                public void Close() { _files.WriteLock(); _files.WriteUnlock(); }
+                public void Fork() { _tasks.WriteLockIrq(); _tasks.WriteUnlockIrq(); }
+            }
+            """).Single();
+        Assert.Contains("{HARDIRQ-ON-W} -> {IN-HARDIRQ-R}", diagnostic.GetMessage());
+    }
+}
+
+/// <summary><c>KRwLock</c>'s IRQ-saving scopes keep interrupts off for what they cover, as <c>KSpinLock.GuardIrqSave</c> does.</summary>
+public class RwLockIrqSaveGuardTests
+{
+    [Fact]
+    public void IrqSaveScopesKeepTheLockIrqSafe()
+        => Verify.Diagnostics("""
+            using LockDiscipline;
+            class Tasklist
+            {
+                readonly KRwLock _tasks = new();
+                [HardIrqContext] void Signal() { _tasks.WriteLock(); _tasks.WriteUnlock(); }
+                public void Show() { using (_tasks.ReadGuardIrqSave()) { } }
+                public void Fork() { using (_tasks.WriteGuardIrqSave()) { } }
+            }
+            """);
+
+    [Fact]
+    public void APlainReadScopeMakesItInconsistent()
+        => Verify.Diagnostics("""
+            using LockDiscipline;
+            class Tasklist
+            {
+                readonly KRwLock _tasks = new();
+                [HardIrqContext] void Signal() { {|LD0004:_tasks.WriteLock()|}; _tasks.WriteUnlock(); }
+                public void Exit() { using (_tasks.ReadGuard()) { } }
+            }
+            """);
+}

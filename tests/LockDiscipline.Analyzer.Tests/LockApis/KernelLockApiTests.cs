@@ -203,6 +203,36 @@ public class KernelLockApiTests
     }
 
     [Fact]
+    public void KRwLockWriteSidesAndGuardsOrderLikeAnyLock()
+        => Verify.Diagnostics("""
+            using LockDiscipline;
+            class Net
+            {
+                readonly KRwLock _dev = new(), _route = new();
+                void Up() { _dev.WriteLock(); _route.ReadLock(); _route.ReadUnlock(); _dev.WriteUnlock(); }
+                void Flush() { using (_route.WriteGuard()) { using ({|LD0001:_dev.ReadGuard()|}) { } } }
+                void Walk() { if (_dev.TryReadLock()) { _dev.ReadUnlock(); } if (_dev.TryWriteLock()) { _dev.WriteUnlock(); } }
+            }
+            """);
+
+    [Fact]
+    public void KRwLockIrqFormsAreBalancedAndAtomic()
+        => Verify.Diagnostics("""
+            using LockDiscipline;
+            class Net
+            {
+                readonly KRwLock _dev = new();
+                readonly KMutex _cfg = new();
+                void A() { _dev.ReadLockIrq(); _dev.ReadUnlockIrq(); _dev.WriteLockIrq(); _dev.WriteUnlockIrq(); }
+                void B() { var f = _dev.ReadLockIrqSave(); _dev.ReadUnlockIrqRestore(f); f = _dev.WriteLockIrqSave(); _dev.WriteUnlockIrqRestore(f); }
+                void C() { _dev.ReadLockBh(); _dev.ReadUnlockBh(); _dev.WriteLockBh(); _dev.WriteUnlockBh(); }
+                void G() { using (_dev.ReadGuardIrqSave()) { } using (_dev.WriteGuardIrqSave()) { } }
+                void D() { _dev.ReadLock(); {|LD0006:_cfg.Lock()|}; _cfg.Unlock(); _dev.ReadUnlock(); }
+                void E() { {|LD0007:_dev.ReadLock()|}; {|LD0007:_dev.WriteUnlock()|}; }
+            }
+            """);
+
+    [Fact]
     public void KLockMapGuard()
         => Verify.Diagnostics("""
             using LockDiscipline;
