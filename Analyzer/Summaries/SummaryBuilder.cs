@@ -110,7 +110,7 @@ namespace LockDiscipline.Analyzer.Summaries
                 {
                     if (seenEnables.Add((enable.Site.Syntax.SpanStart, held.Class, held.Mode)))
                     {
-                        irqsEnabledWhileHeld.Add(new AcquisitionSite(held.Class, held.Mode, held.Instance, enable.Site.Syntax.GetLocation(), ImmutableArray<HeldLockSite>.Empty, enable.HardIrqsOff, enable.SoftIrqsOff, afterYield: false));
+                        irqsEnabledWhileHeld.Add(new AcquisitionSite(held.Class, held.Mode, held.Instance, enable.Site.Syntax.GetLocation(), ImmutableArray<HeldLockSite>.Empty, enable.HardIrqsOff, enable.SoftIrqsOff, afterYield: false, flags.EntryConditionsAt(enable.Site)));
                     }
                 }
             }
