@@ -248,7 +248,7 @@ namespace LockDiscipline.Analyzer.Flow
                     // One arm of `c ? s.Wait(t) : await s.WaitAsync(t)`: each arm ties its hold to the capture
                     // that joins them, so the join keeps the condition and the local assigned from it gets it.
                     var armFlag = FlagOf(_origins.Unwrap(capture.Value));
-                    return IsConditionOfAHold(state, armFlag) ? state.Rebind(armFlag, capture.Id) : state;
+                    return state.IsCondition(armFlag) ? state.Rebind(armFlag, capture.Id) : state;
 
                 default:
                     return state;
@@ -282,7 +282,7 @@ namespace LockDiscipline.Analyzer.Flow
                     return state.CopyFlag(local, source, negated);
                 }
             }
-            else if (IsConditionOfAHold(state, flag))
+            else if (state.IsCondition(flag))
             {
                 return state.Rebind(flag, local, negated);
             }
@@ -297,8 +297,8 @@ namespace LockDiscipline.Analyzer.Flow
                 or SpecialType.System_Byte or SpecialType.System_SByte;
 
         /// <summary>
-        /// What a try-acquire's hold may be conditioned on, for a boolean value: the awaited call of an await,
-        /// the id of a capture joining a conditional's arms, or the operation itself.
+        /// What a try-acquire's hold may be conditioned on, for a flag value: the awaited call of an await,
+        /// the id of a capture joining a conditional's arms, a local's symbol, or the operation itself.
         /// </summary>
         private object FlagOf(IOperation value)
             => value switch
@@ -308,19 +308,6 @@ namespace LockDiscipline.Analyzer.Flow
                 ILocalReferenceOperation local => local.Local,
                 _ => value,
             };
-
-        private static bool IsConditionOfAHold(LockState state, object flag)
-        {
-            foreach (var hold in state.Holds)
-            {
-                if (hold.Condition is { } condition && ConditionKey.AreEqual(condition, flag))
-                {
-                    return true;
-                }
-            }
-
-            return false;
-        }
 
         /// <summary>The call an await waits for (looking through <c>ConfigureAwait</c>, as <see cref="ValueOrigins.Unwrap"/> does).</summary>
         private IInvocationOperation? AwaitedCall(IAwaitOperation awaitOperation)
