@@ -326,9 +326,9 @@ namespace LockDiscipline.Validation
         /// </para>
         /// <para>
         /// The chain key is lockdep's: the class folded into the key of the locks held, then one lookup in the
-        /// chain cache. A thread that takes the same class on the same chain again, as a loop does, finds the
-        /// key in the slot the last such hold left (<see cref="HeldLock.ValidatedGeneration"/>) and needs
-        /// neither the hash nor the lookup.
+        /// chain cache. A thread that makes the same call on the same chain again, as a loop does, finds the
+        /// class and the key in the slot the last such hold left (<see cref="HeldLock.ValidatedGeneration"/>)
+        /// and needs neither the class lookup, nor the usage check, nor the hash, nor the lookup.
         /// </para>
         /// </remarks>
         internal static bool TryAcquireFast(int classId, object instance, AcquireFlags flags, int subclass, in LockSite site)
@@ -351,38 +351,49 @@ namespace LockDiscipline.Validation
                 return false;
             }
 
-            LockClass? cls = classes[classId];
-            if (cls is null || !cls.RegisteredThreadLock)
+            // The memo: the slot's last common-path hold was of the same call on the same chain, validated in
+            // this generation of the chain cache; its class has the usage bits, which are never cleared.
+            ref HeldLock next = ref held[depth];
+            ulong previousKey = ts.ChainKey;
+            long call = ((long)classId << 33) | ((long)(uint)subclass << 1) | (long)(flags & AcquireFlags.Read);
+            int generation = state.Chains.Generation;
+            LockClass? cls;
+            if (next.ValidatedGeneration == generation && next.Call == call && next.PreviousKey == previousKey)
             {
-                return false;
-            }
-
-            if (subclass != 0)
-            {
-                // A subclass is its own class, created on first use by the general path.
-                cls = (uint)subclass < LockClass.SubclassCount ? cls.Subclasses![subclass] : null;
-                if (cls is null)
+                cls = next.Class;
+                if (IsSlowToAcquire(cls, ts, held, depth, instance))
                 {
                     return false;
                 }
             }
-
-            int read = (flags & AcquireFlags.Read) == 0 ? 0 : (cls.RecursiveRead ? 2 : 1);
-
-            // The usage bits of an acquisition with IRQs enabled, outside handlers: used, hard- and soft-IRQ safe.
-            int need = read == 0 ? Usage.UsedWithIrqsEnabled : Usage.UsedReadWithIrqsEnabled;
-            if ((cls.UsageMask & need) != need ||
-                (cls.Sleeps && ts.SpinDepth != 0) || (cls.Reentrant && HoldsInstance(held, depth, instance)))
+            else
             {
-                return false;
-            }
+                cls = classes[classId];
+                if (cls is null || !cls.RegisteredThreadLock)
+                {
+                    return false;
+                }
 
-            uint chainId = HeldLock.MakeChainId(cls, read, reentry: false);
-            ulong previousKey = ts.ChainKey;
-            int generation = state.Chains.Generation;
-            ref HeldLock next = ref held[depth];
-            if (next.ValidatedGeneration != generation || next.ChainId != chainId || next.PreviousKey != previousKey)
-            {
+                if (subclass != 0)
+                {
+                    // A subclass is its own class, created on first use by the general path.
+                    cls = (uint)subclass < LockClass.SubclassCount ? cls.Subclasses![subclass] : null;
+                    if (cls is null)
+                    {
+                        return false;
+                    }
+                }
+
+                int read = (flags & AcquireFlags.Read) == 0 ? 0 : (cls.RecursiveRead ? 2 : 1);
+
+                // The usage bits of an acquisition with IRQs enabled, outside handlers: used, hard- and soft-IRQ safe.
+                int need = read == 0 ? Usage.UsedWithIrqsEnabled : Usage.UsedReadWithIrqsEnabled;
+                if ((cls.UsageMask & need) != need || IsSlowToAcquire(cls, ts, held, depth, instance))
+                {
+                    return false;
+                }
+
+                uint chainId = HeldLock.MakeChainId(cls, read, reentry: false);
                 ulong key = NextKey(depth == 0 ? InitialKey : previousKey, chainId);
                 if (!state.Chains.Contains(key))
                 {
@@ -396,6 +407,7 @@ namespace LockDiscipline.Validation
 
                 next.PreviousKey = previousKey;
                 next.Key = key;
+                next.Call = call;
                 next.ValidatedGeneration = generation;
                 next.ChainId = chainId;
                 next.Read = (byte)read;
@@ -642,6 +654,11 @@ namespace LockDiscipline.Validation
                 Emit(ref reports);
             }
         }
+
+        /// <summary>What sends an acquisition of a class whose usage and chain are known to the general path: a sleeping lock under a spinlock, or a re-entry.</summary>
+        [MethodImpl(MethodImplOptions.AggressiveInlining)]
+        private static bool IsSlowToAcquire(LockClass cls, ThreadState ts, HeldLock[] held, int depth, object instance) =>
+            (cls.Sleeps && ts.SpinDepth != 0) || (cls.Reentrant && HoldsInstance(held, depth, instance));
 
         [MethodImpl(MethodImplOptions.AggressiveInlining)]
         private static bool HoldsInstance(HeldLock[] held, int depth, object instance)

@@ -18,8 +18,14 @@ namespace LockDiscipline.Validation
         public ulong Key;
 
         /// <summary>
+        /// What the hook was called with, when the common path wrote the slot: class id, subclass and whether
+        /// shared, which determine <see cref="Class"/> and <see cref="ChainId"/>.
+        /// </summary>
+        public long Call;
+
+        /// <summary>
         /// The chain cache's <see cref="ChainCache.Generation"/> in which the common path found <see cref="Key"/>
-        /// validated, for <see cref="PreviousKey"/> and <see cref="ChainId"/>; 0 when the slot holds no such
+        /// validated, for <see cref="PreviousKey"/> and <see cref="Call"/>; 0 when the slot holds no such
         /// fact. A slot keeps it after the release, so that the next hold of the same class on the same chain
         /// in the same place skips the hash and the lookup; every other write to the slot clears it.
         /// </summary>
