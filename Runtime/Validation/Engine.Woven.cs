@@ -3,7 +3,11 @@ namespace LockDiscipline.Validation
     internal static partial class Engine
     {
         /// <summary>Whether this thread's held stack has the instance: a release of a lock it does not have was taken out of the validator's sight.</summary>
-        internal static bool HoldsOnCurrentThread(object instance) => HoldsInstance(CurrentThread(s_state!), instance);
+        internal static bool HoldsOnCurrentThread(object instance)
+        {
+            ThreadState ts = CurrentThread(s_state!);
+            return HoldsInstance(ts.Held, ts.Depth, instance);
+        }
 
         /// <summary>
         /// The release a <c>lock</c> statement or a scope compiles to: drops the innermost hold of the instance,

@@ -95,7 +95,8 @@ namespace LockDiscipline.Validation
         {
             if (Engine.Active && sites is not null)
             {
-                Engine.Acquire(sites.ClassId(site), lockObject, AcquireFlags.None, 0, in sites.Site(site), trylock: false);
+                // The interceptors' hook: the validator's fast path first, the general one when it must.
+                LockdepHooks.Acquire(sites.ClassId(site), lockObject, AcquireFlags.None, 0, in sites.Site(site));
             }
         }
 
