@@ -426,13 +426,15 @@ namespace LockDiscipline.Analyzer.Flow
         /// <summary>
         /// A blocking acquisition of a lock this body certainly took on the provably same instance, in a mode
         /// that does not re-enter: it never returns (LD0003), so it adds no hold, as Clang counts it. Holds a contract provides on
-        /// entry are left out: for a lock wrapper the entry is itself inferred from the body.
+        /// entry are left out: for a lock wrapper the entry is itself inferred from the body. A read after a
+        /// read of a reader-writer semaphore waits only if a writer queued in between, so it may well hold.
         /// </summary>
         private bool WaitsForItself(LockOperation operation, LockState state)
         {
             foreach (var held in state.Holds)
             {
                 if (held.Site is not null && held.Certain && held.Condition is null && held.Class.Equals(operation.Class)
+                    && !MayBeAdmittedBesideItself(held, operation)
                     && Graph.SameClassNesting.Classify(held.Class, held.Mode, held.Instance, operation.Mode, operation.Instance, _resolvers.Links) == Graph.SameClassNestingKind.SelfDeadlock)
                 {
                     return true;
@@ -441,6 +443,10 @@ namespace LockDiscipline.Analyzer.Flow
 
             return false;
         }
+
+        private static bool MayBeAdmittedBesideItself(HeldLock held, LockOperation operation)
+            => held.Mode == LockMode.Shared && operation.Mode == LockMode.Shared
+                && operation.Class.RuntimeKind is Validation.LockClassKind.RwSemaphore or Validation.LockClassKind.PerCpuRwSemaphore;
 
         /// <summary>
         /// Interrupts this body had switched off come back on (<c>Irq.LocalIrqEnable</c>, <c>LocalBhEnable</c>, the

@@ -31,11 +31,13 @@ public class RecursiveReadTests
             class Table
             {
                 readonly KRwLock _lock = new();
-                void Upgrade() { _lock.ReadLock(); {|LD0003:_lock.WriteLock()|}; _lock.WriteUnlock(); _lock.ReadUnlock(); }
-                void Peek() { _lock.WriteLock(); {|LD0003:_lock.ReadLock()|}; _lock.ReadUnlock(); _lock.WriteUnlock(); }
+                void Upgrade() { _lock.ReadLock(); {|LD0003:_lock.WriteLock()|}; {|LD0007:_lock.WriteUnlock()|}; _lock.ReadUnlock(); }
+                void Peek() { _lock.WriteLock(); {|LD0003:_lock.ReadLock()|}; {|LD0007:_lock.ReadUnlock()|}; _lock.WriteUnlock(); }
             }
             """);
-        Assert.All(diagnostics, d => Assert.EndsWith("KRwLock is not reentrant, so the thread waits for itself", d.GetMessage()));
+
+        // The refused acquisition holds nothing, so its release is one of a lock not held (issue 14, as Clang counts it).
+        Assert.All(diagnostics.Where(d => d.Id == "LD0003"), d => Assert.EndsWith("KRwLock is not reentrant, so the thread waits for itself", d.GetMessage()));
     }
 
     [Fact]
@@ -46,7 +48,7 @@ public class RecursiveReadTests
             {
                 readonly KLockMap _map = new();
                 void Nested() { _map.AcquireRead(); _map.AcquireRead(); _map.Release(); _map.Release(); }
-                void Flush() { _map.AcquireRead(); {|LD0003:_map.Acquire()|}; _map.Release(); _map.Release(); }
+                void Flush() { _map.AcquireRead(); {|LD0003:_map.Acquire()|}; _map.Release(); {|LD0007:_map.Release()|}; }
             }
             """);
 

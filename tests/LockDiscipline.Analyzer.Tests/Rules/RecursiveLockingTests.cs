@@ -36,7 +36,6 @@ public class RecursiveLockingTests
     [Theory]
     [InlineData("readonly KSpinLock _l = new();", "_l.Lock()", "_l.Unlock()", "KSpinLock")]
     [InlineData("readonly KRwSem _l = new();", "_l.DownWrite()", "_l.UpWrite()", "KRwSem")]
-    [InlineData("readonly KRwSem _l = new();", "_l.DownRead()", "_l.UpRead()", "KRwSem")]
     [InlineData("readonly KLockMap _l = new();", "_l.Acquire()", "_l.Release()", "KLockMap")]
     [InlineData("readonly SemaphoreSlim _l = new(1, 1);", "_l.Wait()", "_l.Release()", "SemaphoreSlim")]
     [InlineData("readonly ReaderWriterLockSlim _l = new();", "_l.EnterReadLock()", "_l.ExitReadLock()", "ReaderWriterLockSlim (NoRecursion)")]
@@ -59,7 +58,7 @@ public class RecursiveLockingTests
             }
             """).Only("LD0003").GetMessage();
         Assert.Contains($"'Holder._l' is acquired while already held (since File0.cs:8); {kind} ", message);
-        Assert.Contains(acquire == "_l.DownRead()" ? "prefers writers, so a writer queued between the two acquisitions" : $"{kind} is not reentrant", message);
+        Assert.Contains($"{kind} is not reentrant", message);
     }
 
     [Fact]
