@@ -145,7 +145,7 @@ namespace LockDiscipline.Weaving
             // Everything is found before anything moves: rewriting shifts the offsets sequence points are read by.
             var matched = Match(methods, rows, result);
             var releases = methods.ToDictionary(method => method, CompilerReleases);
-            var lockTemps = new Dictionary<string, int>(StringComparer.Ordinal);
+            var lockTemps = new HashSet<string>(StringComparer.Ordinal);
             var scopeStashes = new Dictionary<(MethodDefinition, int), VariableDefinition>();
             var touched = new HashSet<MethodDefinition>();
             foreach (var method in methods)
@@ -354,7 +354,7 @@ namespace LockDiscipline.Weaving
             Instruction call,
             SiteRow row,
             Hooks hooks,
-            Dictionary<string, int> lockTemps,
+            HashSet<string> lockTemps,
             Dictionary<(MethodDefinition, int), VariableDefinition> scopeStashes,
             WeaveResult result)
         {
@@ -368,7 +368,7 @@ namespace LockDiscipline.Weaving
                     if (withFlag && LockObjectSource(call.Previous?.Previous) is { } source)
                     {
                         // The lock statement's temporary: its compiler-emitted Monitor.Exit is this acquisition's release.
-                        lockTemps[Key(method, source)] = row.Index;
+                        lockTemps.Add(Key(method, source));
                     }
 
                     var moved = InsertBefore(il, call, hooks.LoadSites(), Instruction.Create(OpCodes.Ldc_I4, row.Index));
@@ -441,7 +441,7 @@ namespace LockDiscipline.Weaving
             MethodDefinition method,
             List<Instruction> releases,
             Hooks hooks,
-            Dictionary<string, int> lockTemps,
+            HashSet<string> lockTemps,
             Dictionary<(MethodDefinition, int), VariableDefinition> scopeStashes,
             WeaveResult result)
         {
@@ -450,7 +450,7 @@ namespace LockDiscipline.Weaving
             {
                 if (ApiOf(release) == MonitorExit)
                 {
-                    if (LockObjectSource(release.Previous) is { } source && lockTemps.ContainsKey(Key(method, source)))
+                    if (LockObjectSource(release.Previous) is { } source && lockTemps.Contains(Key(method, source)))
                     {
                         release.Operand = hooks.LockStatementExit;
                         result.PairedReleases++;
