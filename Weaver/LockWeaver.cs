@@ -136,16 +136,17 @@ namespace LockDiscipline.Weaving
             var rows = SiteTable.Parse(text);
             result.TableSites = rows.Count;
             var hooks = new Hooks(module, runtime, sitesField);
+            // Methods without sequence points are the compiler's (an iterator's finally method): releases only.
             var methods = module.GetTypes()
                 .Where(type => !IsGenerated(type))
                 .SelectMany(type => type.Methods)
-                .Where(method => method.HasBody && method.DebugInformation.HasSequencePoints)
+                .Where(method => method.HasBody)
                 .ToList();
 
             // Everything is found before anything moves: rewriting shifts the offsets sequence points are read by.
-            var matched = Match(methods, rows, result);
+            var matched = Match(methods.Where(method => method.DebugInformation.HasSequencePoints).ToList(), rows, result);
             var releases = methods.ToDictionary(method => method, CompilerReleases);
-            var lockTemps = new Dictionary<string, int>(StringComparer.Ordinal);
+            var lockTemps = new HashSet<string>(StringComparer.Ordinal);
             var scopeStashes = new Dictionary<(MethodDefinition, int), VariableDefinition>();
             var touched = new HashSet<MethodDefinition>();
             foreach (var method in methods)
@@ -354,7 +355,7 @@ namespace LockDiscipline.Weaving
             Instruction call,
             SiteRow row,
             Hooks hooks,
-            Dictionary<string, int> lockTemps,
+            HashSet<string> lockTemps,
             Dictionary<(MethodDefinition, int), VariableDefinition> scopeStashes,
             WeaveResult result)
         {
@@ -365,10 +366,10 @@ namespace LockDiscipline.Weaving
                 case MonitorEnter:
                 {
                     var withFlag = target.Parameters.Count == 2;
-                    if (withFlag && LockObjectSource(call.Previous?.Previous) is { } source)
+                    if (withFlag && LockObjectSource(LockObjectLoad(call)) is { } source)
                     {
                         // The lock statement's temporary: its compiler-emitted Monitor.Exit is this acquisition's release.
-                        lockTemps[Key(method, source)] = row.Index;
+                        lockTemps.Add(Key(method, source));
                     }
 
                     var moved = InsertBefore(il, call, hooks.LoadSites(), Instruction.Create(OpCodes.Ldc_I4, row.Index));
@@ -441,7 +442,7 @@ namespace LockDiscipline.Weaving
             MethodDefinition method,
             List<Instruction> releases,
             Hooks hooks,
-            Dictionary<string, int> lockTemps,
+            HashSet<string> lockTemps,
             Dictionary<(MethodDefinition, int), VariableDefinition> scopeStashes,
             WeaveResult result)
         {
@@ -450,7 +451,7 @@ namespace LockDiscipline.Weaving
             {
                 if (ApiOf(release) == MonitorExit)
                 {
-                    if (LockObjectSource(release.Previous) is { } source && lockTemps.ContainsKey(Key(method, source)))
+                    if (LockObjectSource(release.Previous) is { } source && lockTemps.Contains(Key(method, source)))
                     {
                         release.Operand = hooks.LockStatementExit;
                         result.PairedReleases++;
@@ -469,8 +470,9 @@ namespace LockDiscipline.Weaving
         /// <summary>The <c>Monitor.Exit</c> calls under hidden sequence points (a <c>lock</c> statement's) and every <c>Lock.Scope.Dispose</c>.</summary>
         private static List<Instruction> CompilerReleases(MethodDefinition method)
         {
+            // Code before the first sequence point, or in a method with none, is the compiler's.
             var pointAt = PointsByOffset(method);
-            var hidden = false;
+            var hidden = true;
             var releases = new List<Instruction>();
             foreach (var instruction in method.Body.Instructions)
             {
@@ -491,6 +493,16 @@ namespace LockDiscipline.Weaving
 
         private static Dictionary<int, SequencePoint> PointsByOffset(MethodDefinition method)
             => method.DebugInformation.SequencePoints.GroupBy(p => p.Offset).ToDictionary(g => g.Key, g => g.First());
+
+        /// <summary>
+        /// The instruction loading the lock object of <c>Monitor.Enter(obj, ref taken)</c>: before the flag's
+        /// address, which is a local's (<c>ldloca</c>) or, in a state machine, a field's (<c>ldarg.0; ldflda</c>).
+        /// </summary>
+        private static Instruction? LockObjectLoad(Instruction enter)
+        {
+            var flag = enter.Previous;
+            return flag?.OpCode.Code == Code.Ldflda ? flag.Previous?.Previous : flag?.Previous;
+        }
 
         /// <summary>Where the lock object of a <c>lock</c> statement is kept: the local or field the instruction loads.</summary>
         private static object? LockObjectSource(Instruction? load) => load switch

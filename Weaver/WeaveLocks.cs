@@ -32,7 +32,7 @@ namespace LockDiscipline.Weaving
             {
                 result = LockWeaver.Weave(AssemblyPath, References.Select(r => Path.GetDirectoryName(r.GetMetadata("FullPath"))));
             }
-            catch (Exception e) when (e is IOException or UnauthorizedAccessException or BadImageFormatException or FormatException or InvalidOperationException or ArgumentException or NotSupportedException)
+            catch (Exception e) when (e is not OutOfMemoryException)
             {
                 // The assembly is as the compiler wrote it: the build goes on without the woven checks.
                 Log.LogWarning(null, "LDW001", null, AssemblyPath, 0, 0, 0, 0, "LockDiscipline could not weave runtime lock checks into this assembly; it is left as compiled: {0}", e.Message);

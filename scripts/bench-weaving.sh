@@ -136,8 +136,12 @@ generate() {
 
 csc_ms() { awk '/^ +[0-9]+ ms +Csc +[0-9]+ calls/ { print $1; exit }' "$1"; }
 weave_ms() { awk '/^ +[0-9]+ ms +LockDisciplineWeave +[0-9]+ calls/ { print $1; exit }' "$1"; }
-generator_ms() {
-  awk '/Total generator execution time/ { inside = 1 } inside && $3 ~ /^LockDiscipline.Generator/ { t = $1; sub(/^</, "", t); print t * 1000; exit }' "$1"
+# The own time of an analyzer or generator assembly in a -p:ReportAnalyzer=true log (detailed verbosity).
+own_ms() {
+  awk -v section="$2" -v prefix="$3" '
+    $0 ~ section { inside = 1; next }
+    /Total (analyzer|generator) execution time/ { inside = 0 }
+    inside && $3 ~ ("^" prefix ",") { t = $1; sub(/^</, "", t); print t * 1000; exit }' "$1"
 }
 wall_ms() { awk '/^Time Elapsed/ { split($3, p, ":"); printf "%d", (p[1] * 3600 + p[2] * 60 + p[3]) * 1000 }' "$1"; }
 
@@ -155,10 +159,11 @@ for project in dense realistic; do
         intercept) extra=(-p:LockDisciplineWeaving=false) ;;
       esac
       log="$out/$project-$config-$rep.log"
-      (cd "$dir" && dotnet build --no-restore --no-incremental -nologo -v:n -tl:off -nodeReuse:false -m:1 \
+      (cd "$dir" && dotnet build --no-restore --no-incremental -nologo -v:d -tl:off -nodeReuse:false -m:1 \
           -p:UseSharedCompilation=false -p:ReportAnalyzer=true -clp:PerformanceSummary "${extra[@]}" >"$log" 2>&1) \
         || { echo "build failed: $log" >&2; tail -20 "$log" >&2; exit 1; }
-      printf '%s\t%s\t%s\t%s\t%s\t%s\t%s\n' "$project" "$rep" "$config" "$(csc_ms "$log")" "$(generator_ms "$log")" "$(weave_ms "$log")" "$(wall_ms "$log")" | tee -a "$results"
+      printf '%s\t%s\t%s\t%s\t%s\t%s\t%s\t%s\n' "$project" "$rep" "$config" "$(csc_ms "$log")" "$(own_ms "$log" "Total generator execution time" LockDiscipline.Generator)" \
+        "$(weave_ms "$log")" "$(wall_ms "$log")" "$(own_ms "$log" "Total analyzer execution time" LockDiscipline.Analyzer)" | tee -a "$results"
     done
   done
 done
@@ -166,7 +171,7 @@ done
 grep -h "LockDiscipline: woven" "$out"/*-weave-1.log | sed 's/^ *//' || true
 echo "==> uptime after: $(uptime)"
 echo
-echo "project | config | Csc ms | generator ms | weave ms | wall ms | Csc ÷ none | wall ÷ none   (medians over $reps runs; ratios within each run)"
+echo "project | config | Csc ms | analyzer ms | generator ms | Csc - none - analyzer - generator ms | weave ms | wall ms | Csc ÷ none | wall ÷ none   (medians over $reps runs; ratios within each run)"
 awk -F'\t' '
   function median(key,   n, i, j, t, a) {
     n = count[key]; if (n == 0) return 0
@@ -175,8 +180,9 @@ awk -F'\t' '
     return n % 2 ? a[(n + 1) / 2] : (a[n / 2] + a[n / 2 + 1]) / 2
   }
   function add(key, v) { count[key]++; vals[key, count[key]] = v }
-  { csc[$1, $2, $3] = $4; wall[$1, $2, $3] = $7
+  { csc[$1, $2, $3] = $4; wall[$1, $2, $3] = $7; own[$1, $2, $3] = $5 + $8
     add($1 SUBSEP $3 SUBSEP "csc", $4); add($1 SUBSEP $3 SUBSEP "gen", $5 + 0); add($1 SUBSEP $3 SUBSEP "weave", $6 + 0); add($1 SUBSEP $3 SUBSEP "wall", $7)
+    add($1 SUBSEP $3 SUBSEP "ana", $8 + 0)
     rows[$1, $2, $3] = 1; projects[$1] = 1; if ($2 > reps) reps = $2 }
   END {
     for (p in projects) for (r = 1; r <= reps; r++) foreach_config(p, r)
@@ -184,7 +190,7 @@ awk -F'\t' '
       split("none intercept weave", cs, " ")
       for (k = 1; k <= 3; k++) {
         c = cs[k]
-        printf "%s | %s | %d | %d | %d | %d | %.2f | %.2f\n", p, c, median(p SUBSEP c SUBSEP "csc"), median(p SUBSEP c SUBSEP "gen"), median(p SUBSEP c SUBSEP "weave"), median(p SUBSEP c SUBSEP "wall"), median(p SUBSEP c SUBSEP "rcsc"), median(p SUBSEP c SUBSEP "rwall")
+        printf "%s | %s | %d | %d | %d | %d | %d | %d | %.2f | %.2f\n", p, c, median(p SUBSEP c SUBSEP "csc"), median(p SUBSEP c SUBSEP "ana"), median(p SUBSEP c SUBSEP "gen"), median(p SUBSEP c SUBSEP "rest"), median(p SUBSEP c SUBSEP "weave"), median(p SUBSEP c SUBSEP "wall"), median(p SUBSEP c SUBSEP "rcsc"), median(p SUBSEP c SUBSEP "rwall")
       }
     }
   }
@@ -195,6 +201,7 @@ awk -F'\t' '
       if (((p, r, c) in rows) && csc[p, r, "none"] > 0) {
         add(p SUBSEP c SUBSEP "rcsc", csc[p, r, c] / csc[p, r, "none"])
         add(p SUBSEP c SUBSEP "rwall", wall[p, r, c] / wall[p, r, "none"])
+        add(p SUBSEP c SUBSEP "rest", csc[p, r, c] - csc[p, r, "none"] - own[p, r, c])
       }
     }
   }' "$results"

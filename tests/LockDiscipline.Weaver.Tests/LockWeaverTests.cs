@@ -47,6 +47,38 @@ public sealed class LockWeaverTests : IDisposable
         Assert.Equal(6, result.PairedReleases);
     }
 
+    /// <summary>
+    /// The compiler moves these lock statements into closures, state machines and an iterator's finally
+    /// method (where the lock object is a field); each is found, and each release paired, so the engine's
+    /// held stack stays exact when they run.
+    /// </summary>
+    [Fact]
+    public void Lock_statements_in_lambdas_local_functions_async_methods_and_iterators_are_woven_and_paired()
+    {
+        string assembly = WovenSample.Emit(_directory, source: WovenSample.MovedSource);
+
+        WeaveResult result = LockWeaver.Weave(assembly, Array.Empty<string>());
+
+        Assert.Empty(result.Skipped);
+        Assert.Equal(4, result.WovenSites);
+        Assert.Equal(4, result.PairedReleases);
+
+        Type mover = Assembly.LoadFile(assembly).GetType("Sample.Mover")!;
+        object instance = Activator.CreateInstance(mover)!;
+        RunOnThread(() =>
+        {
+            ((Action)mover.GetMethod("Lambda")!.Invoke(instance, null)!)();
+            mover.GetMethod("Local")!.Invoke(instance, null);
+            ((Task)mover.GetMethod("Async")!.Invoke(instance, null)!).GetAwaiter().GetResult();
+            foreach (int item in (IEnumerable<int>)mover.GetMethod("Iterator")!.Invoke(instance, null)!)
+            {
+                Assert.True(Lockdep.IsHeld("Mover._gate"));
+            }
+
+            Assert.False(Lockdep.IsHeld("Mover._gate"));
+        });
+    }
+
     [Fact]
     public void Lock_calls_go_through_the_hooks_and_no_bare_monitor_call_is_left()
     {

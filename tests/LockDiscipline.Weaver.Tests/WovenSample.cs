@@ -56,13 +56,57 @@ internal static class WovenSample
         }
         """;
 
-    /// <summary>Compiles <see cref="Source"/> into <paramref name="directory"/> and returns the assembly's path.</summary>
-    public static string Emit(string directory, bool runtimeChecks = true)
+    /// <summary>Lock statements where the compiler moves code: a lambda, a local function, an async method and an iterator.</summary>
+    public const string MovedSource = """
+        using System;
+        using System.Collections.Generic;
+        using System.Threading.Tasks;
+
+        namespace Sample;
+
+        public sealed class Mover
+        {
+            private readonly object _gate = new();
+
+            public Action Lambda() => () => { lock (_gate) { } };
+
+            public void Local()
+            {
+                Run();
+
+                void Run()
+                {
+                    lock (_gate)
+                    {
+                    }
+                }
+            }
+
+            public async Task Async()
+            {
+                await Task.Yield();
+                lock (_gate)
+                {
+                }
+            }
+
+            public IEnumerable<int> Iterator()
+            {
+                lock (_gate)
+                {
+                    yield return 1;
+                }
+            }
+        }
+        """;
+
+    /// <summary>Compiles <paramref name="source"/> (by default <see cref="Source"/>) into <paramref name="directory"/> and returns the assembly's path.</summary>
+    public static string Emit(string directory, bool runtimeChecks = true, string source = Source)
     {
         Directory.CreateDirectory(directory);
         var parseOptions = new CSharpParseOptions(LanguageVersion.Latest)
             .WithFeatures(new[] { new KeyValuePair<string, string>("InterceptorsNamespaces", "LockDiscipline.Generated") });
-        var tree = CSharpSyntaxTree.ParseText(Source, parseOptions, Path.Combine(directory, "Ledger.cs"), System.Text.Encoding.UTF8);
+        var tree = CSharpSyntaxTree.ParseText(source, parseOptions, Path.Combine(directory, "Ledger.cs"), System.Text.Encoding.UTF8);
         var compilation = CSharpCompilation.Create(
             "Sample",
             new[] { tree },
@@ -82,7 +126,7 @@ internal static class WovenSample
         EmitResult result = output.Emit(peStream, pdbStream, options: new EmitOptions(debugInformationFormat: DebugInformationFormat.PortablePdb, pdbFilePath: Path.ChangeExtension(assembly, ".pdb")));
         if (!result.Success)
         {
-            throw new InvalidOperationException("The sample does not compile:\n" + string.Join("\n", result.Diagnostics));
+            throw new InvalidOperationException("The sample does not compile:\n" + string.Join("\n", result.Diagnostics.Where(d => d.Severity == DiagnosticSeverity.Error)));
         }
 
         return assembly;

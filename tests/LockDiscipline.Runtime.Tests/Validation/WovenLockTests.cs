@@ -169,6 +169,27 @@ public class WovenLockTests : LockdepTestBase
         Assert.Equal(0, Lockdep.Statistics.Dependencies);
     }
 
+    /// <summary><c>lock (from) { lock (to) { } }</c> on two objects classed by one type: lockdep's report for two locks of one class nested.</summary>
+    [Fact]
+    public void Two_objects_of_one_class_nested_are_reported_as_possible_recursive_locking()
+    {
+        var sites = new LockSiteTable(
+            "System.Threading.Monitor.Enter\t0\tAccount.cs\t7\t9\tAccount.Transfer\n" +
+            "System.Threading.Monitor.Enter\t0\tAccount.cs\t9\t13\tAccount.Transfer",
+            new[] { LockdepHooks.RegisterClass("type:T:Account", "Account", LockClassKind.Monitor) });
+        object from = new(), to = new();
+        RunAs("transfer", () =>
+        {
+            bool outer = false, inner = false;
+            WovenLocks.MonitorEnter(from, ref outer, sites, 0);
+            WovenLocks.MonitorEnter(to, ref inner, sites, 1);
+            WovenLocks.LockStatementExit(to);
+            WovenLocks.LockStatementExit(from);
+        });
+
+        Assert.Equal(LockdepReportKind.RecursiveLocking, Assert.Single(Reports).Kind);
+    }
+
     [Fact]
     public void The_site_table_decodes_what_the_generator_writes_and_rejects_anything_else()
     {
