@@ -89,7 +89,7 @@ public sealed class KernelConsumerTests
             Assert.True(diagnostic.Message.Contains(text, StringComparison.Ordinal), $"The message does not contain '{text}':\n  {diagnostic}");
         }
 
-        string helpLink = $"https://github.com/LockDiscipline/LockDiscipline/blob/main/docs/rules/{marker.Id}.md";
+        string helpLink = $"https://github.com/LockDiscipline/LockDiscipline/blob/v{_package.PackageVersion}/docs/rules/{marker.Id}.md";
         Assert.True(diagnostic.HelpLink is null || diagnostic.HelpLink == helpLink, $"Help link {diagnostic.HelpLink}, expected {helpLink}.");
         Assert.True(File.Exists(Path.Combine(RepositoryLayout.Root, "docs", "rules", marker.Id + ".md")),
             $"docs/rules/{marker.Id}.md, the page the help link points at, does not exist.");
