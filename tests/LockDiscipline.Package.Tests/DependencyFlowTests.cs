@@ -72,8 +72,7 @@ public sealed class DependencyFlowTests
 
         Assert.True(run.ExitCode == 0, "The program failed.\n" + run.Describe());
         Assert.Contains("generation: 1", run.StandardOutput, StringComparison.Ordinal);
-        string classes = run.StandardOutput.Split('\n').Single(l => l.StartsWith("validated lock classes: ", StringComparison.Ordinal))["validated lock classes: ".Length..].Trim();
-        Assert.True(int.Parse(classes) >= 2, "The library's generated checks did not register its two mutexes.\n" + run.Describe());
+        Assert.True(ValidatedLockClasses(run) == 2, "The library's generated checks did not register its two mutexes.\n" + run.Describe());
         Assert.True(run.StandardError.Trim().Length == 0, "The program reported a problem.\n" + run.Describe());
     }
 
@@ -105,6 +104,27 @@ public sealed class DependencyFlowTests
         Assert.Contains("count: 2", run.StandardOutput, StringComparison.Ordinal);
         Assert.Equal("done", run.StandardOutput.Trim().Split('\n')[^1].TrimEnd('\r'));
     }
+
+    /// <summary>
+    /// The documented way to keep the checks (and the K* locks) in a library whose LockDiscipline
+    /// reference is private: a non-private LockDiscipline.Runtime reference, which flows on.
+    /// </summary>
+    [Fact]
+    public void Library_with_a_private_reference_and_a_public_runtime_keeps_its_checks_and_its_program_runs_them()
+    {
+        ConsumerBuild build = _package.BuildProjectCopy("PrivateWithRuntime", RepositoryLayout.ConsumerSources("PrivateWithRuntime"), Configuration, "App/App.csproj");
+        Assert.True(build.Process.ExitCode == 0, "The PrivateWithRuntime consumer failed to build.\n" + build.Describe());
+        AnalyzerAssertions.AssertAnalyzerHealthy(build);
+        Assert.True(GeneratedChecks.Read(Assembly(build, "Library")).GeneratedTypes > 0, "The library's Debug assembly has no generated checks.\n" + build.Describe());
+
+        ProgramRun run = ProcessRunner.RunDotnetProgram(build.ProjectDirectory, Assembly(build, "App"));
+
+        Assert.True(run.ExitCode == 0, "The program failed.\n" + run.Describe());
+        Assert.Equal(2, ValidatedLockClasses(run));
+    }
+
+    private static int ValidatedLockClasses(ProgramRun run) =>
+        int.Parse(run.StandardOutput.Split('\n').Single(l => l.StartsWith("validated lock classes: ", StringComparison.Ordinal))["validated lock classes: ".Length..].Trim());
 
     private static string Assembly(ConsumerBuild build, string project) =>
         Path.Combine(build.ProjectDirectory, project, Output, project + ".dll");
