@@ -19,8 +19,8 @@ public sealed class PackageLayoutTests
     private static readonly string[] PackageEntries =
     {
         "README.md",
-        "analyzers/dotnet/cs/LockDiscipline.Analyzer.dll",
-        "analyzers/dotnet/cs/LockDiscipline.Generator.dll",
+        "analyzers/dotnet/roslyn4.14/cs/LockDiscipline.Analyzer.dll",
+        "analyzers/dotnet/roslyn4.14/cs/LockDiscipline.Generator.dll",
         "buildTransitive/LockDiscipline.targets",
         "icon.png",
     };
@@ -153,8 +153,8 @@ public sealed class PackageLayoutTests
     }
 
     [Theory]
-    [InlineData("analyzers/dotnet/cs/LockDiscipline.Analyzer.dll", "LockDiscipline.Analyzer")]
-    [InlineData("analyzers/dotnet/cs/LockDiscipline.Generator.dll", "LockDiscipline.Generator")]
+    [InlineData("analyzers/dotnet/roslyn4.14/cs/LockDiscipline.Analyzer.dll", "LockDiscipline.Analyzer")]
+    [InlineData("analyzers/dotnet/roslyn4.14/cs/LockDiscipline.Generator.dll", "LockDiscipline.Generator")]
     public void Analyzer_assemblies_reference_a_Roslyn_the_SDK_compiler_can_load(string entry, string assemblyName)
     {
         using var pe = new PEReader(File.OpenRead(_package.Package.ExtractEntry(entry)));

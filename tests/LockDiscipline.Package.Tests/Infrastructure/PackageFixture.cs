@@ -145,15 +145,16 @@ public sealed class PackageFixture : IDisposable
 
     /// <summary>
     /// Builds (once per run, then cached) a consumer project named <paramref name="name"/> made of
-    /// the given source files and, if given, an .editorconfig next to them.
+    /// the given source files and, if given, an .editorconfig next to them, passing
+    /// <paramref name="buildArguments"/> to <c>dotnet build</c>.
     /// </summary>
-    public ConsumerBuild BuildConsumer(string name, IEnumerable<string> sourceFiles, string? editorConfig = null)
+    public ConsumerBuild BuildConsumer(string name, IEnumerable<string> sourceFiles, string? editorConfig = null, params string[] buildArguments)
     {
         string[] files = sourceFiles.ToArray();
-        return _builds.GetOrAdd(name, _ => new Lazy<ConsumerBuild>(() => Build(name, files, editorConfig))).Value;
+        return _builds.GetOrAdd(name, _ => new Lazy<ConsumerBuild>(() => Build(name, files, editorConfig, buildArguments))).Value;
     }
 
-    private ConsumerBuild Build(string name, string[] sourceFiles, string? editorConfig)
+    private ConsumerBuild Build(string name, string[] sourceFiles, string? editorConfig, string[] buildArguments)
     {
         string projectDirectory = Path.Combine(TempRoot, "consumers", name);
         Directory.CreateDirectory(projectDirectory);
@@ -183,7 +184,7 @@ public sealed class PackageFixture : IDisposable
             </Project>
             """);
 
-        return RunBuild(name, projectDirectory, project);
+        return RunBuild(name, projectDirectory, project, buildArguments);
     }
 
     /// <summary>
