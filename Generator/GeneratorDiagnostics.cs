@@ -1,3 +1,4 @@
+using System.Reflection;
 using Microsoft.CodeAnalysis;
 
 namespace LockDiscipline.Generator
@@ -10,7 +11,12 @@ namespace LockDiscipline.Generator
     internal static class GeneratorDiagnostics
     {
         private const string Category = "LockDiscipline.Generator";
-        private const string HelpBase = "https://github.com/LockDiscipline/LockDiscipline/blob/main/docs/rules/";
+
+        /// <summary>
+        /// The rule pages of the version this generator was built as, which its project writes into the
+        /// assembly; declared before the descriptors, which are initialised in textual order.
+        /// </summary>
+        public static readonly string HelpBase = RulesDocs();
 
         /// <summary>
         /// Declared orders contradict each other, so the declarations on the cycle are not passed to the runtime. A warning: the
@@ -37,5 +43,19 @@ namespace LockDiscipline.Generator
             isEnabledByDefault: true,
             description: "The runtime checks are C# interceptors: they need C# 11 or later and the namespace LockDiscipline.Generated in the InterceptorsNamespaces property (the package's build files add it). Fix the project, or set LockDisciplineRuntimeChecks to false.",
             helpLinkUri: HelpBase + "LDG002.md");
+
+        private static string RulesDocs()
+        {
+            foreach (var metadata in typeof(GeneratorDiagnostics).Assembly.GetCustomAttributes<AssemblyMetadataAttribute>())
+            {
+                if (metadata.Key == "LockDisciplineRulesDocs" && metadata.Value is { } value)
+                {
+                    return value;
+                }
+            }
+
+            // Only an assembly built outside its project lacks it; a help link without a base still names the page.
+            return string.Empty;
+        }
     }
 }

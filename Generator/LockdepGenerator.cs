@@ -32,6 +32,13 @@ namespace LockDiscipline.Generator
         /// <summary>The MSBuild property that switches the runtime checks (compiler-visible through the package's props).</summary>
         public const string RuntimeChecksProperty = "LockDisciplineRuntimeChecks";
 
+        /// <summary>
+        /// Set to true by the package's targets when they, not the project, chose the value of
+        /// <see cref="RuntimeChecksProperty"/>: checks that are only on by default switch off quietly where
+        /// the project's language version cannot have them.
+        /// </summary>
+        public const string RuntimeChecksIsDefaultProperty = "LockDisciplineRuntimeChecksIsDefault";
+
         /// <inheritdoc/>
         public void Initialize(IncrementalGeneratorInitializationContext context)
         {
@@ -104,11 +111,12 @@ namespace LockDiscipline.Generator
             });
         }
 
-        private static (string? Checks, string ProjectDirectory) ReadProperties(AnalyzerConfigOptions options)
+        private static (string? Checks, bool IsDefault, string ProjectDirectory) ReadProperties(AnalyzerConfigOptions options)
         {
             options.TryGetValue("build_property." + RuntimeChecksProperty, out var checks);
+            options.TryGetValue("build_property." + RuntimeChecksIsDefaultProperty, out var isDefault);
             options.TryGetValue("build_property.ProjectDir", out var projectDirectory);
-            return (checks, projectDirectory ?? string.Empty);
+            return (checks, string.Equals(isDefault?.Trim(), "true", StringComparison.OrdinalIgnoreCase), projectDirectory ?? string.Empty);
         }
 
         private static (bool InterceptorsEnabled, LanguageVersion Version) ReadParseOptions(ParseOptions options)
@@ -128,14 +136,25 @@ namespace LockDiscipline.Generator
         /// On when the property says so; without the property (the package's build files not imported),
         /// on for unoptimised builds, as the default is on in Debug. A runtime library without the engine
         /// (older than the generator) gets no checks: generated code could not compile against it.
+        /// Checks that are on only by default are off, without a word, below C# 11 (netstandard2.0,
+        /// net48 and net6.0 projects by default): such a project asked for nothing it does not get. A
+        /// project that asked for the checks is told why it gets none (LDG002), and so is one whose
+        /// InterceptorsNamespaces property lost the generated namespace, which is a mistake to fix.
         /// </summary>
-        private static GeneratorSettings CreateSettings((string? Checks, string ProjectDirectory) properties, (bool Debug, bool HasHooks) compilation, (bool InterceptorsEnabled, LanguageVersion Version) parse)
+        private static GeneratorSettings CreateSettings((string? Checks, bool IsDefault, string ProjectDirectory) properties, (bool Debug, bool HasHooks) compilation, (bool InterceptorsEnabled, LanguageVersion Version) parse)
         {
-            var requested = bool.TryParse(properties.Checks?.Trim(), out var value) ? value : compilation.Debug;
+            var isSet = bool.TryParse(properties.Checks?.Trim(), out var value);
+            var isExplicit = isSet && !properties.IsDefault;
+            var requested = isSet ? value : compilation.Debug;
             var enabled = requested && compilation.HasHooks;
             string? unavailable = null;
             if (enabled && parse.Version < LanguageVersion.CSharp11)
             {
+                if (!isExplicit)
+                {
+                    return new GeneratorSettings(false, null, properties.ProjectDirectory);
+                }
+
                 unavailable = "the generated interceptors need C# 11 or later (LangVersion is " + parse.Version.ToDisplayString() + ")";
             }
             else if (enabled && !parse.InterceptorsEnabled)

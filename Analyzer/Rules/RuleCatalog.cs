@@ -1,3 +1,4 @@
+using System.Reflection;
 using Microsoft.CodeAnalysis;
 
 namespace LockDiscipline.Analyzer.Rules
@@ -9,7 +10,12 @@ namespace LockDiscipline.Analyzer.Rules
     internal static class RuleCatalog
     {
         private const string Category = "LockDiscipline";
-        private const string HelpLinkBase = "https://github.com/LockDiscipline/LockDiscipline/blob/main/docs/rules/";
+
+        /// <summary>
+        /// The rule pages of the version this analyzer was built as, which its project writes into the
+        /// assembly; declared before the descriptors, which are initialised in textual order.
+        /// </summary>
+        public static readonly string HelpLinkBase = RulesDocs();
 
         public static readonly DiagnosticDescriptor CircularLockDependency = Create(
             "LD0001",
@@ -112,6 +118,20 @@ namespace LockDiscipline.Analyzer.Rules
             "same lock class nested on instances that cannot be told apart: {0}",
             DiagnosticSeverity.Warning,
             "A lock class is acquired while another instance of the same class is held, and the analysis cannot tell the two instances apart (two parameters, a local, an object reached through a link it cannot order). Two threads nesting them in opposite orders deadlock; whether that can happen depends on which objects meet at run time. Name the order with LockNested(n) or distinct [LockClass] names, or take the locks in one global order.");
+
+        private static string RulesDocs()
+        {
+            foreach (var metadata in typeof(RuleCatalog).Assembly.GetCustomAttributes<AssemblyMetadataAttribute>())
+            {
+                if (metadata.Key == "LockDisciplineRulesDocs" && metadata.Value is { } value)
+                {
+                    return value;
+                }
+            }
+
+            // Only an assembly built outside its project lacks it; a help link without a base still names the page.
+            return string.Empty;
+        }
 
         private static DiagnosticDescriptor Create(
             string id, string title, string messageFormat, DiagnosticSeverity severity, string description, params string[] customTags)

@@ -32,8 +32,14 @@ namespace LockDiscipline.Validation
             return Line(new string('=', title.Length)).Line(title).Line(Ident).Line(new string('-', title.Length));
         }
 
-        /// <summary>lockdep's <c>print_lock_name</c>: <c> (name){usage}-{wait:wait}</c>, with its leading space.</summary>
-        public static string ClassName(LockClass cls) => " (" + cls.DisplayName + "){" + Usage.Chars(cls.UsageMask) + "}-{" + cls.WaitType + ":" + cls.WaitType + "}";
+        /// <summary>
+        /// lockdep's <c>print_lock_name</c>, with its leading space: <c> (name){usage}-{wait:wait}</c> for the
+        /// kernel-style locks. A plain C# lock has no IRQ usage or kernel wait type to show, so it is named
+        /// with its C# type instead: <c> (Cache._items, Monitor)</c>.
+        /// </summary>
+        public static string ClassName(LockClass cls) => CSharpType(cls.Kind) is { } type
+            ? " (" + cls.DisplayName + ", " + type + ")"
+            : " (" + cls.DisplayName + "){" + Usage.Chars(cls.UsageMask) + "}-{" + cls.WaitType + ":" + cls.WaitType + "}";
 
         /// <summary>lockdep's <c>print_lock</c>: a held lock and where it was taken.</summary>
         public ReportText Lock(in HeldLock held)
@@ -147,6 +153,16 @@ namespace LockDiscipline.Validation
         }
 
         public override string ToString() => _text.ToString();
+
+        /// <summary>The C# type of a plain C# lock class, as its user wrote it; null for the kernel-style kinds.</summary>
+        private static string? CSharpType(LockClassKind kind) => kind switch
+        {
+            LockClassKind.Monitor => "Monitor",
+            LockClassKind.ThreadingLock => "Lock",
+            LockClassKind.SemaphoreSlim => "SemaphoreSlim",
+            LockClassKind.ReaderWriterLockSlim => "ReaderWriterLockSlim",
+            _ => null,
+        };
 
         private static string VersionOf(Assembly assembly)
         {

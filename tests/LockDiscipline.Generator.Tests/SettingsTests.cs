@@ -19,6 +19,12 @@ public sealed class SettingsTests
             """),
     };
 
+    /// <summary>The same class written without target-typed new, for language versions below C# 9.</summary>
+    private static readonly (string, string)[] OldLanguageSource =
+    {
+        ("Counter.cs", "using LockDiscipline; public sealed class Counter { private readonly KMutex _mutex = new KMutex(); public void Add() { _mutex.Lock(); _mutex.Unlock(); } }"),
+    };
+
     [Fact]
     public void Checks_off_emits_nothing_at_all()
     {
@@ -87,15 +93,35 @@ public sealed class SettingsTests
         run.AssertCompiles();
     }
 
-    [Fact]
-    public void A_language_version_without_file_local_types_is_LDG002_and_no_output()
+    /// <summary>
+    /// netstandard2.0, net48 and net6.0 projects default to a C# below 11: checks that are only on by
+    /// default (the package's targets chose the value, or no property at all) are off there without a
+    /// word, so a strict Debug build of such a project stays clean.
+    /// </summary>
+    [Theory]
+    [InlineData(false)]
+    [InlineData(true)]
+    public void Checks_on_by_default_below_CSharp_11_are_off_without_a_diagnostic(bool propertiesFromThePackage)
     {
-        var source = new[] { ("Counter.cs", "using LockDiscipline; public sealed class Counter { private readonly KMutex _mutex = new KMutex(); public void Add() { _mutex.Lock(); _mutex.Unlock(); } }") };
-        var run = GeneratorHarness.Run(source, parseOptions: GeneratorHarness.ParseOptions(version: LanguageVersion.CSharp10));
+        var properties = propertiesFromThePackage
+            ? GeneratorHarness.Properties(("LockDisciplineRuntimeChecks", "true"), ("LockDisciplineRuntimeChecksIsDefault", "true"))
+            : GeneratorHarness.Properties();
+        var run = GeneratorHarness.Run(OldLanguageSource, properties, GeneratorHarness.ParseOptions(version: LanguageVersion.CSharp7_3));
+
+        Assert.Empty(run.Sources);
+        Assert.Empty(run.GeneratorDiagnostics);
+    }
+
+    /// <summary>A project that set LockDisciplineRuntimeChecks itself is told why it gets no checks.</summary>
+    [Fact]
+    public void Checks_asked_for_below_CSharp_11_are_LDG002_and_no_output()
+    {
+        var run = GeneratorHarness.Run(OldLanguageSource, GeneratorHarness.ChecksOn, GeneratorHarness.ParseOptions(version: LanguageVersion.CSharp10));
 
         Assert.Empty(run.Sources);
         var diagnostic = Assert.Single(run.GeneratorDiagnostics);
         Assert.Equal("LDG002", diagnostic.Id);
+        Assert.Equal(DiagnosticSeverity.Warning, diagnostic.Severity);
         Assert.Contains("C# 11", diagnostic.GetMessage());
     }
 }

@@ -74,9 +74,8 @@ public sealed class BrokenConsumerTests
             Assert.StartsWith("possible circular locking dependency detected", diagnostic.Message, StringComparison.Ordinal);
         }
 
-        string helpLink = $"https://github.com/LockDiscipline/LockDiscipline/blob/main/docs/rules/{marker.Id}.md";
-        Assert.True(diagnostic.HelpLink is null || diagnostic.HelpLink == helpLink,
-            $"Help link {diagnostic.HelpLink}, expected {helpLink}.");
+        string helpLink = $"https://github.com/LockDiscipline/LockDiscipline/blob/v{_package.PackageVersion}/docs/rules/{marker.Id}.md";
+        Assert.True(diagnostic.HelpLink == helpLink, $"Help link {diagnostic.HelpLink}, expected {helpLink}, the page of the installed version.");
         Assert.True(File.Exists(Path.Combine(RepositoryLayout.Root, "docs", "rules", marker.Id + ".md")),
             $"docs/rules/{marker.Id}.md, the page the help link points at, does not exist.");
 

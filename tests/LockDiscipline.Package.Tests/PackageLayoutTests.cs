@@ -5,7 +5,7 @@ using LockDiscipline.Package.Tests.Infrastructure;
 
 namespace LockDiscipline.Package.Tests;
 
-/// <summary>What `dotnet pack nuget/LockDiscipline.Package.csproj` puts in the package.</summary>
+/// <summary>What `dotnet pack nuget/LockDiscipline.Package.csproj` puts in the two packages.</summary>
 [Collection(PackageCollection.Name)]
 public sealed class PackageLayoutTests
 {
@@ -15,39 +15,33 @@ public sealed class PackageLayoutTests
     /// </summary>
     private static readonly Version NewestLoadableRoslyn = new(4, 14, 0, 0);
 
-    private static readonly string[] AnalyzerEntries =
-    {
-        "analyzers/dotnet/cs/LockDiscipline.Analyzer.dll",
-        "analyzers/dotnet/cs/LockDiscipline.Generator.dll",
-    };
-
-    private static readonly string[] LibEntries =
-    {
-        "lib/net8.0/LockDiscipline.dll",
-        "lib/net8.0/LockDiscipline.xml",
-        "lib/netstandard2.0/LockDiscipline.dll",
-        "lib/netstandard2.0/LockDiscipline.xml",
-    };
-
-    /// <summary>
-    /// The props that switch the runtime checks on in Debug (LockDisciplineRuntimeChecks), show the
-    /// property to the generator and list its interceptors' namespace, and the targets that weave the
-    /// Debug assembly after CoreCompile, for direct and transitive users.
-    /// </summary>
-    private static readonly string[] BuildEntries =
-    {
-        "build/LockDiscipline.props",
-        "build/LockDiscipline.targets",
-        "buildTransitive/LockDiscipline.props",
-        "buildTransitive/LockDiscipline.targets",
-    };
-
     /// <summary>The weaving MSBuild task, loaded by MSBuild (never referenced), with Mono.Cecil beside it.</summary>
     private static readonly string[] TaskEntries =
     {
         "tasks/netstandard2.0/LockDiscipline.Weaver.dll",
         "tasks/netstandard2.0/Mono.Cecil.Rocks.dll",
         "tasks/netstandard2.0/Mono.Cecil.dll",
+    };
+
+    /// <summary>LockDiscipline: what the compiler loads, the build file, the weaving task, and the package's own page.</summary>
+    private static readonly string[] PackageEntries = new[]
+    {
+        "README.md",
+        "analyzers/dotnet/roslyn4.14/cs/LockDiscipline.Analyzer.dll",
+        "analyzers/dotnet/roslyn4.14/cs/LockDiscipline.Generator.dll",
+        "buildTransitive/LockDiscipline.targets",
+        "icon.png",
+    }.Concat(TaskEntries).ToArray();
+
+    /// <summary>LockDiscipline.Runtime: the runtime library and its docs for each framework.</summary>
+    private static readonly string[] RuntimeEntries =
+    {
+        "README.md",
+        "icon.png",
+        "lib/net8.0/LockDiscipline.dll",
+        "lib/net8.0/LockDiscipline.xml",
+        "lib/netstandard2.0/LockDiscipline.dll",
+        "lib/netstandard2.0/LockDiscipline.xml",
     };
 
     private readonly PackageFixture _package;
@@ -58,69 +52,101 @@ public sealed class PackageLayoutTests
     }
 
     [Fact]
-    public void Package_is_LockDiscipline_at_the_repository_version()
+    public void Pack_writes_LockDiscipline_its_runtime_and_the_runtime_symbols()
     {
-        Assert.Equal("LockDiscipline", _package.NuspecValue("id"));
-        Assert.Equal($"LockDiscipline.{_package.PackageVersion}.nupkg", Path.GetFileName(_package.PackagePath));
+        string version = _package.PackageVersion;
+        Assert.Equal(
+            new[] { $"LockDiscipline.{version}.nupkg", $"LockDiscipline.Runtime.{version}.nupkg", $"LockDiscipline.Runtime.{version}.snupkg" },
+            _package.PackedFiles);
+        Assert.Equal("LockDiscipline", _package.Package.NuspecValue("id"));
+        Assert.Equal("LockDiscipline.Runtime", _package.RuntimePackage.NuspecValue("id"));
+        Assert.Equal(version, _package.RuntimePackage.NuspecValue("version"));
+    }
+
+    /// <summary>No lib/: the runtime comes through the dependency.</summary>
+    [Fact]
+    public void LockDiscipline_holds_exactly_the_analyzers_the_build_targets_the_weaver_the_readme_and_the_icon()
+    {
+        Assert.Equal(PackageEntries, _package.Package.ContentEntries);
     }
 
     [Fact]
-    public void Analyzers_folder_holds_exactly_the_analyzer_and_the_generator()
+    public void Runtime_package_holds_exactly_the_runtime_library_and_its_docs_for_each_framework()
     {
-        string[] actual = _package.EntryNames.Where(e => e.StartsWith("analyzers/", StringComparison.Ordinal)).Order(StringComparer.Ordinal).ToArray();
-        Assert.Equal(AnalyzerEntries, actual);
+        Assert.Equal(RuntimeEntries, _package.RuntimePackage.ContentEntries);
     }
 
     [Fact]
-    public void Lib_folder_holds_the_runtime_library_and_its_docs_for_each_target_framework()
+    public void Symbols_package_holds_a_pdb_next_to_each_runtime_library()
     {
-        string[] actual = _package.EntryNames.Where(e => e.StartsWith("lib/", StringComparison.Ordinal)).Order(StringComparer.Ordinal).ToArray();
-        Assert.Equal(LibEntries, actual);
+        var symbols = new PackedPackage(Path.Combine(_package.PackageDirectory, $"LockDiscipline.Runtime.{_package.PackageVersion}.snupkg"), Path.Combine(_package.TempRoot, "extracted"));
+        Assert.Equal(new[] { "lib/net8.0/LockDiscipline.pdb", "lib/netstandard2.0/LockDiscipline.pdb" }, symbols.ContentEntries);
     }
 
     [Fact]
-    public void Tasks_folder_holds_the_weaver_and_Mono_Cecil()
+    public void LockDiscipline_depends_on_exactly_LockDiscipline_Runtime_at_its_own_version()
     {
-        string[] actual = _package.EntryNames.Where(e => e.StartsWith("tasks/", StringComparison.Ordinal)).Order(StringComparer.Ordinal).ToArray();
-        Assert.Equal(TaskEntries, actual);
+        XElement dependency = Assert.Single(Dependencies(_package.Package));
+        Assert.Equal("LockDiscipline.Runtime", (string?)dependency.Attribute("id"));
+        Assert.Equal(_package.PackageVersion, (string?)dependency.Attribute("version"));
     }
 
     [Fact]
-    public void Build_folders_hold_exactly_the_props_and_targets_for_direct_and_transitive_consumers()
+    public void Runtime_package_declares_no_dependencies()
     {
-        string[] actual = _package.EntryNames
-            .Where(e => e.StartsWith("build/", StringComparison.Ordinal) || e.StartsWith("buildTransitive/", StringComparison.Ordinal))
-            .Order(StringComparer.Ordinal)
-            .ToArray();
-        Assert.Equal(BuildEntries, actual);
+        // The runtime library needs nothing; Roslyn is provided by the compiler that loads the analyzer.
+        Assert.Empty(Dependencies(_package.RuntimePackage));
+    }
+
+    /// <summary>
+    /// A development dependency is installed without its compile assets, which would leave out the
+    /// attributes of LockDiscipline.Runtime that the project's code is compiled against.
+    /// </summary>
+    [Fact]
+    public void Neither_package_is_a_development_dependency()
+    {
+        Assert.NotEqual("true", _package.Package.NuspecValue("developmentDependency"));
+        Assert.NotEqual("true", _package.RuntimePackage.NuspecValue("developmentDependency"));
+    }
+
+    [Theory]
+    [InlineData("LockDiscipline")]
+    [InlineData("LockDiscipline.Runtime")]
+    public void Package_has_description_license_readme_icon_tags_release_notes_and_repository(string id)
+    {
+        PackedPackage package = id == "LockDiscipline" ? _package.Package : _package.RuntimePackage;
+        Assert.False(string.IsNullOrWhiteSpace(package.NuspecValue("description")));
+
+        XElement license = package.Nuspec.Descendants().Single(e => e.Name.LocalName == "license");
+        Assert.Equal("expression", (string?)license.Attribute("type"));
+        Assert.Equal("MIT", license.Value);
+
+        foreach (string file in new[] { "readme", "icon" })
+        {
+            string? entry = package.NuspecValue(file);
+            Assert.False(string.IsNullOrEmpty(entry), $"The nuspec of {id} has no {file}.");
+            Assert.Contains(entry, package.EntryNames);
+        }
+
+        string tags = package.NuspecValue("tags") ?? "";
+        Assert.Contains("lockdep", tags.Split(' ', StringSplitOptions.RemoveEmptyEntries));
+        Assert.StartsWith(_package.PackageVersion, package.NuspecValue("releaseNotes") ?? "", StringComparison.Ordinal);
+
+        XElement repository = package.Nuspec.Descendants().Single(e => e.Name.LocalName == "repository");
+        Assert.Equal("git", (string?)repository.Attribute("type"));
+        Assert.StartsWith("https://github.com/", (string?)repository.Attribute("url") ?? "", StringComparison.Ordinal);
     }
 
     [Fact]
-    public void Package_holds_exactly_the_analyzers_the_runtime_library_the_build_files_the_weaver_and_the_readme()
+    public void Build_targets_turn_the_runtime_checks_on_in_Debug_and_list_the_interceptors_namespace()
     {
-        // Everything but the files NuGet itself adds (the nuspec, _rels/, package/, [Content_Types].xml).
-        string[] actual = _package.EntryNames
-            .Where(e => !e.EndsWith(".nuspec", StringComparison.Ordinal) && !e.StartsWith("_rels/", StringComparison.Ordinal) &&
-                        !e.StartsWith("package/", StringComparison.Ordinal) && e != "[Content_Types].xml")
-            .Order(StringComparer.Ordinal)
-            .ToArray();
-        string[] expected = AnalyzerEntries.Concat(LibEntries).Concat(BuildEntries).Concat(TaskEntries).Append("README.md").Order(StringComparer.Ordinal).ToArray();
-        Assert.Equal(expected, actual);
-    }
-
-    [Fact]
-    public void Build_props_turn_the_runtime_checks_on_in_Debug_and_list_the_interceptors_namespace()
-    {
-        XDocument props = XDocument.Load(_package.ExtractEntry("build/LockDiscipline.props"));
-        XElement[] checks = props.Descendants().Where(e => e.Name.LocalName == "LockDisciplineRuntimeChecks").ToArray();
+        XDocument targets = XDocument.Load(_package.Package.ExtractEntry("buildTransitive/LockDiscipline.targets"));
+        XElement[] checks = targets.Descendants().Where(e => e.Name.LocalName == "LockDisciplineRuntimeChecks").ToArray();
         Assert.Contains(checks, e => e.Value == "true" && ((string?)e.Attribute("Condition") ?? "").Contains("'Debug'", StringComparison.Ordinal));
         Assert.Contains(checks, e => e.Value == "false");
-        Assert.Contains(props.Descendants().Where(e => e.Name.LocalName == "InterceptorsNamespaces"), e => e.Value.Contains("LockDiscipline.Generated", StringComparison.Ordinal));
-        Assert.Contains(props.Descendants().Where(e => e.Name.LocalName == "CompilerVisibleProperty"), e => (string?)e.Attribute("Include") == "LockDisciplineRuntimeChecks");
-
-        // Transitive consumers get the same settings.
-        XDocument transitive = XDocument.Load(_package.ExtractEntry("buildTransitive/LockDiscipline.props"));
-        Assert.Contains(transitive.Descendants().Where(e => e.Name.LocalName == "Import"), e => ((string?)e.Attribute("Project") ?? "").EndsWith("build/LockDiscipline.props", StringComparison.Ordinal));
+        Assert.Contains(targets.Descendants().Where(e => e.Name.LocalName == "InterceptorsNamespaces"), e => e.Value.Contains("LockDiscipline.Generated", StringComparison.Ordinal));
+        string[] visible = targets.Descendants().Where(e => e.Name.LocalName == "CompilerVisibleProperty").Select(e => (string?)e.Attribute("Include") ?? "").ToArray();
+        Assert.Equal(new[] { "LockDisciplineRuntimeChecks", "LockDisciplineRuntimeChecksIsDefault" }, visible);
     }
 
     [Theory]
@@ -128,18 +154,18 @@ public sealed class PackageLayoutTests
     [InlineData("lib/net8.0/LockDiscipline.dll", "System.Runtime 8.0.0.0")]
     public void Runtime_library_in_each_folder_is_built_for_that_framework(string entry, string coreLibrary)
     {
-        using var pe = new PEReader(File.OpenRead(_package.ExtractEntry(entry)));
+        using var pe = new PEReader(File.OpenRead(_package.RuntimePackage.ExtractEntry(entry)));
         MetadataReader reader = pe.GetMetadataReader();
         Assert.Equal("LockDiscipline", reader.GetString(reader.GetAssemblyDefinition().Name));
         Assert.Equal(coreLibrary, CoreLibrary(reader));
     }
 
     [Theory]
-    [InlineData("analyzers/dotnet/cs/LockDiscipline.Analyzer.dll", "LockDiscipline.Analyzer")]
-    [InlineData("analyzers/dotnet/cs/LockDiscipline.Generator.dll", "LockDiscipline.Generator")]
+    [InlineData("analyzers/dotnet/roslyn4.14/cs/LockDiscipline.Analyzer.dll", "LockDiscipline.Analyzer")]
+    [InlineData("analyzers/dotnet/roslyn4.14/cs/LockDiscipline.Generator.dll", "LockDiscipline.Generator")]
     public void Analyzer_assemblies_reference_a_Roslyn_the_SDK_compiler_can_load(string entry, string assemblyName)
     {
-        using var pe = new PEReader(File.OpenRead(_package.ExtractEntry(entry)));
+        using var pe = new PEReader(File.OpenRead(_package.Package.ExtractEntry(entry)));
         MetadataReader reader = pe.GetMetadataReader();
         Assert.Equal(assemblyName, reader.GetString(reader.GetAssemblyDefinition().Name));
         Assert.Equal("netstandard 2.0.0.0", CoreLibrary(reader));
@@ -156,43 +182,8 @@ public sealed class PackageLayoutTests
         }
     }
 
-    [Fact]
-    public void Nuspec_declares_no_dependencies()
-    {
-        // Roslyn is provided by the compiler that loads the analyzer, the analyzer and generator are
-        // inside the package, and the runtime library needs nothing. Add a dependency here only on
-        // purpose.
-        string[] dependencies = _package.Nuspec.Descendants()
-            .Where(e => e.Name.LocalName == "dependency")
-            .Select(e => (string?)e.Attribute("id") ?? "")
-            .ToArray();
-        Assert.DoesNotContain(dependencies, id => id.StartsWith("Microsoft.CodeAnalysis", StringComparison.OrdinalIgnoreCase));
-        Assert.Empty(dependencies);
-    }
-
-    [Fact]
-    public void Package_is_not_a_development_dependency()
-    {
-        // The attributes live in the runtime library, which the consumer's assembly references.
-        Assert.NotEqual("true", _package.NuspecValue("developmentDependency"));
-    }
-
-    [Fact]
-    public void Package_has_description_license_readme_and_tags()
-    {
-        Assert.False(string.IsNullOrWhiteSpace(_package.NuspecValue("description")));
-
-        XElement license = _package.Nuspec.Descendants().Single(e => e.Name.LocalName == "license");
-        Assert.Equal("expression", (string?)license.Attribute("type"));
-        Assert.Equal("MIT", license.Value);
-
-        string? readme = _package.NuspecValue("readme");
-        Assert.False(string.IsNullOrEmpty(readme));
-        Assert.Contains(readme, _package.EntryNames);
-
-        string tags = _package.NuspecValue("tags") ?? "";
-        Assert.Contains("lockdep", tags.Split(' ', StringSplitOptions.RemoveEmptyEntries));
-    }
+    private static IReadOnlyList<XElement> Dependencies(PackedPackage package) =>
+        package.Nuspec.Descendants().Where(e => e.Name.LocalName == "dependency").ToArray();
 
     /// <summary>
     /// The core library the assembly was compiled against ("netstandard 2.0.0.0" for netstandard2.0,

@@ -1,6 +1,4 @@
 using System.Collections.Concurrent;
-using System.Reflection.Metadata;
-using System.Reflection.PortableExecutable;
 using System.Xml.Linq;
 using LockDiscipline.Package.Tests.Infrastructure;
 using LockDiscipline.TestKit;
@@ -22,7 +20,7 @@ public sealed class RuntimeDemoTests
     private const string CircularTitle = "WARNING: possible circular locking dependency detected";
     private const string InconsistentTitle = "WARNING: inconsistent lock state";
     private const string BadUnlockTitle = "WARNING: bad unlock balance detected!";
-    private const string GeneratedNamespace = "LockDiscipline.Generated";
+    private const string GeneratedNamespace = Infrastructure.GeneratedChecks.GeneratedNamespace;
 
     /// <summary>What each report must name: its lock classes, and its call sites as (member, marker comment of the line).</summary>
     private static readonly Dictionary<string, (string[] Classes, (string Member, string Marker)[] Sites)> Expected = new()
@@ -186,29 +184,11 @@ public sealed class RuntimeDemoTests
         return Runs.GetOrAdd(assembly, path => new Lazy<ProgramRun>(() => ProcessRunner.RunDotnetProgram(build.ProjectDirectory, path))).Value;
     }
 
-    /// <summary>
-    /// The types the assembly defines in <see cref="GeneratedNamespace"/> (or that are the generator's
-    /// file-local InterceptsLocationAttribute), and the types of the engine's generated-code API
-    /// (LockDiscipline.Validation) it references: only generated checks use either.
-    /// </summary>
     private (int GeneratedTypes, string[] EngineTypes) GeneratedChecks(string configuration)
     {
         ConsumerBuild build = Build(configuration);
         Assert.True(build.Process.ExitCode == 0, $"The {configuration} build failed.\n" + build.Describe());
-
-        using var pe = new PEReader(File.OpenRead(OutputAssembly(build, configuration)));
-        MetadataReader reader = pe.GetMetadataReader();
-        int generated = reader.TypeDefinitions
-            .Select(reader.GetTypeDefinition)
-            .Count(t => reader.GetString(t.Namespace).StartsWith(GeneratedNamespace, StringComparison.Ordinal) ||
-                        reader.GetString(t.Name).Contains("InterceptsLocationAttribute", StringComparison.Ordinal));
-        string[] engine = reader.TypeReferences
-            .Select(reader.GetTypeReference)
-            .Select(t => reader.GetString(t.Namespace) + "." + reader.GetString(t.Name))
-            .Where(name => name.StartsWith("LockDiscipline.Validation.", StringComparison.Ordinal))
-            .Order(StringComparer.Ordinal)
-            .ToArray();
-        return (generated, engine);
+        return Infrastructure.GeneratedChecks.Read(OutputAssembly(build, configuration));
     }
 
     private static void AssertKeptRunning(ProgramRun run)

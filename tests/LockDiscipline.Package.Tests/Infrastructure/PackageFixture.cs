@@ -21,11 +21,65 @@ public sealed record ConsumerBuild(string Name, string ProjectDirectory, Process
     }
 }
 
+/// <summary>One packed package: its file, its nuspec and its entries.</summary>
+public sealed class PackedPackage
+{
+    private readonly string _extractRoot;
+
+    public PackedPackage(string path, string extractRoot)
+    {
+        Path = path;
+        _extractRoot = extractRoot;
+        using ZipArchive zip = ZipFile.OpenRead(path);
+        ZipArchiveEntry nuspecEntry = zip.Entries.Single(e => !e.FullName.Contains('/') && e.FullName.EndsWith(".nuspec", StringComparison.OrdinalIgnoreCase));
+        using (Stream stream = nuspecEntry.Open())
+        {
+            Nuspec = XDocument.Load(stream);
+        }
+
+        EntryNames = zip.Entries.Select(e => e.FullName).ToArray();
+    }
+
+    public string Path { get; }
+
+    public XDocument Nuspec { get; }
+
+    public IReadOnlyList<string> EntryNames { get; }
+
+    /// <summary>The entries a package author put there: all but the nuspec and what NuGet itself adds (_rels/, package/, [Content_Types].xml).</summary>
+    public IReadOnlyList<string> ContentEntries =>
+        EntryNames
+            .Where(e => !e.EndsWith(".nuspec", StringComparison.Ordinal) && !e.StartsWith("_rels/", StringComparison.Ordinal) &&
+                        !e.StartsWith("package/", StringComparison.Ordinal) && e != "[Content_Types].xml")
+            .Order(StringComparer.Ordinal)
+            .ToArray();
+
+    /// <summary>The text of a metadata element of the nuspec (any namespace), or null.</summary>
+    public string? NuspecValue(string element) =>
+        Nuspec.Descendants().FirstOrDefault(e => e.Name.LocalName == "metadata")?
+            .Elements().FirstOrDefault(e => e.Name.LocalName == element)?.Value;
+
+    /// <summary>Extracts one entry of the package to a file under the temporary folder.</summary>
+    public string ExtractEntry(string entryName)
+    {
+        string target = System.IO.Path.Combine(_extractRoot, System.IO.Path.GetFileNameWithoutExtension(Path), entryName.Replace('/', System.IO.Path.DirectorySeparatorChar));
+        if (!File.Exists(target))
+        {
+            Directory.CreateDirectory(System.IO.Path.GetDirectoryName(target)!);
+            using ZipArchive zip = ZipFile.OpenRead(Path);
+            zip.GetEntry(entryName)!.ExtractToFile(target);
+        }
+
+        return target;
+    }
+}
+
 /// <summary>
-/// Packs the real LockDiscipline nupkg once per test run into a temporary folder, and builds consumer
-/// projects against it exactly as a user's project would consume it: a PackageReference restored
-/// from a nuget.config whose sources are that folder (for LockDiscipline only) and nuget.org, into a
-/// package folder of its own, so no copy of a previously packed same-version package is ever used.
+/// Packs the real packages once per test run into a temporary folder (LockDiscipline, its dependency
+/// LockDiscipline.Runtime and the runtime's symbols package), and builds consumer projects against them
+/// exactly as a user's project would consume them: a PackageReference restored from a nuget.config
+/// whose sources are that folder (for the LockDiscipline packages only) and nuget.org, into a package
+/// folder of its own, so no copy of a previously packed same-version package is ever used.
 /// </summary>
 /// <remarks>
 /// `dotnet test LockDiscipline.sln` has built everything in Debug before this runs, and other test
@@ -56,28 +110,20 @@ public sealed class PackageFixture : IDisposable
             throw new InvalidOperationException("Packing LockDiscipline failed.\n" + PackResult.Describe());
         }
 
-        string[] packages = Directory.GetFiles(PackageDirectory, "LockDiscipline.*.nupkg")
-            .Where(p => !p.EndsWith(".snupkg", StringComparison.OrdinalIgnoreCase))
-            .ToArray();
-        if (packages.Length != 1)
-        {
-            throw new InvalidOperationException($"Expected one LockDiscipline.*.nupkg in {PackageDirectory}, found {packages.Length}.\n{PackResult.Describe()}");
-        }
+        PackedFiles = Directory.GetFiles(PackageDirectory).Select(Path.GetFileName).Order(StringComparer.Ordinal).ToArray()!;
+        string[] packages = Directory.GetFiles(PackageDirectory, "LockDiscipline.*.nupkg");
+        string analyzers = packages.SingleOrDefault(p => !Path.GetFileName(p).StartsWith("LockDiscipline.Runtime.", StringComparison.Ordinal))
+            ?? throw new InvalidOperationException($"No LockDiscipline nupkg in {PackageDirectory}.\n{PackResult.Describe()}");
+        string runtime = packages.SingleOrDefault(p => Path.GetFileName(p).StartsWith("LockDiscipline.Runtime.", StringComparison.Ordinal))
+            ?? throw new InvalidOperationException($"No LockDiscipline.Runtime nupkg in {PackageDirectory}.\n{PackResult.Describe()}");
 
-        PackagePath = packages[0];
-        using (ZipArchive zip = ZipFile.OpenRead(PackagePath))
-        {
-            ZipArchiveEntry nuspecEntry = zip.Entries.Single(e => !e.FullName.Contains('/') && e.FullName.EndsWith(".nuspec", StringComparison.OrdinalIgnoreCase));
-            using Stream stream = nuspecEntry.Open();
-            Nuspec = XDocument.Load(stream);
-            EntryNames = zip.Entries.Select(e => e.FullName).ToArray();
-        }
-
-        PackageVersion = NuspecValue("version") ?? throw new InvalidOperationException("The nuspec has no version.");
+        Package = new PackedPackage(analyzers, Path.Combine(TempRoot, "extracted"));
+        RuntimePackage = new PackedPackage(runtime, Path.Combine(TempRoot, "extracted"));
+        PackageVersion = Package.NuspecValue("version") ?? throw new InvalidOperationException("The nuspec has no version.");
         WriteConsumerScaffolding();
     }
 
-    /// <summary>Everything of one run lives here: the package, the package folder, the consumers.</summary>
+    /// <summary>Everything of one run lives here: the packages, the package folder, the consumers.</summary>
     public string TempRoot { get; }
 
     public string PackageDirectory { get; }
@@ -86,44 +132,29 @@ public sealed class PackageFixture : IDisposable
 
     public ProcessResult PackResult { get; }
 
-    public string PackagePath { get; }
+    /// <summary>The names of the files the pack wrote.</summary>
+    public IReadOnlyList<string> PackedFiles { get; }
+
+    /// <summary>LockDiscipline: the analyzer, the generator and their build file; what a project adds.</summary>
+    public PackedPackage Package { get; }
+
+    /// <summary>LockDiscipline.Runtime: the runtime library, LockDiscipline's dependency.</summary>
+    public PackedPackage RuntimePackage { get; }
 
     public string PackageVersion { get; }
 
-    public XDocument Nuspec { get; }
-
-    public IReadOnlyList<string> EntryNames { get; }
-
-    /// <summary>The text of a metadata element of the nuspec (any namespace), or null.</summary>
-    public string? NuspecValue(string element) =>
-        Nuspec.Descendants().FirstOrDefault(e => e.Name.LocalName == "metadata")?
-            .Elements().FirstOrDefault(e => e.Name.LocalName == element)?.Value;
-
-    /// <summary>Extracts one entry of the package to a file under the temporary folder.</summary>
-    public string ExtractEntry(string entryName)
-    {
-        string target = Path.Combine(TempRoot, "extracted", entryName.Replace('/', Path.DirectorySeparatorChar));
-        if (!File.Exists(target))
-        {
-            Directory.CreateDirectory(Path.GetDirectoryName(target)!);
-            using ZipArchive zip = ZipFile.OpenRead(PackagePath);
-            zip.GetEntry(entryName)!.ExtractToFile(target);
-        }
-
-        return target;
-    }
-
     /// <summary>
     /// Builds (once per run, then cached) a consumer project named <paramref name="name"/> made of
-    /// the given source files and, if given, an .editorconfig next to them.
+    /// the given source files and, if given, an .editorconfig next to them, passing
+    /// <paramref name="buildArguments"/> to <c>dotnet build</c>.
     /// </summary>
-    public ConsumerBuild BuildConsumer(string name, IEnumerable<string> sourceFiles, string? editorConfig = null)
+    public ConsumerBuild BuildConsumer(string name, IEnumerable<string> sourceFiles, string? editorConfig = null, params string[] buildArguments)
     {
         string[] files = sourceFiles.ToArray();
-        return _builds.GetOrAdd(name, _ => new Lazy<ConsumerBuild>(() => Build(name, files, editorConfig))).Value;
+        return _builds.GetOrAdd(name, _ => new Lazy<ConsumerBuild>(() => Build(name, files, editorConfig, buildArguments))).Value;
     }
 
-    private ConsumerBuild Build(string name, string[] sourceFiles, string? editorConfig)
+    private ConsumerBuild Build(string name, string[] sourceFiles, string? editorConfig, string[] buildArguments)
     {
         string projectDirectory = Path.Combine(TempRoot, "consumers", name);
         Directory.CreateDirectory(projectDirectory);
@@ -153,24 +184,38 @@ public sealed class PackageFixture : IDisposable
             </Project>
             """);
 
-        return RunBuild(name, projectDirectory, project);
+        return RunBuild(name, projectDirectory, project, buildArguments);
     }
 
     /// <summary>
     /// Builds (once per run and <paramref name="name"/>, then cached) a copy of an existing project
     /// folder of the repository, such as a sample, in <paramref name="configuration"/>: everything in it
-    /// but bin/ and obj/ is copied, and <c>$(LockDisciplineVersion)</c> is the version under test.
+    /// but bin/ and obj/ is copied, and <c>$(LockDisciplineVersion)</c> is the version under test. The
+    /// project built is <paramref name="project"/> (relative to the folder; by default its one .csproj),
+    /// with the projects it references.
     /// </summary>
-    public ConsumerBuild BuildProjectCopy(string name, string sourceDirectory, string configuration)
+    public ConsumerBuild BuildProjectCopy(string name, string sourceDirectory, string configuration, string? project = null)
     {
         return _builds.GetOrAdd(name, _ => new Lazy<ConsumerBuild>(() =>
         {
             string projectDirectory = Path.Combine(TempRoot, "consumers", name);
             CopyProjectFolder(sourceDirectory, projectDirectory);
-            string project = Directory.GetFiles(projectDirectory, "*.csproj").Single();
-            return RunBuild(name, projectDirectory, project, "-c", configuration, "-p:LockDisciplineVersion=" + PackageVersion);
+            string projectFile = project is null
+                ? Directory.GetFiles(projectDirectory, "*.csproj").Single()
+                : Path.Combine(projectDirectory, project);
+            return RunBuild(name, projectDirectory, projectFile, "-c", configuration, "-p:LockDisciplineVersion=" + PackageVersion);
         })).Value;
     }
+
+    /// <summary>
+    /// The analyzers the compiler would load for a built consumer project: the <c>-getItem:Analyzer</c>
+    /// JSON of <c>dotnet msbuild -t:ResolveLockFileAnalyzers</c>, after everything hooked to that target.
+    /// </summary>
+    public ProcessResult ResolveAnalyzers(ConsumerBuild build, string project, string configuration) =>
+        ProcessRunner.RunDotnet(
+            build.ProjectDirectory,
+            "msbuild", Path.Combine(build.ProjectDirectory, project), "-t:ResolveLockFileAnalyzers", "-getItem:Analyzer",
+            "-p:Configuration=" + configuration, "-p:LockDisciplineVersion=" + PackageVersion, "-nologo", "-nodeReuse:false");
 
     private static void CopyProjectFolder(string source, string target)
     {
@@ -238,6 +283,7 @@ public sealed class PackageFixture : IDisposable
               <packageSourceMapping>
                 <packageSource key="lockdiscipline-under-test">
                   <package pattern="LockDiscipline" />
+                  <package pattern="LockDiscipline.Runtime" />
                 </packageSource>
                 <packageSource key="nuget.org">
                   <package pattern="*" />

@@ -116,6 +116,38 @@ public class ReportLayoutTests : LockdepTestBase
         Assert.Equal(LockdepReportKind.DeclaredOrderViolation, Assert.Single(Reports).Kind);
     }
 
+    /// <summary>
+    /// Plain C# locks are named with their C# type, not with lockdep's IRQ-usage and wait-type notation,
+    /// which says nothing about a Monitor; the kernel-style locks keep it.
+    /// </summary>
+    [Fact]
+    public void Plain_CSharp_locks_are_named_with_their_CSharp_type()
+    {
+        int items = Register("Cache._items", LockClassKind.Monitor);
+        int stats = Register("Cache._stats", LockClassKind.SemaphoreSlim);
+        object itemsLock = new();
+        object statsLock = new();
+        RunAs("cache", () =>
+        {
+            LockdepHooks.Acquire(items, itemsLock, AcquireFlags.None, 0, At("Cache.Add", "Cache.cs", 4));
+            LockdepHooks.Acquire(stats, statsLock, AcquireFlags.None, 0, At("Cache.Add", "Cache.cs", 4));
+            LockdepHooks.Release(stats, statsLock, At("Cache.Add", "Cache.cs", 4));
+            LockdepHooks.Release(items, itemsLock, At("Cache.Add", "Cache.cs", 4));
+            LockdepHooks.Acquire(stats, statsLock, AcquireFlags.None, 0, At("Cache.Dump", "Cache.cs", 5));
+            LockdepHooks.Acquire(items, itemsLock, AcquireFlags.None, 0, At("Cache.Dump", "Cache.cs", 5));
+            LockdepHooks.Release(items, itemsLock, At("Cache.Dump", "Cache.cs", 5));
+            LockdepHooks.Release(stats, statsLock, At("Cache.Dump", "Cache.cs", 5));
+        });
+
+        string text = SingleReportText();
+        Assert.Contains("cache/N is trying to acquire lock:\n(Cache._items, Monitor), at: Cache.Dump (Cache.cs:5)\n", text);
+        Assert.Contains("but task is already holding lock:\n(Cache._stats, SemaphoreSlim), at: Cache.Dump (Cache.cs:5)\n", text);
+        Assert.Contains("-> #1 (Cache._stats, SemaphoreSlim):\n", text);
+        Assert.Contains("-> #0 (Cache._items, Monitor):\n", text);
+        Assert.DoesNotContain("}-{", text);
+        Assert.DoesNotContain("{+", text);
+    }
+
     [Fact]
     public void Inconsistent_lock_state_when_a_class_is_taken_in_hard_irq_and_with_irqs_enabled()
     {
