@@ -33,12 +33,15 @@ public sealed class WovenLockTests
 
     private static string SourceDirectory => Path.Combine(RepositoryLayout.Root, "tests", "LockDiscipline.Package.Tests", "Consumers", "WovenApp");
 
-    /// <summary>File, the class acquired and the class held when the cycle closes, the members taking the first and the reverse order.</summary>
+    /// <summary>
+    /// File, the class acquired and the class held when the cycle closes (each with the C# lock type a
+    /// report names it with), the members taking the first and the reverse order.
+    /// </summary>
     public static TheoryData<string, string, string, string, string> Cycles => new()
     {
-        { "Ledger.cs", "Ledger._accounts", "Ledger._audit", "Ledger.Post", "Ledger.Audit" },
-        { "Registry.cs", "Registry._names", "Registry._ids", "Registry.Rename", "Registry.Renumber" },
-        { "Vault.cs", "Vault", "Teller", "Vault.Deposit", "Teller.Count" },
+        { "Ledger.cs", "Ledger._accounts, Monitor", "Ledger._audit, Lock", "Ledger.Post", "Ledger.Audit" },
+        { "Registry.cs", "Registry._names, Lock", "Registry._ids, Lock", "Registry.Rename", "Registry.Renumber" },
+        { "Vault.cs", "Vault, Monitor", "Teller, Monitor", "Vault.Deposit", "Teller.Count" },
     };
 
     [Theory]
@@ -54,9 +57,10 @@ public sealed class WovenLockTests
         string text = reports[0];
 
         SourceMarkers markers = Markers();
-        string acquiring = $"({acquired}){{+.+.}}-{{3:3}}, at: {newOrder} ({file}:{markers.RuntimeLine(file, "WARNING: circular")})";
-        string holding = $"({held}){{+.+.}}-{{3:3}}, at: {newOrder} ({file}:{markers.RuntimeLine(file, held + " held for the reverse order")})";
-        string existing = $"{firstOrder} ({file}:{markers.RuntimeLine(file, held + " under " + acquired)})";
+        string acquiredClass = acquired.Split(',')[0], heldClass = held.Split(',')[0];
+        string acquiring = $"({acquired}), at: {newOrder} ({file}:{markers.RuntimeLine(file, "WARNING: circular")})";
+        string holding = $"({held}), at: {newOrder} ({file}:{markers.RuntimeLine(file, heldClass + " held for the reverse order")})";
+        string existing = $"{firstOrder} ({file}:{markers.RuntimeLine(file, heldClass + " under " + acquiredClass)})";
         foreach (string expected in new[] { acquiring, holding, existing })
         {
             Assert.True(text.Contains(expected, StringComparison.Ordinal), $"The report does not contain '{expected}':\n{text}");
