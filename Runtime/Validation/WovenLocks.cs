@@ -116,7 +116,9 @@ namespace LockDiscipline.Validation
 #endif
         public static void Releasing(object lockObject, bool heldByThisThread, LockSiteTable sites, int site)
         {
-            if (!Engine.Active || sites is null || lockObject is null || (heldByThisThread && !Engine.HoldsOnCurrentThread(lockObject)))
+            // The innermost hold first, as the interceptors' release hook does: it keeps the slot for the next
+            // acquisition's fast path.
+            if (!Engine.Active || sites is null || lockObject is null || (heldByThisThread && (Engine.TryReleaseTop(lockObject) || !Engine.HoldsOnCurrentThread(lockObject))))
             {
                 return;
             }
@@ -134,7 +136,7 @@ namespace LockDiscipline.Validation
 #endif
         public static void LockStatementExit(object obj)
         {
-            if (Engine.Active && obj is not null)
+            if (Engine.Active && obj is not null && !Engine.TryReleaseTop(obj))
             {
                 Engine.Forget(obj);
             }
@@ -152,7 +154,7 @@ namespace LockDiscipline.Validation
 #endif
         public static void ScopeDisposing(object? lockObject)
         {
-            if (Engine.Active && lockObject is not null)
+            if (Engine.Active && lockObject is not null && !Engine.TryReleaseTop(lockObject))
             {
                 Engine.Forget(lockObject);
             }
