@@ -66,7 +66,7 @@ namespace LockDiscipline.Analyzer.Rules
                         }
 
                         var why = HeldSpinlock(site.Held) is { } spin
-                            ? $"'{spin.Class}' (a spinlock) is held across this call (since {ReportText.Place(spin.Location)})"
+                            ? $"'{spin.Class}' ({SpinningKind(spin.Class)}) is held across this call (since {ReportText.Place(spin.Location)})"
                             : "interrupts are off across this call";
                         report(Diagnostic.Create(
                             RuleCatalog.SleepInAtomicContext,
@@ -85,7 +85,7 @@ namespace LockDiscipline.Analyzer.Rules
             {
                 if (hold.Class.Spins)
                 {
-                    return $"'{hold.Class}' (a spinlock) is held (since {ReportText.Place(hold.Site?.Syntax.GetLocation())})";
+                    return $"'{hold.Class}' ({SpinningKind(hold.Class)}) is held (since {ReportText.Place(hold.Site?.Syntax.GetLocation())})";
                 }
             }
 
@@ -96,6 +96,10 @@ namespace LockDiscipline.Analyzer.Rules
                 _ => hardIrqsOff ? "interrupts are off here" : softIrqsOff ? "soft interrupts are off here" : null,
             };
         }
+
+        /// <summary>What kind of spinning lock the holder is atomic under: a <c>KRwLock</c> spins too, but is no spinlock.</summary>
+        private static string SpinningKind(LockClass lockClass)
+            => lockClass.RuntimeKind == Validation.LockClassKind.RwLock ? "a spinning reader-writer lock" : "a spinlock";
 
         private static Summaries.HeldLockSite? HeldSpinlock(System.Collections.Immutable.ImmutableArray<Summaries.HeldLockSite> held)
         {

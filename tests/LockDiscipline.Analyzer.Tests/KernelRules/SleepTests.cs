@@ -123,6 +123,23 @@ public class SleepInAtomicContextTests
     }
 
     [Fact]
+    public void SleepUnderAReaderOrWriterOfASpinningRwLockNamesItsKind()
+    {
+        var diagnostics = Verify.Diagnostics("""
+            using System.Threading;
+            using LockDiscipline;
+            class Table
+            {
+                readonly KRwLock _lock = new();
+                readonly KMutex _mutex = new();
+                void Read() { _lock.ReadLock(); {|LD0006:Thread.Sleep(1)|}; _lock.ReadUnlock(); }
+                void Write() { _lock.WriteLock(); {|LD0006:_mutex.Lock()|}; _mutex.Unlock(); _lock.WriteUnlock(); }
+            }
+            """);
+        Assert.All(diagnostics, d => Assert.Contains("'Table._lock' (a spinning reader-writer lock) is held", d.GetMessage()));
+    }
+
+    [Fact]
     public void GetResultThroughConfigureAwaitUnderSpinlock()
         => Verify.Diagnostics("""
             using System.Threading.Tasks;
