@@ -1,4 +1,5 @@
 using System.ComponentModel;
+using System.Runtime.CompilerServices;
 
 namespace LockDiscipline.Validation
 {
@@ -61,6 +62,7 @@ namespace LockDiscipline.Validation
         /// <param name="subclass">lockdep's nesting subclass (<see cref="KMutex.LockNested"/>), 0 otherwise.</param>
         /// <param name="site">Where.</param>
         /// <exception cref="LockdepException">A problem was found and <see cref="Lockdep.Mode"/> is <see cref="LockdepMode.Throw"/>; nothing was recorded.</exception>
+        [MethodImpl(MethodImplOptions.AggressiveInlining)] // one call less between a hook's caller and the fast path
         public static void Acquire(int classId, object instance, AcquireFlags flags, int subclass, in LockSite site)
         {
             // The fast path returns false, having done nothing, when the acquisition needs the general one.
@@ -110,6 +112,7 @@ namespace LockDiscipline.Validation
         /// <param name="site">Where.</param>
         /// <returns>Whether to go on with the real release.</returns>
         /// <exception cref="LockdepException">The lock is not held and <see cref="Lockdep.Mode"/> is <see cref="LockdepMode.Throw"/>.</exception>
+        [MethodImpl(MethodImplOptions.AggressiveInlining)]
         public static bool Release(int classId, object instance, in LockSite site) =>
             !Engine.Active || Engine.TryReleaseTop(instance) || Engine.Release(classId, instance, in site);
 

@@ -91,6 +91,7 @@ namespace LockDiscipline.Validation
 #if NET
         [System.Diagnostics.StackTraceHidden]
 #endif
+        [System.Runtime.CompilerServices.MethodImpl(System.Runtime.CompilerServices.MethodImplOptions.AggressiveInlining)]
         public static void Acquiring(object lockObject, LockSiteTable sites, int site)
         {
             if (Engine.Active && sites is not null)
@@ -114,6 +115,7 @@ namespace LockDiscipline.Validation
 #if NET
         [System.Diagnostics.StackTraceHidden]
 #endif
+        [System.Runtime.CompilerServices.MethodImpl(System.Runtime.CompilerServices.MethodImplOptions.AggressiveInlining)]
         public static void Releasing(object lockObject, bool heldByThisThread, LockSiteTable sites, int site)
         {
             // The innermost hold first, as the interceptors' release hook does: it keeps the slot for the next
@@ -134,6 +136,7 @@ namespace LockDiscipline.Validation
 #if NET
         [System.Diagnostics.StackTraceHidden]
 #endif
+        [System.Runtime.CompilerServices.MethodImpl(System.Runtime.CompilerServices.MethodImplOptions.AggressiveInlining)]
         public static void LockStatementExit(object obj)
         {
             if (Engine.Active && obj is not null && !Engine.TryReleaseTop(obj))
@@ -152,6 +155,7 @@ namespace LockDiscipline.Validation
 #if NET
         [System.Diagnostics.StackTraceHidden]
 #endif
+        [System.Runtime.CompilerServices.MethodImpl(System.Runtime.CompilerServices.MethodImplOptions.AggressiveInlining)]
         public static void ScopeDisposing(object? lockObject)
         {
             if (Engine.Active && lockObject is not null && !Engine.TryReleaseTop(lockObject))
