@@ -195,27 +195,19 @@ namespace LockDiscipline.Analyzer.Flow
         /// <summary><c>_flag</c>, <c>!_flag</c>, <c>_flag == false</c>: which flag, and the branch value when it is true.</summary>
         private static bool FlagTestOf(IOperation branch, ValueOrigins origins, IMethodSymbol owner, out IFieldSymbol? flag, out bool valueWhenTrue)
         {
-            valueWhenTrue = true;
+            var negated = false;
             var value = branch;
             for (var depth = 0; depth < 8; depth++)
             {
                 value = origins.Unwrap(value);
-                switch (value)
+                if (!BooleanTest.TryStripNegation(ref value, ref negated))
                 {
-                    case IUnaryOperation { OperatorKind: UnaryOperatorKind.Not } not:
-                        valueWhenTrue = !valueWhenTrue;
-                        value = not.Operand;
-                        continue;
-                    case IBinaryOperation { OperatorKind: BinaryOperatorKind.Equals or BinaryOperatorKind.NotEquals } comparison
-                        when comparison.RightOperand.ConstantValue is { HasValue: true, Value: bool expected }:
-                        valueWhenTrue ^= expected == (comparison.OperatorKind == BinaryOperatorKind.NotEquals);
-                        value = comparison.LeftOperand;
-                        continue;
+                    valueWhenTrue = !negated;
+                    return IsFlagOfThis(value, owner, out flag);
                 }
-
-                return IsFlagOfThis(value, owner, out flag);
             }
 
+            valueWhenTrue = true;
             flag = null;
             return false;
         }

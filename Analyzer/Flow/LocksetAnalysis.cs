@@ -833,22 +833,13 @@ namespace LockDiscipline.Analyzer.Flow
             for (var depth = 0; value is not null && depth < 8; depth++)
             {
                 value = origins.Unwrap(value);
+                if (BooleanTest.TryStripNegation(ref value, ref negated))
+                {
+                    continue;
+                }
+
                 switch (value)
                 {
-                    case IUnaryOperation { OperatorKind: UnaryOperatorKind.Not } not:
-                        negated = !negated;
-                        value = not.Operand;
-                        continue;
-                    case IBinaryOperation { OperatorKind: BinaryOperatorKind.Equals or BinaryOperatorKind.NotEquals } comparison
-                        when comparison.RightOperand.ConstantValue is { HasValue: true, Value: bool expected }:
-                        negated ^= expected == (comparison.OperatorKind == BinaryOperatorKind.NotEquals);
-                        value = comparison.LeftOperand;
-                        continue;
-                    case IBinaryOperation { OperatorKind: BinaryOperatorKind.Equals or BinaryOperatorKind.NotEquals } comparison
-                        when comparison.LeftOperand.ConstantValue is { HasValue: true, Value: bool expected }:
-                        negated ^= expected == (comparison.OperatorKind == BinaryOperatorKind.NotEquals);
-                        value = comparison.RightOperand;
-                        continue;
                     case IBinaryOperation { OperatorKind: BinaryOperatorKind.Equals or BinaryOperatorKind.NotEquals } comparison
                         when IntComparison.Of(comparison, origins) is { } intComparison:
                         negated ^= comparison.OperatorKind == BinaryOperatorKind.NotEquals;
