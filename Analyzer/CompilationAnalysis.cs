@@ -5,6 +5,7 @@ using LockDiscipline.Analyzer.Graph;
 using LockDiscipline.Analyzer.Resolve;
 using LockDiscipline.Analyzer.Rules;
 using LockDiscipline.Analyzer.Summaries;
+using LockDiscipline.Analyzer.Summaries.Assemblies;
 using Microsoft.CodeAnalysis;
 using Microsoft.CodeAnalysis.Diagnostics;
 using Microsoft.CodeAnalysis.FlowAnalysis;
@@ -27,10 +28,13 @@ namespace LockDiscipline.Analyzer
         private readonly ConcurrentBag<DelegateBinding> _initializerBindings = new ConcurrentBag<DelegateBinding>();
         private readonly ConcurrentBag<SiblingNesting> _siblingNestings = new ConcurrentBag<SiblingNesting>();
         private readonly ConcurrentDictionary<IMethodSymbol, byte> _privateMethodsUsedUnseen = new ConcurrentDictionary<IMethodSymbol, byte>(SymbolEqualityComparer.Default);
+        private readonly bool _checksBodies;
 
-        public CompilationAnalysis(Compilation compilation)
+        /// <param name="checksBodies">False when only the summaries are wanted (the summary generator): the per-body rules are skipped.</param>
+        public CompilationAnalysis(Compilation compilation, bool checksBodies = true)
         {
             _compilation = compilation;
+            _checksBodies = checksBodies;
             _resolvers = new Resolvers(compilation);
             _elements = new ElementAllocations(compilation);
         }
@@ -83,8 +87,8 @@ namespace LockDiscipline.Analyzer
             UnresolvedLockNameRule.AnalyzeAttributes(_compilation.Assembly, _compilation.Assembly.GetAttributes(), _resolvers, context.ReportDiagnostic);
             UnresolvedLockNameRule.AnalyzeDeclaredOrder(_resolvers.Order, context.ReportDiagnostic);
 
-            var summaries = _summaries.ToArray();
-            System.Array.Sort(summaries, CompareByLocation);
+            var summaries = SortedSummaries();
+            summaries.AddRange(_resolvers.Imports.Read((assembly, problem) => UnreadableSummaryRule.Report(assembly, problem, context.ReportDiagnostic)));
             var graph = new ProgramGraph(summaries, _initializerBindings, _privateMethodsUsedUnseen.Keys, _resolvers.Links);
             CircularLockDependencyRule.Analyze(graph, context.ReportDiagnostic);
             RecursiveLockingRule.AnalyzeProgram(graph, context.ReportDiagnostic);
@@ -97,6 +101,19 @@ namespace LockDiscipline.Analyzer
             WaitForWorkHoldingItsLockRule.Analyze(graph, context.ReportDiagnostic);
         }
 
+        /// <summary>Summarises one body without checking it: the summary generator's way in.</summary>
+        public void SummarizeBody(ControlFlowGraph graph, IMethodSymbol? owner) => AnalyzeGraph(graph, owner, enclosing: null, static _ => { });
+
+        /// <summary>The call graph of the bodies summarised so far, this compilation's alone.</summary>
+        public CallGraph BuildCallGraph() => new CallGraph(SortedSummaries(), _initializerBindings, _privateMethodsUsedUnseen.Keys);
+
+        private System.Collections.Generic.List<MethodSummary> SortedSummaries()
+        {
+            var summaries = new System.Collections.Generic.List<MethodSummary>(_summaries);
+            summaries.Sort(CompareByLocation);
+            return summaries;
+        }
+
         /// <summary>
         /// Analyses one graph and the local functions and lambdas nested in it, each as a body of its own.
         /// Initializers have no owning method: only their lambdas and delegate bindings matter.
@@ -104,7 +121,7 @@ namespace LockDiscipline.Analyzer
         private void AnalyzeGraph(ControlFlowGraph graph, IMethodSymbol? owner, ValueOrigins? enclosing, System.Action<Diagnostic> report)
         {
             var origins = ValueOrigins.Collect(graph, enclosing);
-            var bindings = DelegateBindingCollector.Collect(graph, origins, _compilation.Assembly, _resolvers.Known);
+            var bindings = DelegateBindingCollector.Collect(graph, origins, _compilation.Assembly, _resolvers.Known, _resolvers.Imports);
             NotePrivateMethodsUsedUnseen(graph, origins, owner);
             if (owner is null)
             {
@@ -116,7 +133,7 @@ namespace LockDiscipline.Analyzer
             else
             {
                 var flow = LocksetAnalysis.Analyze(graph, origins, owner, _resolvers);
-                if (flow.Completed)
+                if (flow.Completed && _checksBodies)
                 {
                     DeclaredOrderViolationRule.AnalyzeBody(flow, _resolvers.Order, report);
                     var nestings = SameClassNesting.InBody(flow, _resolvers.Links);

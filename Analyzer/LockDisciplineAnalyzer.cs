@@ -26,7 +26,8 @@ namespace LockDiscipline.Analyzer
             RuleCatalog.ThreadAffineLockAcrossAwait,
             RuleCatalog.UnresolvedLockName,
             RuleCatalog.WaitForWorkHoldingItsLock,
-            RuleCatalog.IndistinguishableNesting);
+            RuleCatalog.IndistinguishableNesting,
+            RuleCatalog.UnreadableSummary);
 
         public override void Initialize(AnalysisContext context)
         {

@@ -22,6 +22,9 @@ namespace LockDiscipline.LockModel
 
         public bool IsKnown => Text is not null;
 
+        /// <summary>A path read back from its <see cref="Text"/> (a summary of another assembly); null is unknown.</summary>
+        public static InstancePath FromText(string? text) => new InstancePath(text);
+
         public static InstancePath Static(string typeKey) => new InstancePath("static:" + typeKey);
 
         public static InstancePath Parameter(string name) => new InstancePath(ParameterPrefix + name);

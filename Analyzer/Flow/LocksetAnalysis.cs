@@ -551,8 +551,10 @@ namespace LockDiscipline.Analyzer.Flow
                 receiver = InstancePath.This;
             }
 
-            if (delegateSlot is null && contract == MethodContract.None && !SymbolEqualityComparer.Default.Equals(method.ContainingAssembly, _assembly))
+            if (delegateSlot is null && contract == MethodContract.None && !SymbolEqualityComparer.Default.Equals(method.ContainingAssembly, _assembly)
+                && !_resolvers.Imports.Carries(method.ContainingAssembly))
             {
+                // A call into an assembly that says nothing of its locking: nothing to follow.
                 return;
             }
 

@@ -36,13 +36,13 @@ namespace LockDiscipline.Analyzer.Resolve
 
     /// <summary>
     /// Finds where a body stores delegates: <c>E += handler</c>, <c>_callback = M</c>, and delegate
-    /// arguments to methods of this compilation (whose parameters then alias the value). Delegates
-    /// passed to methods outside the compilation (<c>Task.Run</c>, <c>new Thread</c>, timers) bind
-    /// nothing: the graph never sees them invoked, so they add no dependency on held locks.
+    /// arguments to methods of this compilation or of a reference that carries a summary (whose parameters
+    /// then alias the value). Delegates passed to other assemblies' methods (<c>Task.Run</c>, <c>new Thread</c>,
+    /// timers) bind nothing: the graph never sees them invoked, so they add no dependency on held locks.
     /// </summary>
     internal static class DelegateBindingCollector
     {
-        public static ImmutableArray<DelegateBinding> Collect(ControlFlowGraph graph, ValueOrigins origins, IAssemblySymbol assembly, KnownSymbols known)
+        public static ImmutableArray<DelegateBinding> Collect(ControlFlowGraph graph, ValueOrigins origins, IAssemblySymbol assembly, KnownSymbols known, Summaries.Assemblies.SummaryImport imports)
         {
             var bindings = ImmutableArray.CreateBuilder<DelegateBinding>();
             foreach (var block in graph.Blocks)
@@ -63,7 +63,8 @@ namespace LockDiscipline.Analyzer.Resolve
                                 bindings.Add(new DelegateBinding(workSlot, work, null, isWork: true));
                                 break;
                             case IArgumentOperation { Parameter: { } parameter } argument
-                                when parameter.Type.TypeKind == TypeKind.Delegate && SymbolEqualityComparer.Default.Equals(parameter.ContainingAssembly, assembly):
+                                when parameter.Type.TypeKind == TypeKind.Delegate
+                                    && (SymbolEqualityComparer.Default.Equals(parameter.ContainingAssembly, assembly) || imports.Carries(parameter.ContainingAssembly)):
                                 Add(bindings, parameter.OriginalDefinition, argument.Value, origins);
                                 break;
                             case IInvocationOperation { Instance: { } collection } invocation

@@ -1,4 +1,5 @@
 using LockDiscipline.Analyzer.Summaries;
+using LockDiscipline.Analyzer.Summaries.Assemblies;
 using LockDiscipline.LockModel;
 using Microsoft.CodeAnalysis;
 
@@ -16,7 +17,11 @@ namespace LockDiscipline.Analyzer.Resolve
             Guards = new GuardedMembers(_model.Known, _model.Names);
             Links = new InstanceLinks(compilation);
             Effects = new NetLockEffects(compilation, this);
+            Imports = new SummaryImport(compilation);
         }
+
+        /// <summary>The summaries the compilation's references carry (docs/design.md, "Summaries across assemblies").</summary>
+        public SummaryImport Imports { get; }
 
         public IAssemblySymbol Assembly { get; }
 

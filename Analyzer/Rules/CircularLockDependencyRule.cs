@@ -17,13 +17,31 @@ namespace LockDiscipline.Analyzer.Rules
         {
             foreach (var cycle in graph.Cycles)
             {
-                var closing = 0;
-                for (var i = 1; i < cycle.Count; i++)
+                // A cycle is reported in the compilation that closes it: at an acquisition of its own, or,
+                // when every acquisition is in referenced assemblies, at its own call into them. A cycle with
+                // no site here lies wholly in references, whose own builds report it.
+                var closing = -1;
+                for (var i = 0; i < cycle.Count; i++)
                 {
-                    if (ReportText.Compare(cycle[i].Inner, cycle[closing].Inner) > 0)
+                    if (cycle[i].Inner.IsInSource && (closing < 0 || ReportText.Compare(cycle[i].Inner, cycle[closing].Inner) > 0))
                     {
                         closing = i;
                     }
+                }
+
+                var site = closing >= 0 ? cycle[closing].Inner : null;
+                for (var i = 0; closing < 0 && i < cycle.Count; i++)
+                {
+                    if (cycle[i].Link.IsInSource)
+                    {
+                        closing = i;
+                        site = cycle[i].Link;
+                    }
+                }
+
+                if (site is null)
+                {
+                    continue;
                 }
 
                 var link = cycle[closing];
@@ -41,12 +59,12 @@ namespace LockDiscipline.Analyzer.Rules
                 var additional = new List<Location>();
                 foreach (var edge in cycle)
                 {
-                    AddDistinct(additional, edge.Outer.Location, link.Inner);
-                    AddDistinct(additional, edge.Link, link.Inner);
-                    AddDistinct(additional, edge.Inner, link.Inner);
+                    AddDistinct(additional, edge.Outer.Location, site);
+                    AddDistinct(additional, edge.Link, site);
+                    AddDistinct(additional, edge.Inner, site);
                 }
 
-                report(Diagnostic.Create(RuleCatalog.CircularLockDependency, link.Inner, additional, message.ToString()));
+                report(Diagnostic.Create(RuleCatalog.CircularLockDependency, site, additional, message.ToString()));
             }
         }
 
@@ -125,9 +143,10 @@ namespace LockDiscipline.Analyzer.Rules
             return text.ToString();
         }
 
+        /// <summary>Only sites of this compilation: a referenced assembly's sites are named in the message.</summary>
         private static void AddDistinct(List<Location> locations, Location? location, Location primary)
         {
-            if (location is not null && !location.Equals(primary) && !locations.Contains(location))
+            if (location is not null && location.IsInSource && !location.Equals(primary) && !locations.Contains(location))
             {
                 locations.Add(location);
             }

@@ -23,10 +23,10 @@ namespace LockDiscipline.Analyzer.Rules
             }
         }
 
-        /// <summary><c>File.cs:12</c>: the file name and the one-based line.</summary>
+        /// <summary><c>File.cs:12</c>: the file name and the one-based line; also for a site of a referenced assembly's summary.</summary>
         public static string Place(Location? location)
         {
-            if (location is null || !location.IsInSource)
+            if (location is null || !(location.IsInSource || location.Kind == LocationKind.ExternalFile))
             {
                 return "?";
             }

@@ -119,6 +119,14 @@ namespace LockDiscipline.Analyzer.Rules
             DiagnosticSeverity.Warning,
             "A lock class is acquired while another instance of the same class is held, and the analysis cannot tell the two instances apart (two parameters, a local, an object reached through a link it cannot order). Two threads nesting them in opposite orders deadlock; whether that can happen depends on which objects meet at run time. Name the order with LockNested(n) or distinct [LockClass] names, or take the locks in one global order.");
 
+        public static readonly DiagnosticDescriptor UnreadableSummary = Create(
+            "LD0015",
+            "A reference's lock summary cannot be read",
+            "the lock summary of '{0}' is skipped: {1}",
+            DiagnosticSeverity.Warning,
+            "A referenced assembly carries a LockDiscipline summary (what its methods lock and call), and this analyzer cannot use it: it is cut short, corrupted, of another version, or larger than an analyzer reads. The analysis goes on as if the assembly carried no summary, so lock-order cycles through it are not found. Build the library and this project with the same LockDiscipline version.",
+            WellKnownDiagnosticTags.CompilationEnd);
+
         private static string RulesDocs()
         {
             foreach (var metadata in typeof(RuleCatalog).Assembly.GetCustomAttributes<AssemblyMetadataAttribute>())

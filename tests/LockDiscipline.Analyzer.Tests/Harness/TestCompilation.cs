@@ -12,7 +12,9 @@ public static class TestCompilation
 {
     private static readonly Lazy<ImmutableArray<MetadataReference>> References = new(LoadReferences);
 
-    public static CSharpCompilation Create(IEnumerable<(string Path, string Source)> files, OutputKind kind = OutputKind.DynamicallyLinkedLibrary, CSharpParseOptions? parseOptions = null)
+    /// <param name="assemblyName">The assembly's name; two compilations that reference each other need two.</param>
+    /// <param name="references">References besides the platform and the runtime library (a library built by a test).</param>
+    public static CSharpCompilation Create(IEnumerable<(string Path, string Source)> files, OutputKind kind = OutputKind.DynamicallyLinkedLibrary, CSharpParseOptions? parseOptions = null, string assemblyName = "TestProject", IEnumerable<MetadataReference>? references = null)
     {
         if (SourceCapture.Active is { } sink)
         {
@@ -23,9 +25,9 @@ public static class TestCompilation
         parseOptions ??= new CSharpParseOptions(LanguageVersion.Preview);
         var trees = files.Select(f => CSharpSyntaxTree.ParseText(f.Source, parseOptions, f.Path)).ToArray();
         return CSharpCompilation.Create(
-            "TestProject",
+            assemblyName,
             trees,
-            References.Value,
+            references is null ? References.Value : References.Value.AddRange(references),
             new CSharpCompilationOptions(kind, nullableContextOptions: NullableContextOptions.Enable, allowUnsafe: true));
     }
 

@@ -1,0 +1,337 @@
+using System;
+using System.Collections.Generic;
+using System.Collections.Immutable;
+using System.Text;
+using LockDiscipline.Analyzer.Graph;
+using LockDiscipline.LockModel;
+using Microsoft.CodeAnalysis;
+
+namespace LockDiscipline.Analyzer.Summaries.Assemblies
+{
+    /// <summary>
+    /// The summary a compilation carries for the compilations that reference it. Only methods another
+    /// assembly can name (public or protected, in types it can see) are summarised; what they reach in the
+    /// assembly's internals is folded into them, each site keeping its own file and line and adding the locks
+    /// its callers hold. Calls that another assembly can bind stay calls: methods of other assemblies,
+    /// virtual and interface members, other methods of the surface, invoked delegate parameters and members.
+    /// </summary>
+    internal sealed class SummaryExport
+    {
+        /// <summary>Sites kept per summarised method; folding stops there (a bound on size and on time).</summary>
+        public const int MaxSitesPerMethod = 1024;
+
+        /// <summary>Calls folded into one another at most this deep.</summary>
+        public const int MaxDepth = 32;
+
+        private readonly CallGraph _calls;
+        private readonly IAssemblySymbol _assembly;
+        private readonly Dictionary<IAssemblySymbol, bool> _summarised = new Dictionary<IAssemblySymbol, bool>(SymbolEqualityComparer.Default);
+        private readonly Dictionary<string, int> _classIndices = new Dictionary<string, int>(StringComparer.Ordinal);
+        private readonly List<SummaryClass> _classes = new List<SummaryClass>();
+        private readonly Dictionary<string, int> _fileIndices = new Dictionary<string, int>(StringComparer.Ordinal);
+        private readonly List<string> _files = new List<string>();
+
+        private SummaryExport(CallGraph calls, IAssemblySymbol assembly)
+        {
+            _calls = calls;
+            _assembly = assembly;
+        }
+
+        /// <summary>The summary of <paramref name="assembly"/>'s surface, or null when no method of it has anything to say.</summary>
+        public static AssemblySummary? Build(CallGraph calls, IAssemblySymbol assembly)
+        {
+            var export = new SummaryExport(calls, assembly);
+            var methods = new List<SummaryMethod>();
+            for (var index = 0; index < calls.Summaries.Count; index++)
+            {
+                var method = calls.Summaries[index].Method;
+                if (IsSurface(method) && method.GetDocumentationCommentId() is { } id && export.Fold(index, id) is { } summary)
+                {
+                    methods.Add(summary);
+                }
+            }
+
+            if (methods.Count == 0)
+            {
+                return null;
+            }
+
+            methods.Sort((a, b) => string.CompareOrdinal(a.DocumentationId, b.DocumentationId));
+            return new AssemblySummary(export._classes.ToImmutableArray(), export._files.ToImmutableArray(), methods.ToImmutableArray());
+        }
+
+        /// <summary>Whether another assembly can name the method: it and every type around it are public or protected.</summary>
+        public static bool IsSurface(IMethodSymbol method)
+        {
+            if (method.MethodKind is MethodKind.AnonymousFunction or MethodKind.LocalFunction or MethodKind.StaticConstructor)
+            {
+                return false;
+            }
+
+            for (ISymbol? symbol = method; symbol is not null and not INamespaceSymbol; symbol = symbol.ContainingSymbol)
+            {
+                if (!IsVisible(symbol))
+                {
+                    return false;
+                }
+            }
+
+            return true;
+        }
+
+        private static bool IsVisible(ISymbol symbol)
+            => symbol.DeclaredAccessibility is Accessibility.Public or Accessibility.Protected or Accessibility.ProtectedOrInternal;
+
+        private SummaryMethod? Fold(int root, string id)
+        {
+            var fold = new Folding(this, root);
+            fold.Visit(root, ImmutableArray<SummaryHeld>.Empty, Identity(_calls.Summaries[root].Method), path => path, 0);
+            var summary = _calls.Summaries[root];
+            if (fold.Acquisitions.Count == 0 && fold.Calls.Count == 0 && summary.HeldOnEntry.IsEmpty && summary.LeftHeld.IsEmpty)
+            {
+                return null;
+            }
+
+            return new SummaryMethod(id, fold.Acquisitions.ToImmutableArray(), fold.Calls.ToImmutableArray(), ContractClasses(summary.HeldOnEntry), ContractClasses(summary.LeftHeld));
+        }
+
+        private static int[] Identity(IMethodSymbol method)
+        {
+            var map = new int[method.Parameters.Length];
+            for (var i = 0; i < map.Length; i++)
+            {
+                map[i] = i;
+            }
+
+            return map;
+        }
+
+        private ImmutableArray<int> ContractClasses(ImmutableArray<ContractLock> locks)
+        {
+            if (locks.IsDefaultOrEmpty)
+            {
+                return ImmutableArray<int>.Empty;
+            }
+
+            var classes = ImmutableArray.CreateBuilder<int>(locks.Length);
+            foreach (var contractLock in locks)
+            {
+                classes.Add(ClassIndex(contractLock.Class));
+            }
+
+            return classes.MoveToImmutable();
+        }
+
+        private int ClassIndex(LockClass lockClass)
+        {
+            if (_classIndices.TryGetValue(lockClass.Key, out var index))
+            {
+                return index;
+            }
+
+            // The base first, so that a class only ever refines an earlier one.
+            var nestingBase = lockClass.NestingBase is { } refined ? ClassIndex(refined) : -1;
+            index = _classes.Count;
+            _classes.Add(new SummaryClass(lockClass.Key, lockClass.DisplayName, lockClass.Primitive, lockClass.Reentrant, lockClass.DeclaredKind, nestingBase));
+            _classIndices.Add(lockClass.Key, index);
+            return index;
+        }
+
+        private SummarySite Site(Location? location)
+        {
+            if (location is null || !location.IsInSource)
+            {
+                return default;
+            }
+
+            var span = location.GetLineSpan();
+            var path = span.Path ?? string.Empty;
+
+            // The file's name only: the summary names no folder of the machine that built it.
+            var name = path.Substring(path.LastIndexOfAny(new[] { '/', '\\' }) + 1);
+            if (!_fileIndices.TryGetValue(name, out var file))
+            {
+                file = _files.Count;
+                _files.Add(name);
+                _fileIndices.Add(name, file);
+            }
+
+            return new SummarySite(file, span.StartLinePosition.Line + 1);
+        }
+
+        private SummaryHeld Held(HeldLockSite held, Func<InstancePath, InstancePath> translate)
+            => new SummaryHeld(ClassIndex(held.Class), held.Mode, translate(held.Instance).Text, Site(held.Location));
+
+        /// <summary>Whether calls into <paramref name="assembly"/> can mean anything to a referencing compilation: it carries a summary.</summary>
+        private bool IsSummarised(IAssemblySymbol assembly)
+        {
+            if (!_summarised.TryGetValue(assembly, out var summarised))
+            {
+                summarised = SummaryAttribute.Find(assembly) is not null;
+                _summarised.Add(assembly, summarised);
+            }
+
+            return summarised;
+        }
+
+        private static bool IsOverridable(IMethodSymbol method)
+            => (method.IsVirtual || method.IsAbstract || method.IsOverride) && !method.IsSealed && method.ContainingType?.IsSealed != true;
+
+        /// <summary>The folding of one surface method: what it and its internals do, in its own terms.</summary>
+        private sealed class Folding
+        {
+            private readonly SummaryExport _export;
+            private readonly int _root;
+            private readonly HashSet<string> _seenSites = new HashSet<string>(StringComparer.Ordinal);
+            private readonly HashSet<string> _seenVisits = new HashSet<string>(StringComparer.Ordinal);
+
+            public Folding(SummaryExport export, int root)
+            {
+                _export = export;
+                _root = root;
+            }
+
+            public List<SummaryAcquisition> Acquisitions { get; } = new List<SummaryAcquisition>();
+
+            public List<SummaryCall> Calls { get; } = new List<SummaryCall>();
+
+            private bool Full => Acquisitions.Count + Calls.Count >= MaxSitesPerMethod;
+
+            /// <param name="prefix">The locks held by the folded callers around this body.</param>
+            /// <param name="parameters">For each parameter of this body, the root method's parameter passed to it unchanged, or -1.</param>
+            /// <param name="translate">Rewrites an instance path of this body into the root method's terms.</param>
+            public void Visit(int method, ImmutableArray<SummaryHeld> prefix, int[] parameters, Func<InstancePath, InstancePath> translate, int depth)
+            {
+                if (depth > MaxDepth || Full || !_seenVisits.Add(VisitKey(method, prefix, parameters)))
+                {
+                    return;
+                }
+
+                var summary = _export._calls.Summaries[method];
+                foreach (var acquisition in summary.Acquisitions)
+                {
+                    var held = Concat(prefix, acquisition.Held, translate);
+                    var site = _export.Site(acquisition.Location);
+                    var lockClass = _export.ClassIndex(acquisition.Class);
+                    if (!Full && _seenSites.Add(SiteKey("a", lockClass, site, held)))
+                    {
+                        Acquisitions.Add(new SummaryAcquisition(lockClass, acquisition.Mode, translate(acquisition.Instance).Text, site, held));
+                    }
+                }
+
+                for (var index = 0; index < summary.Calls.Length; index++)
+                {
+                    var call = summary.Calls[index];
+                    var held = Concat(prefix, call.Held, translate);
+                    var site = _export.Site(call.Location);
+                    var target = call.Target.OriginalDefinition;
+                    if (call.DelegateSlot is IParameterSymbol parameter)
+                    {
+                        if (parameter.Ordinal < parameters.Length && parameters[parameter.Ordinal] >= 0)
+                        {
+                            Add(new SummaryCall(SummaryCallKind.ParameterDelegate, string.Empty, parameters[parameter.Ordinal], null, site, held));
+                        }
+                    }
+                    else if (call.DelegateSlot is { } slot)
+                    {
+                        if (slot is not ILocalSymbol && IsVisible(slot) && slot.GetDocumentationCommentId() is { } slotId)
+                        {
+                            Add(new SummaryCall(SummaryCallKind.MemberDelegate, slotId, -1, null, site, held));
+                        }
+                    }
+                    else if (!SymbolEqualityComparer.Default.Equals(target.ContainingAssembly, _export._assembly))
+                    {
+                        if ((call.IsVirtual || _export.IsSummarised(target.ContainingAssembly)) && target.GetDocumentationCommentId() is { } targetId)
+                        {
+                            Add(new SummaryCall(call.IsVirtual ? SummaryCallKind.Virtual : SummaryCallKind.Direct, targetId, -1, translate(call.Receiver).Text, site, held));
+                        }
+                    }
+                    else if (IsSurface(target) && target.GetDocumentationCommentId() is { } surfaceId)
+                    {
+                        var kind = call.IsVirtual && IsOverridable(target) ? SummaryCallKind.Virtual : SummaryCallKind.Direct;
+                        Add(new SummaryCall(kind, surfaceId, -1, translate(call.Receiver).Text, site, held));
+                    }
+
+                    foreach (var callee in _export._calls.Targets(method, index))
+                    {
+                        var calleeMethod = _export._calls.Summaries[callee].Method;
+                        if (callee == _root || (IsSurface(calleeMethod) && call.DelegateSlot is null))
+                        {
+                            // A surface callee is summarised on its own and named by the call above.
+                            continue;
+                        }
+
+                        var receiver = call.DelegateSlot is null ? translate(call.Receiver) : InstancePath.Unknown;
+                        Visit(callee, held, Forwarded(call, calleeMethod, parameters), path => translate(path.ThroughCall(receiver)), depth + 1);
+                    }
+                }
+            }
+
+            private void Add(SummaryCall call)
+            {
+                if (!Full && _seenSites.Add(SiteKey("c" + (int)call.Kind + call.Target + "#" + call.Parameter, -1, call.Site, call.Held)))
+                {
+                    Calls.Add(call);
+                }
+            }
+
+            private ImmutableArray<SummaryHeld> Concat(ImmutableArray<SummaryHeld> prefix, ImmutableArray<HeldLockSite> own, Func<InstancePath, InstancePath> translate)
+            {
+                if (own.IsDefaultOrEmpty)
+                {
+                    return prefix;
+                }
+
+                var held = ImmutableArray.CreateBuilder<SummaryHeld>(prefix.Length + own.Length);
+                held.AddRange(prefix);
+                foreach (var hold in own)
+                {
+                    held.Add(_export.Held(hold, translate));
+                }
+
+                return held.MoveToImmutable();
+            }
+
+            /// <summary>The root's parameters the callee receives unchanged; a delegate's target receives none of them.</summary>
+            private static int[] Forwarded(CallSite call, IMethodSymbol callee, int[] parameters)
+            {
+                var map = new int[callee.Parameters.Length];
+                for (var i = 0; i < map.Length; i++)
+                {
+                    var source = call.DelegateSlot is null && i < call.ForwardedParameters.Length ? call.ForwardedParameters[i] : -1;
+                    map[i] = source >= 0 && source < parameters.Length ? parameters[source] : -1;
+                }
+
+                return map;
+            }
+
+            private static string VisitKey(int method, ImmutableArray<SummaryHeld> prefix, int[] parameters)
+            {
+                var key = new StringBuilder().Append(method);
+                foreach (var held in prefix)
+                {
+                    key.Append(',').Append(held.Class);
+                }
+
+                key.Append('|');
+                foreach (var parameter in parameters)
+                {
+                    key.Append(parameter).Append(',');
+                }
+
+                return key.ToString();
+            }
+
+            private static string SiteKey(string what, int lockClass, SummarySite site, ImmutableArray<SummaryHeld> held)
+            {
+                var key = new StringBuilder(what).Append(':').Append(lockClass).Append('@').Append(site.File).Append(':').Append(site.Line);
+                foreach (var hold in held)
+                {
+                    key.Append(',').Append(hold.Class).Append('@').Append(hold.Site.File).Append(':').Append(hold.Site.Line);
+                }
+
+                return key.ToString();
+            }
+        }
+    }
+}

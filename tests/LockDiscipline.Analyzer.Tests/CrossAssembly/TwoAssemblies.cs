@@ -1,0 +1,63 @@
+using System.Collections.Immutable;
+using LockDiscipline.Analyzer.Tests.Harness;
+using Microsoft.CodeAnalysis;
+using Microsoft.CodeAnalysis.CSharp;
+
+namespace LockDiscipline.Analyzer.Tests.CrossAssembly;
+
+/// <summary>
+/// A library compiled as the compiler compiles it with the package (the summary generator runs, the
+/// assembly is emitted to bytes), and an app compiled against those bytes as a metadata reference:
+/// the app sees the library only as a user's project sees a referenced assembly.
+/// </summary>
+public static class TwoAssemblies
+{
+    public sealed record Library(CSharpCompilation Compilation, byte[] Image, string? GeneratedSource)
+    {
+        public MetadataReference Reference => MetadataReference.CreateFromImage(Image);
+    }
+
+    public static Library BuildLibrary(string source, string name = "Library", IEnumerable<MetadataReference>? references = null, IncrementalGeneratorOutputKind disabledOutputs = IncrementalGeneratorOutputKind.None)
+    {
+        var compilation = TestCompilation.Create(new[] { ($"/lib/{name}.cs", source) }, assemblyName: name, references: references);
+        AssertCompiles(compilation);
+        GeneratorDriver driver = CSharpGeneratorDriver.Create(
+            new[] { new SummaryGenerator().AsSourceGenerator() },
+            parseOptions: (CSharpParseOptions)compilation.SyntaxTrees.First().Options,
+            driverOptions: new GeneratorDriverOptions(disabledOutputs));
+        driver = driver.RunGeneratorsAndUpdateCompilation(compilation, out var withSummary, out var generatorDiagnostics);
+        Assert.Empty(generatorDiagnostics);
+        var generated = driver.GetRunResult().GeneratedTrees.SingleOrDefault()?.ToString();
+
+        using var image = new MemoryStream();
+        var emitted = withSummary.Emit(image);
+        Assert.True(emitted.Success, string.Join(Environment.NewLine, emitted.Diagnostics));
+        return new Library(compilation, image.ToArray(), generated);
+    }
+
+    /// <summary>The app's sources analysed against the libraries: exactly the marked diagnostics, as <see cref="Verify"/> checks one compilation.</summary>
+    public static ImmutableArray<Diagnostic> VerifyApp(string markup, params MetadataReference[] libraries)
+    {
+        const string path = "/app/App.cs";
+        var (source, expected) = Markup.Parse(markup, path);
+        var compilation = TestCompilation.Create(new[] { (path, source) }, assemblyName: "App", references: libraries);
+        AssertCompiles(compilation);
+        var actual = AnalyzerRunner.Run(compilation);
+        var actualKeys = actual.Select(Describe).OrderBy(s => s, StringComparer.Ordinal).ToList();
+        var expectedKeys = expected.Select(e => $"{e.Id} {e.FilePath}@{e.Span}").OrderBy(s => s, StringComparer.Ordinal).ToList();
+        Assert.True(
+            expectedKeys.SequenceEqual(actualKeys),
+            "Expected:" + Environment.NewLine + string.Join(Environment.NewLine, expectedKeys)
+            + Environment.NewLine + "Actual:" + Environment.NewLine + string.Join(Environment.NewLine, actual.Select(d => Describe(d) + "  " + d.GetMessage())));
+        return actual;
+    }
+
+    private static void AssertCompiles(Compilation compilation)
+    {
+        var errors = compilation.GetDiagnostics().Where(d => d.Severity == DiagnosticSeverity.Error).ToList();
+        Assert.True(errors.Count == 0, "The test source does not compile:" + Environment.NewLine + string.Join(Environment.NewLine, errors));
+    }
+
+    private static string Describe(Diagnostic diagnostic)
+        => $"{diagnostic.Id} {diagnostic.Location.SourceTree?.FilePath}@{diagnostic.Location.SourceSpan}";
+}
