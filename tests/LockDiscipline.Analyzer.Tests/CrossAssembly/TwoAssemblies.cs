@@ -17,9 +17,11 @@ public static class TwoAssemblies
         public MetadataReference Reference => MetadataReference.CreateFromImage(Image);
     }
 
-    public static Library BuildLibrary(string source, string name = "Library", IEnumerable<MetadataReference>? references = null, IncrementalGeneratorOutputKind disabledOutputs = IncrementalGeneratorOutputKind.None)
+    /// <param name="disabledOutputs">Implementation, as the IDE runs generators: no summary is written.</param>
+    public static Library BuildLibrary(string source, string name = "Library", IEnumerable<MetadataReference>? references = null, IncrementalGeneratorOutputKind disabledOutputs = IncrementalGeneratorOutputKind.None, OptimizationLevel optimization = OptimizationLevel.Debug)
     {
         var compilation = TestCompilation.Create(new[] { ($"/lib/{name}.cs", source) }, assemblyName: name, references: references);
+        compilation = compilation.WithOptions(compilation.Options.WithOptimizationLevel(optimization));
         AssertCompiles(compilation);
         GeneratorDriver driver = CSharpGeneratorDriver.Create(
             new[] { new SummaryGenerator().AsSourceGenerator() },
@@ -35,14 +37,16 @@ public static class TwoAssemblies
         return new Library(compilation, image.ToArray(), generated);
     }
 
+    /// <summary>The encoded summary a built library carries, as the attribute holds it.</summary>
+    public static string? EncodedSummary(Library library)
+        => library.GeneratedSource is { } source ? source.Split('"')[3] : null;
+
     /// <summary>The app's sources analysed against the libraries: exactly the marked diagnostics, as <see cref="Verify"/> checks one compilation.</summary>
     public static ImmutableArray<Diagnostic> VerifyApp(string markup, params MetadataReference[] libraries)
     {
         const string path = "/app/App.cs";
         var (source, expected) = Markup.Parse(markup, path);
-        var compilation = TestCompilation.Create(new[] { (path, source) }, assemblyName: "App", references: libraries);
-        AssertCompiles(compilation);
-        var actual = AnalyzerRunner.Run(compilation);
+        var actual = AnalyzeApp(source, libraries);
         var actualKeys = actual.Select(Describe).OrderBy(s => s, StringComparer.Ordinal).ToList();
         var expectedKeys = expected.Select(e => $"{e.Id} {e.FilePath}@{e.Span}").OrderBy(s => s, StringComparer.Ordinal).ToList();
         Assert.True(
@@ -50,6 +54,14 @@ public static class TwoAssemblies
             "Expected:" + Environment.NewLine + string.Join(Environment.NewLine, expectedKeys)
             + Environment.NewLine + "Actual:" + Environment.NewLine + string.Join(Environment.NewLine, actual.Select(d => Describe(d) + "  " + d.GetMessage())));
         return actual;
+    }
+
+    /// <summary>The analyzer's diagnostics on an app that compiles against the libraries; fails on any analyzer exception.</summary>
+    public static ImmutableArray<Diagnostic> AnalyzeApp(string source, params MetadataReference[] libraries)
+    {
+        var compilation = TestCompilation.Create(new[] { ("/app/App.cs", source) }, assemblyName: "App", references: libraries);
+        AssertCompiles(compilation);
+        return AnalyzerRunner.Run(compilation);
     }
 
     private static void AssertCompiles(Compilation compilation)

@@ -22,11 +22,17 @@ public class RulePageExampleTests
 
     private static readonly Regex Marker = new(@"\bLD\d{4}\b", RegexOptions.CultureInvariant);
 
-    /// <summary>The page list is found, not typed: all fourteen analyzer rules have a checked page.</summary>
+    /// <summary>
+    /// Rules whose input is a referenced assembly, which a one-file example cannot have: their pages show a
+    /// build's output instead, and the CrossAssembly tests check them with real referenced assemblies.
+    /// </summary>
+    private static readonly string[] RulesAboutReferences = { "LD0015" };
+
+    /// <summary>The page list is found, not typed: all fifteen analyzer rules have a page.</summary>
     [Fact]
     public void EveryAnalyzerRuleHasACheckedPage()
     {
-        var rules = Enumerable.Range(1, 14).Select(n => $"LD{n:0000}");
+        var rules = Enumerable.Range(1, 15).Select(n => $"LD{n:0000}");
         Assert.Empty(rules.Except(Pages));
     }
 
@@ -47,7 +53,7 @@ public class RulePageExampleTests
     public static TheoryData<string> PageIds()
     {
         var data = new TheoryData<string>();
-        foreach (var page in Pages)
+        foreach (var page in Pages.Except(RulesAboutReferences))
         {
             data.Add(page);
         }
