@@ -208,7 +208,7 @@ internal static class IdeBenchmark
         return sorted.Length % 2 == 1 ? sorted[sorted.Length / 2] : (sorted[sorted.Length / 2 - 1] + sorted[sorted.Length / 2]) / 2;
     }
 
-    private static ImmutableArray<MetadataReference> References()
+    internal static ImmutableArray<MetadataReference> References()
     {
         var platform = ((string)AppContext.GetData("TRUSTED_PLATFORM_ASSEMBLIES")!)
             .Split(Path.PathSeparator)

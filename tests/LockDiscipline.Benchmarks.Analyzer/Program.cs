@@ -9,6 +9,7 @@ namespace LockDiscipline.Benchmarks.Analyzer;
 /// generate --lines N --out DIR [--seed S] [--cycles2 A] [--cycles3 B] --runtime LockDiscipline.dll --analyzer LockDiscipline.Analyzer.dll
 /// ide [--lines 2000] [--context N] [--seed S] [--iterations I] [--vsthrd DIR] [--nesting]
 /// whole [--lines N] [--seed S] [--iterations I]   (the whole analysis in process: quick to iterate on and to profile)
+/// summary [--lines N | --sources DIR] [--seed S] [--iterations I]   (what carrying a summary costs: bytes and generator time)
 /// </code>
 /// </summary>
 public static class Program
@@ -29,6 +30,8 @@ public static class Program
                 return await IdeBenchmark.RunAsync(options);
             case "whole":
                 return await IdeBenchmark.RunWholeAsync(options);
+            case "summary":
+                return await SummaryBenchmark.RunAsync(options);
             default:
                 return Usage();
         }
@@ -38,6 +41,7 @@ public static class Program
     {
         Console.Error.WriteLine("usage: generate --lines N --out DIR --runtime DLL --analyzer DLL [--seed S] [--cycles2 A] [--cycles3 B]");
         Console.Error.WriteLine("       ide [--lines 2000] [--context 50000] [--seed 1] [--iterations 21] [--vsthrd DIR] [--nesting]");
+        Console.Error.WriteLine("       summary [--lines 50000 | --sources DIR] [--seed 1] [--iterations 5]");
         return 2;
     }
 

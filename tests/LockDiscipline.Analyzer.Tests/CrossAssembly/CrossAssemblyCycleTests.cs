@@ -179,6 +179,39 @@ public class CrossAssemblyCycleTests
             }
             """, Built.Value.Reference);
 
+    /// <summary>A public event the library raises under its lock reaches the handler the app adds.</summary>
+    [Fact]
+    public void Event_raised_under_the_library_lock_reaches_the_app_handler()
+    {
+        var library = TwoAssemblies.BuildLibrary("""
+            namespace Lib
+            {
+                public sealed class Feed
+                {
+                    private readonly object _gate = new object();
+                    public event System.Action? Changed;
+                    public void Post()
+                    {
+                        lock (_gate) { Changed?.Invoke(); }
+                    }
+                }
+            }
+            """, "Feeds");
+        var diagnostic = TwoAssemblies.VerifyApp("""
+            namespace App
+            {
+                public sealed class View
+                {
+                    private static readonly object Sync = new object();
+                    public View(Lib.Feed feed) { feed.Changed += Redraw; }
+                    private void Redraw() { lock ({|LD0001:Sync|}) { } }
+                    public void Show(Lib.Feed feed) { lock (Sync) { feed.Post(); } }
+                }
+            }
+            """, library.Reference).Single();
+        Assert.Contains("(Feed.Post at Feeds.cs:9 -> View.Redraw at App.cs:7)", diagnostic.GetMessage(), StringComparison.Ordinal);
+    }
+
     /// <summary>A delegate handed to an assembly without a summary is never seen invoked, as before: Task.Run is not a callback under a lock.</summary>
     [Fact]
     public void Library_without_a_summary_adds_nothing()
