@@ -36,7 +36,8 @@ namespace LockDiscipline.Analyzer
         /// <summary>The base64 of the compilation's summary, or null when it has none to carry.</summary>
         public static string? Encode(Compilation compilation, CancellationToken cancellation)
         {
-            if (compilation.GetTypeByMetadataName("System.Reflection.AssemblyMetadataAttribute") is null)
+            // A program is not referenced as a library is; the attribute must also be there to carry the summary.
+            if (compilation.Options.OutputKind != OutputKind.DynamicallyLinkedLibrary || compilation.GetTypeByMetadataName("System.Reflection.AssemblyMetadataAttribute") is null)
             {
                 return null;
             }

@@ -32,8 +32,15 @@ internal static class SummaryBenchmark
         var summary = encoded is null ? null : SummaryEncoding.Decode(Convert.FromBase64String(encoded), out _);
         var kept = summary?.SiteCount ?? 0;
         Console.WriteLine(string.Create(CultureInfo.InvariantCulture,
-            $"{name}: {lines} lines, {lockSites} lock sites, compiler errors {errors}; summary: {summary?.Methods.Length ?? 0} methods, {kept} sites, {bytes} bytes ({encoded?.Length ?? 0} in the attribute), "
+            $"{name}: {lines} lines, {lockSites} lock sites, compiler errors {errors}; summary: {summary?.Methods.Length ?? 0} methods, {kept} sites "
+            + $"({summary?.Methods.Sum(m => m.Acquisitions.Length) ?? 0} acquisitions, {summary?.Methods.Sum(m => m.Calls.Length) ?? 0} calls), {bytes} bytes ({encoded?.Length ?? 0} in the attribute), "
             + $"{Ratio(bytes, lockSites):F1} bytes per lock site of the source, {Ratio(bytes, kept):F1} per site kept"));
+
+        if (summary is not null)
+        {
+            var kinds = summary.Methods.SelectMany(m => m.Calls).GroupBy(c => (c.Kind, Holding: !c.Held.IsEmpty)).OrderBy(g => g.Key.ToString(), StringComparer.Ordinal);
+            Console.WriteLine("calls by kind: " + string.Join(", ", kinds.Select(g => $"{g.Key.Kind}{(g.Key.Holding ? " holding locks" : "")} {g.Count()}")));
+        }
 
         var cpu = new Dictionary<string, List<double>>();
         var iterations = Program.Int(options, "iterations", 5);

@@ -42,15 +42,21 @@ namespace LockDiscipline.Analyzer.Summaries.Assemblies
         {
             var export = new SummaryExport(calls, assembly);
             var methods = new List<SummaryMethod>();
+            var surface = new HashSet<string>(StringComparer.Ordinal);
             for (var index = 0; index < calls.Summaries.Count; index++)
             {
                 var method = calls.Summaries[index].Method;
-                if (IsSurface(method) && method.GetDocumentationCommentId() is { } id && export.Fold(index, id) is { } summary)
+                if (IsSurface(method) && method.GetDocumentationCommentId() is { } id)
                 {
-                    methods.Add(summary);
+                    surface.Add(id);
+                    if (export.Fold(index, id) is { } summary)
+                    {
+                        methods.Add(summary);
+                    }
                 }
             }
 
+            WithoutCallsOfSilentMethods(methods, surface);
             if (methods.Count == 0)
             {
                 return null;
@@ -58,6 +64,53 @@ namespace LockDiscipline.Analyzer.Summaries.Assemblies
 
             methods.Sort((a, b) => string.CompareOrdinal(a.DocumentationId, b.DocumentationId));
             return new AssemblySummary(export._classes.ToImmutableArray(), export._files.ToImmutableArray(), methods.ToImmutableArray());
+        }
+
+        /// <summary>
+        /// Leaves out direct calls of this assembly's surface methods that have no summary (they lock and call
+        /// nothing a reader could bind), and the methods left with nothing to say, until none is left out.
+        /// </summary>
+        private static void WithoutCallsOfSilentMethods(List<SummaryMethod> methods, HashSet<string> surface)
+        {
+            bool changed;
+            do
+            {
+                changed = false;
+                var summarised = new HashSet<string>(StringComparer.Ordinal);
+                foreach (var method in methods)
+                {
+                    summarised.Add(method.DocumentationId);
+                }
+
+                for (var i = methods.Count - 1; i >= 0; i--)
+                {
+                    var method = methods[i];
+                    var kept = ImmutableArray.CreateBuilder<SummaryCall>(method.Calls.Length);
+                    foreach (var call in method.Calls)
+                    {
+                        if (call.Kind != SummaryCallKind.Direct || !surface.Contains(call.Target) || summarised.Contains(call.Target))
+                        {
+                            kept.Add(call);
+                        }
+                    }
+
+                    if (kept.Count == method.Calls.Length)
+                    {
+                        continue;
+                    }
+
+                    changed = true;
+                    if (kept.Count == 0 && method.Acquisitions.IsEmpty && method.HeldOnEntry.IsEmpty && method.LeftHeld.IsEmpty)
+                    {
+                        methods.RemoveAt(i);
+                    }
+                    else
+                    {
+                        methods[i] = new SummaryMethod(method.DocumentationId, method.Acquisitions, kept.ToImmutable(), method.HeldOnEntry, method.LeftHeld);
+                    }
+                }
+            }
+            while (changed);
         }
 
         /// <summary>Whether another assembly can name the method: it and every type around it are public or protected.</summary>
@@ -213,7 +266,7 @@ namespace LockDiscipline.Analyzer.Summaries.Assemblies
                     var held = Concat(prefix, acquisition.Held, translate);
                     var site = _export.Site(acquisition.Location);
                     var lockClass = _export.ClassIndex(acquisition.Class);
-                    if (!Full && _seenSites.Add(SiteKey("a", lockClass, site, held)))
+                    if (!Full && _seenSites.Add(SiteKey("a" + (int)acquisition.Mode, lockClass, held)))
                     {
                         Acquisitions.Add(new SummaryAcquisition(lockClass, acquisition.Mode, translate(acquisition.Instance).Text, site, held));
                     }
@@ -269,7 +322,7 @@ namespace LockDiscipline.Analyzer.Summaries.Assemblies
 
             private void Add(SummaryCall call)
             {
-                if (!Full && _seenSites.Add(SiteKey("c" + (int)call.Kind + call.Target + "#" + call.Parameter, -1, call.Site, call.Held)))
+                if (!Full && _seenSites.Add(SiteKey("c" + (int)call.Kind + call.Target + "#" + call.Parameter, -1, call.Held)))
                 {
                     Calls.Add(call);
                 }
@@ -322,12 +375,16 @@ namespace LockDiscipline.Analyzer.Summaries.Assemblies
                 return key.ToString();
             }
 
-            private static string SiteKey(string what, int lockClass, SummarySite site, ImmutableArray<SummaryHeld> held)
+            /// <summary>
+            /// What a site means to a reader: the class or call and the classes held. A second site meaning the
+            /// same adds no dependency, only another witness; the first one found (the shallowest) is kept.
+            /// </summary>
+            private static string SiteKey(string what, int lockClass, ImmutableArray<SummaryHeld> held)
             {
-                var key = new StringBuilder(what).Append(':').Append(lockClass).Append('@').Append(site.File).Append(':').Append(site.Line);
+                var key = new StringBuilder(what).Append(':').Append(lockClass);
                 foreach (var hold in held)
                 {
-                    key.Append(',').Append(hold.Class).Append('@').Append(hold.Site.File).Append(':').Append(hold.Site.Line);
+                    key.Append(',').Append(hold.Class).Append('/').Append((int)hold.Mode);
                 }
 
                 return key.ToString();

@@ -96,6 +96,15 @@ public class SummaryEmissionTests
         Assert.Null(library.GeneratedSource);
     }
 
+    /// <summary>Only libraries carry a summary: a program's build does not pay for one.</summary>
+    [Fact]
+    public void Programs_carry_no_summary()
+    {
+        var program = CrossAssemblyCycleTests.Library + "\nstatic class Program { static void Main() { } }\n";
+        Assert.NotNull(SummaryGenerator.Encode(Harness.TestCompilation.Create(new[] { ("/lib/Library.cs", program) }), CancellationToken.None));
+        Assert.Null(SummaryGenerator.Encode(Harness.TestCompilation.Create(new[] { ("/lib/Library.cs", program) }, OutputKind.ConsoleApplication), CancellationToken.None));
+    }
+
     /// <summary>Public types, and their public and protected members, as reflection sees the built assembly; and the keys of its AssemblyMetadata.</summary>
     private static (string[] Api, string[] MetadataKeys) PublicApi(byte[] image)
     {
