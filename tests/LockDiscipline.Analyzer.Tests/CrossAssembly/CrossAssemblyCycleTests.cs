@@ -212,6 +212,53 @@ public class CrossAssemblyCycleTests
         Assert.Contains("(Feed.Post at Feeds.cs:9 -> View.Redraw at App.cs:7)", diagnostic.GetMessage(), StringComparison.Ordinal);
     }
 
+    /// <summary>
+    /// Three assemblies, as modules stack: a relay library calls the registry library holding its own lock,
+    /// the app calls the relay holding its lock, and the registry calls the app's listener holding its lock.
+    /// The relay's summary names the registry's method; the app reads both summaries and closes the cycle.
+    /// </summary>
+    [Fact]
+    public void Cycle_through_two_libraries_closes_in_the_app()
+    {
+        var relay = TwoAssemblies.BuildLibrary("""
+            namespace Relay
+            {
+                public sealed class Forwarder
+                {
+                    private readonly object _relay = new object();
+                    private readonly Lib.Registry _registry;
+                    public Forwarder(Lib.Registry registry) { _registry = registry; }
+                    public void Forward()
+                    {
+                        lock (_relay) { _registry.Publish(); }
+                    }
+                }
+            }
+            """, "Relays", new[] { Built.Value.Reference });
+        Assert.NotNull(relay.GeneratedSource);
+        var diagnostics = TwoAssemblies.VerifyApp("""
+            namespace App
+            {
+                public sealed class Cache : Lib.IListener
+                {
+                    private static readonly object Sync = new object();
+                    private readonly Relay.Forwarder _forwarder;
+                    public Cache(Lib.Registry registry) { registry.Subscribe(this); _forwarder = new Relay.Forwarder(registry); }
+                    public void OnChanged() { lock ({|LD0001:{|LD0001:{|LD0001:Sync|}|}|}) { } }
+                    public void Refresh() { lock (Sync) { _forwarder.Forward(); } }
+                }
+            }
+            """, Built.Value.Reference, relay.Reference);
+
+        // Each elementary cycle of the three classes once, as for one compilation: Sync -> _gate -> Sync,
+        // Sync -> _relay -> Sync (through Forward's call), and the one through all three assemblies.
+        var messages = diagnostics.Select(d => d.GetMessage()).ToArray();
+        Assert.Contains(messages, m => m.Contains(
+            "acquiring 'Cache.Sync' while holding 'Registry._gate' (Registry.Publish at Library.cs:22 -> Cache.OnChanged at App.cs:8), but the existing dependency chain is "
+            + "'Cache.Sync' -> 'Forwarder._relay' (Cache.Refresh at App.cs:9 -> Forwarder.Forward at Relays.cs:10), "
+            + "then 'Forwarder._relay' -> 'Registry._gate' (Forwarder.Forward at Relays.cs:10 -> Registry.Publish at Library.cs:20)", StringComparison.Ordinal));
+    }
+
     /// <summary>A delegate handed to an assembly without a summary is never seen invoked, as before: Task.Run is not a callback under a lock.</summary>
     [Fact]
     public void Library_without_a_summary_adds_nothing()

@@ -1,12 +1,12 @@
 namespace App
 {
     /// <summary>The same callbacks, and the library is never called holding Sync: one order, no cycle.</summary>
-    public sealed class Cache : Lib.IListener
+    public sealed class Subscriber : Lib.IListener
     {
         private static readonly object Sync = new object();
         private readonly Lib.Registry _registry = new Lib.Registry();
 
-        public Cache() { _registry.Subscribe(this); }
+        public Subscriber() { _registry.Subscribe(this); }
 
         public void OnChanged()
         {
