@@ -38,14 +38,22 @@ found=false
 for seed in $(ls "$sample"/*/[0-9][0-9][0-9]_*.cs | xargs -n1 basename | cut -c1-20 | sort -u); do
   echo
   echo "${seed%%_*}  $(sed -n 's|^// Subject: ||p' "$sample"/*/"$seed"_*.cs | head -n 1)"
+  reported=false
   for module in "${modules[@]}"; do
     log="$root/artifacts/regressions-build.$module.log"
     if grep -E "/${seed}_[^/]*\.cs\(.*: (error|warning) LD[0-9]{4}: " "$log" >/dev/null; then
       found=true
+      reported=true
       grep -E "/${seed}_[^/]*\.cs\(.*: (error|warning) LD[0-9]{4}: " "$log" \
         | sed -E -e 's/ \[[^]]*\]$//' -e 's/ \(https?:[^)]*\)$//' -e 's|^[^(]*/||' -e "s/^/  $module: /" | awk '!seen[$0]++' | sort -t'(' -k2,2n
     fi
   done
+  # A seed whose cycle crosses modules is reported only by an analyzer that reads the lock summaries of
+  # referenced assemblies: say what its markers expect rather than print nothing.
+  if [[ "$reported" != true ]]; then
+    grep -n -E '// expect LD[0-9]{4}' "$sample"/*/"$seed"_*.cs \
+      | sed -E -e "s|^$sample/([^/]*)/([^:]*):([0-9]+):.*// expect (LD[0-9]{4}).*|  \1: \2(\3): \4 expected, not reported|" || true
+  fi
 done
 if [[ "$found" != true ]]; then
   echo "regressions: no module's build reported an LD diagnostic (logs: artifacts/regressions-build.MODULE.log)." >&2
