@@ -10,20 +10,23 @@
 // Simplify platform device handling": the platform devices are created at init, outside any callback.
 //
 // Modules, as in the kernel: CPU hotplug (kernel/cpu.c) in ../Cpu/; the driver core's bus notifier and
-// the IOMMU core's notifier, which registers each IOVA domain's hotplug instance, here (Regressions.Base,
-// which references Cpu); coretemp in ../Hwmon/, which registers its hotplug callback with Cpu and adds
-// platform devices through the driver core. No module sees the cycle alone: Cpu has
+// the IOMMU core's notifier, which registers each IOVA domain's hotplug instance, here
+// (Regressions.Base, which references Cpu); coretemp in ../Hwmon/, which registers its hotplug callback
+// with Cpu and adds platform devices through the driver core. No module sees the cycle alone: Cpu has
 // cpu_hotplug_lock -> cpuhp_state-up and calls back what was registered; Base has the notifier rwsem ->
 // cpu_hotplug_lock through Cpu; only the coretemp module sees its callback run under cpuhp_state-up
 // (Cpu's call of what coretemp registered) reach the notifier rwsem (Base's device add), so its build
-// must report the cycle, at the call that closes it: the marker is in ../Hwmon/. Cpu and Base build clean.
+// must report the cycle, at the call that closes it: the marker is in ../Hwmon/. For that, what a
+// module knows of another must include the callbacks a registration stores and a later call runs
+// (CpuhpSetupState and the hotplug thread, the notifier chain), as the kernel's modules call each
+// other. Cpu and Base build clean.
 //
-// Run time: samples/RuntimeLockdep compiles these files as they are, one assembly per module. A driver adds a PCI device (the bus
-// notifier runs the IOMMU probe, which registers a hotplug instance), then a CPU comes up: the control
-// thread kicks the hotplug thread under cpu_hotplug_lock, and the hotplug thread runs coretemp's online
-// callback holding cpuhp_state-up. Each on a thread of its own, one after the other: no deadlock, and
-// the third acquisition closes the cycle of the seed's splat. `runtime:` markers name the lines its
-// report cites.
+// Run time: samples/RuntimeLockdep compiles these files as they are, one assembly per module. A driver
+// adds a PCI device (the bus notifier runs the IOMMU probe, which registers a hotplug instance), then a
+// CPU comes up: the control thread kicks the hotplug thread under cpu_hotplug_lock, and the hotplug
+// thread runs coretemp's online callback holding cpuhp_state-up. Each on a thread of its own, one after
+// the other: no deadlock, and the third acquisition closes the cycle of the seed's splat. `runtime:`
+// markers name the lines its report cites.
 using System.Collections.Generic;
 using LockDiscipline;
 
