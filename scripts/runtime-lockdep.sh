@@ -1,7 +1,8 @@
 #!/usr/bin/env bash
 # The five IOMMU regressions of 2022, caught at run time: builds samples/RuntimeLockdep in Debug (the
 # generator's runtime lockdep checks on) and runs it. Each regression's broken code path (the same
-# samples/Regressions files the compile-time half builds) runs on real threads, one acquisition order
+# samples/Regressions files the compile-time half builds, one assembly per module, all reporting to the
+# process's one runtime engine) runs on real threads, one acquisition order
 # after the other so nothing deadlocks, in a process of its own, and the engine's report is printed next
 # to the seed's splat; IommuCore's fixed scenarios run the same way. What each must report is for the
 # tests of that run to say (tests/IommuCore.Tests, RuntimeLockdepSampleTests), which this script runs:

@@ -114,7 +114,7 @@ public class Device
     public object? DriverData
     {
         get => Volatile.Read(ref _driverData);
-        internal set => Volatile.Write(ref _driverData, value);
+        set => Volatile.Write(ref _driverData, value);
     }
 
     /// <summary>

@@ -54,7 +54,7 @@ public sealed class CpuHotplug
 {
     private const int StateCount = (int)CpuhpState.Online + 1;
 
-    private readonly Kernel _kernel;
+    private readonly KernelLog _log;
 
     /// <summary><c>cpu_hotplug_lock</c>: held for writing while a CPU comes up or goes down, for reading by <c>cpus_read_lock()</c>.</summary>
     [LockClass("cpu_hotplug_lock", Kind = LockKind.PerCpuRwSemaphore)]
@@ -84,11 +84,11 @@ public sealed class CpuHotplug
     private readonly CpuhpCpuState[] _cpuhpState;
 
     /// <summary>Creates the CPU hotplug core with <paramref name="nrCpuIds"/> CPUs, all online, and starts their hotplug threads.</summary>
-    /// <param name="kernel">The kernel.</param>
+    /// <param name="log">The kernel log the hotplug steps print to.</param>
     /// <param name="nrCpuIds">The number of CPUs (<c>nr_cpu_ids</c>).</param>
-    public CpuHotplug(Kernel kernel, int nrCpuIds)
+    public CpuHotplug(KernelLog log, int nrCpuIds)
     {
-        _kernel = kernel;
+        _log = log;
         NrCpuIds = nrCpuIds;
         for (int state = 0; state < StateCount; state++)
         {
@@ -450,7 +450,7 @@ public sealed class CpuHotplug
         st.Bringup = bringup;
         st.Node = null;
         CpuhpKickAp(st);
-        _kernel.Log.Printk($"CPU{cpu}: {(bringup ? "online" : "offline")} (state {st.State})");
+        _log.Printk($"CPU{cpu}: {(bringup ? "online" : "offline")} (state {st.State})");
         return st.Result;
     }
 
@@ -590,7 +590,7 @@ public sealed class CpuHotplug
     {
         if (state == CpuhpState.BringupCpu)
         {
-            _kernel.Log.Printk(bringup ? $"smpboot: Booting Node 0 Processor {cpu}" : $"smpboot: CPU {cpu} is now offline");
+            _log.Printk(bringup ? $"smpboot: Booting Node 0 Processor {cpu}" : $"smpboot: CPU {cpu} is now offline");
             return 0;
         }
 

@@ -33,18 +33,21 @@ public sealed class CoretempPlatformData
 public sealed class Coretemp
 {
     private readonly Kernel _kernel;
+    private readonly Hwmon _hwmon;
     private readonly PlatformDevice?[] _zoneDevices;
     private readonly int _nrCpusPerPackage;
 
     /// <summary>Creates the driver for a machine with <paramref name="nrPackages"/> packages.</summary>
     /// <param name="kernel">The kernel.</param>
+    /// <param name="hwmon">The hwmon core the driver registers its devices with.</param>
     /// <param name="nrPackages">Physical packages (<c>topology_max_packages()</c>).</param>
-    public Coretemp(Kernel kernel, int nrPackages)
+    public Coretemp(Kernel kernel, Hwmon hwmon, int nrPackages)
     {
         _kernel = kernel;
+        _hwmon = hwmon;
         _zoneDevices = new PlatformDevice?[nrPackages];
         _nrCpusPerPackage = (kernel.Cpu.NrCpuIds + nrPackages - 1) / nrPackages;
-        Driver = new CoretempDriver(kernel.Platform, kernel.Hwmon);
+        Driver = new CoretempDriver(kernel.Platform, hwmon);
     }
 
     /// <summary><c>coretemp_driver</c>.</summary>
@@ -89,7 +92,7 @@ public sealed class Coretemp
             return -Errno.ENODEV;
         }
 
-        pdata.HwmonDev ??= _kernel.Hwmon.HwmonDeviceRegisterWithGroups(pdev, "coretemp");
+        pdata.HwmonDev ??= _hwmon.HwmonDeviceRegisterWithGroups(pdev, "coretemp");
         pdata.Cpumask.Add(cpu);
         return 0;
     }
@@ -106,7 +109,7 @@ public sealed class Coretemp
         pdata.Cpumask.Remove(cpu);
         if (pdata.Cpumask.Count == 0 && pdata.HwmonDev is { } hwmon)
         {
-            _kernel.Hwmon.HwmonDeviceUnregister(hwmon);
+            _hwmon.HwmonDeviceUnregister(hwmon);
             pdata.HwmonDev = null;
         }
 

@@ -383,6 +383,7 @@ public sealed class IntelIommu
 }
 
 /// <summary><c>intel_iommu_ops</c>: the Intel driver's callbacks for the IOMMU core.</summary>
+/// <remarks>The lock each callback runs under is the IOMMU core's contract on <see cref="IIommuOps"/>, which binds these implementations.</remarks>
 public sealed class IntelIommuOps : IIommuOps
 {
     private readonly IntelIommu _intel;
@@ -398,7 +399,6 @@ public sealed class IntelIommuOps : IIommuOps
     /// <param name="dev">The device.</param>
     /// <param name="iommuDev">The unit's <c>iommu_device</c>.</param>
     /// <returns>0, or <c>-ENODEV</c>.</returns>
-    [RequiresLock("iommu_probe_device_lock")]
     public int ProbeDevice(Device dev, out IommuDevice? iommuDev)
     {
         IntelIommuUnit? iommu = _intel.DeviceToIommu(dev, out int bus, out int devfn);
@@ -415,7 +415,6 @@ public sealed class IntelIommuOps : IIommuOps
 
     /// <summary><c>intel_iommu_release_device()</c>: clears the device's context entry and drops its data.</summary>
     /// <param name="dev">A probed device.</param>
-    [RequiresLock("iommu_probe_device_lock")]
     public void ReleaseDevice(Device dev)
     {
         if (Iommu.DevIommuPrivGet(dev) is DeviceDomainInfo info)
@@ -436,7 +435,6 @@ public sealed class IntelIommuOps : IIommuOps
     /// </summary>
     /// <param name="dev">A probed device.</param>
     /// <returns>The group.</returns>
-    [RequiresLock("iommu_probe_device_lock")]
     public IommuGroup DeviceGroup(Device dev)
     {
         if (dev is PciDev pdev)
@@ -463,7 +461,6 @@ public sealed class IntelIommuOps : IIommuOps
     /// <param name="dev">The client device.</param>
     /// <param name="iommuNode">The IOMMU's node.</param>
     /// <returns><c>-ENODEV</c>.</returns>
-    [RequiresLock("iommu_probe_device_lock")]
     public int OfXlate(Device dev, FwNode iommuNode)
     {
         return -Errno.ENODEV;
@@ -491,7 +488,6 @@ public sealed class IntelIommuOps : IIommuOps
     /// <param name="domain">An Intel domain.</param>
     /// <param name="dev">A device of the group being attached.</param>
     /// <returns>0, or a negative error.</returns>
-    [RequiresLock("&group->mutex")]
     public int AttachDev(IommuDomain domain, Device dev)
     {
         if (domain is not DmarDomain dmarDomain)
@@ -524,7 +520,6 @@ public sealed class IntelIommuOps : IIommuOps
     /// <summary><c>intel_iommu_get_resv_regions()</c>.</summary>
     /// <param name="dev">The device.</param>
     /// <param name="head">The list to append to.</param>
-    [RequiresLock("&group->mutex")]
     public void GetResvRegions(Device dev, List<IommuResvRegion> head)
     {
         _intel.IntelIommuGetResvRegions(dev, head);

@@ -76,6 +76,7 @@ public sealed class RkIommuDriver : PlatformDriver
     }
 
     /// <summary><c>rk_iommu_ops</c>.</summary>
+/// <remarks>The lock each callback runs under is the IOMMU core's contract on <see cref="IIommuOps"/>, which binds these implementations.</remarks>
     public RkIommuOps Ops { get; }
 
     /// <summary>
@@ -119,6 +120,7 @@ public sealed class RkIommuDriver : PlatformDriver
 }
 
 /// <summary><c>rk_iommu_ops</c>.</summary>
+/// <remarks>The lock each callback runs under is the IOMMU core's contract on <see cref="IIommuOps"/>, which binds these implementations.</remarks>
 public sealed class RkIommuOps : IIommuOps
 {
     private readonly RkIommuDriver _driver;
@@ -138,7 +140,6 @@ public sealed class RkIommuOps : IIommuOps
     /// <param name="dev">The device.</param>
     /// <param name="iommuDev">Its instance's <c>iommu_device</c>.</param>
     /// <returns>0, or <c>-ENODEV</c>.</returns>
-    [RequiresLock("iommu_probe_device_lock")]
     public int ProbeDevice(Device dev, out IommuDevice? iommuDev)
     {
         if (Iommu.DevIommuPrivGet(dev) is not RkIommuData data)
@@ -153,7 +154,6 @@ public sealed class RkIommuOps : IIommuOps
 
     /// <summary><c>rk_iommu_release_device()</c>: drops the link to the instance with the client data.</summary>
     /// <param name="dev">A probed device.</param>
-    [RequiresLock("iommu_probe_device_lock")]
     public void ReleaseDevice(Device dev)
     {
         Iommu.DevIommuPrivSet(dev, null);
@@ -162,7 +162,6 @@ public sealed class RkIommuOps : IIommuOps
     /// <summary><c>rk_iommu_device_group()</c>: the instance's group.</summary>
     /// <param name="dev">A probed device.</param>
     /// <returns>The group.</returns>
-    [RequiresLock("iommu_probe_device_lock")]
     public IommuGroup DeviceGroup(Device dev)
     {
         return Iommu.DevIommuPrivGet(dev) is RkIommuData data ? data.Iommu.Group : _kernel.Iommu.IommuGroupAlloc();
@@ -175,7 +174,6 @@ public sealed class RkIommuOps : IIommuOps
     /// <param name="dev">The client.</param>
     /// <param name="iommuNode">The instance's node.</param>
     /// <returns>0, or <c>-ENODEV</c>.</returns>
-    [RequiresLock("iommu_probe_device_lock")]
     public int OfXlate(Device dev, FwNode iommuNode)
     {
         RkIommu? iommu = _driver.RkIommuFromFwnode(iommuNode);
@@ -211,7 +209,6 @@ public sealed class RkIommuOps : IIommuOps
     /// <param name="domain">A Rockchip domain.</param>
     /// <param name="dev">A client of the group being attached.</param>
     /// <returns>0, or a negative error.</returns>
-    [RequiresLock("&group->mutex")]
     public int AttachDev(IommuDomain domain, Device dev)
     {
         if (domain is not RkIommuDomain rkDomain)
@@ -237,7 +234,6 @@ public sealed class RkIommuOps : IIommuOps
     /// <summary><c>rk_iommu_ops</c> has no <c>get_resv_regions</c>: a Rockchip IOMMU reserves nothing.</summary>
     /// <param name="dev">The device.</param>
     /// <param name="head">The list, left as it is.</param>
-    [RequiresLock("&group->mutex")]
     public void GetResvRegions(Device dev, List<IommuResvRegion> head)
     {
         // A NULL callback in the kernel's ops table.

@@ -39,7 +39,7 @@ public sealed class X86Machine : IDisposable
         Intel = new IntelIommu(Kernel, table);
         Vfio = new Vfio(Kernel);
         VfioType1 = new VfioIommuType1(Kernel);
-        Coretemp = new Coretemp(Kernel, NrPackages);
+        Coretemp = new Coretemp(Kernel, new Hwmon(Kernel), NrPackages);
         E1000e = new E1000eDriver(Kernel);
         Xhci = new XhciPciDriver(Kernel);
         Gpu = new PciDev(Kernel.Pci, 0, 2, 0, 0x8086, 0x3e92);

@@ -24,6 +24,25 @@ namespace RuntimeLockdep
     {
         private const string Rule = "==============================================================================";
 
+        /// <summary>The seeds' modules, one assembly each (Modules/), whose locks all report to this process's one engine.</summary>
+        private static readonly Assembly[] SeedModules =
+        {
+            typeof(Regressions.Seed003.CpuHotplug).Assembly,
+            typeof(Regressions.Seed000.Iommu).Assembly,
+            typeof(Regressions.Seed000.IntelIommu).Assembly,
+            typeof(Regressions.Seed000.Vfio).Assembly,
+            typeof(Regressions.Seed003.Coretemp).Assembly,
+            typeof(Regressions.Seed002.RkIommu).Assembly,
+            typeof(Regressions.Seed004.Iommu).Assembly,
+        };
+
+        /// <summary>IommuCore's module assemblies, which its scenarios load.</summary>
+        private static IEnumerable<Assembly> IommuCoreModules =>
+            typeof(IommuScenarios).Assembly.GetReferencedAssemblies()
+                .Where(name => name.Name!.StartsWith("IommuCore.", StringComparison.Ordinal))
+                .OrderBy(name => name.Name, StringComparer.Ordinal)
+                .Select(Assembly.Load);
+
         private static readonly Scenario[] Scenarios =
         {
             new("000", "000_752a93a4473dd53d", "dmar_global_lock vs &group->mutex (boot, then VFIO attach)",
@@ -86,8 +105,11 @@ namespace RuntimeLockdep
         private static int Parent()
         {
             Console.WriteLine("RuntimeLockdep: the five IOMMU regressions of 2022 under LockDiscipline's runtime lockdep checks;");
-            Console.WriteLine("  " + GeneratedChecks.Describe("this sample", typeof(Program).Assembly));
-            Console.WriteLine("  " + GeneratedChecks.Describe("IommuCore", typeof(IommuScenarios).Assembly));
+            foreach (Assembly module in SeedModules.Concat(IommuCoreModules))
+            {
+                Console.WriteLine("  " + GeneratedChecks.Describe(module.GetName().Name!, module));
+            }
+
             Console.WriteLine("  seeds: " + (Seeds.Folder ?? "not found, embedded excerpts"));
             var summaries = new List<string>();
             bool ranToEnd = true;

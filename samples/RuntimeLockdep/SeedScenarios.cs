@@ -1,5 +1,5 @@
-// How this sample runs each seed's broken code. The code itself is samples/Regressions/NNN_*.cs,
-// compiled in as it is (see RuntimeLockdep.csproj); only these drivers are this sample's own. Each
+// How this sample runs each seed's broken code. The code itself is samples/Regressions/MODULE/NNN_*.cs,
+// compiled as it is into one assembly per module (Modules/); only these drivers are this sample's own. Each
 // scenario runs its pieces on real threads named like the kernel tasks of the seed's splat, one after
 // the other, so nothing deadlocks and lockdep reports from the orders it has seen.
 using System.Collections.Generic;

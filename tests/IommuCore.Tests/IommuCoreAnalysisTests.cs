@@ -56,8 +56,8 @@ public class IommuCoreAnalysisTests
     public void Adding_a_device_from_the_cpu_online_callback_again_is_the_fourth_seeds_cycle()
     {
         ImmutableArray<Diagnostic> diagnostics = Analyze(file => Patch(file, "Coretemp.cs",
-            "        pdata.HwmonDev ??= _kernel.Hwmon.HwmonDeviceRegisterWithGroups(pdev, \"coretemp\");",
-            "        pdata.HwmonDev ??= _kernel.Hwmon.HwmonDeviceRegisterWithGroups(pdev, \"coretemp\");\n        _kernel.Base.DeviceAdd(new PlatformDevice(_kernel.Platform, \"coretemp\", 100 + cpu, null));"));
+            "        pdata.HwmonDev ??= _hwmon.HwmonDeviceRegisterWithGroups(pdev, \"coretemp\");",
+            "        pdata.HwmonDev ??= _hwmon.HwmonDeviceRegisterWithGroups(pdev, \"coretemp\");\n        _kernel.Base.DeviceAdd(new PlatformDevice(_kernel.Platform, \"coretemp\", 100 + cpu, null));"));
         Assert.Contains(diagnostics, d => d.Id == "LD0001"
             && d.GetMessage().Contains("'cpu_hotplug_lock'", StringComparison.Ordinal)
             && d.GetMessage().Contains("'&(&priv->bus_notifier)->rwsem'", StringComparison.Ordinal));

@@ -5,9 +5,10 @@ using LockDiscipline.TestKit;
 namespace IommuCore.Tests;
 
 /// <summary>
-/// Builds a copy of samples/RuntimeLockdep, with the samples/Regressions seed files it compiles
-/// (<see cref="SampleCopy"/>), with `dotnet build` once per run, against the runtime, generator and
-/// IommuCore this test assembly was built with (not rebuilt), and runs it as a real process: the
+/// Builds a copy of samples/RuntimeLockdep, with the samples/Regressions seed files its module projects
+/// compile (<see cref="SampleCopy"/>), with `dotnet build` once per run, against the runtime, generator
+/// and IommuCore this test assembly was built with (up to date, so not rebuilt), and runs it as a real
+/// process: the
 /// generated checks must report each regression's broken path in its expected words, citing the seed
 /// file's lines its <c>runtime:</c> markers name, and nothing for IommuCore's fixed scenarios. The copy
 /// has no seed mails next to it, so the sample prints its embedded splat excerpts.
@@ -15,11 +16,16 @@ namespace IommuCore.Tests;
 public sealed class RuntimeLockdepSampleRun : IDisposable
 {
     private readonly SampleCopy _copy = new("RuntimeLockdep", "Regressions");
+    private readonly Dictionary<string, string> _seedPaths;
 
     public RuntimeLockdepSampleRun()
     {
         string project = _copy.Sample("RuntimeLockdep");
-        Markers = SourceMarkers.Read(Repository.SourceFiles(_copy.Sample("Regressions")));
+        string seeds = _copy.Sample("Regressions");
+        Markers = SourceMarkers.Read(Repository.SourceFiles(seeds));
+        _seedPaths = Repository.SourceFiles(seeds).ToDictionary(
+            path => Path.GetFileName(path),
+            path => "Regressions/" + Path.GetRelativePath(seeds, path).Replace(Path.DirectorySeparatorChar, '/'));
 
         // Debug whatever this assembly was built in: the runtime checks exist only there.
         Build = ProcessRunner.RunDotnet(
@@ -27,7 +33,8 @@ public sealed class RuntimeLockdepSampleRun : IDisposable
             "build", "RuntimeLockdep.csproj",
             "-c", "Debug",
             "-nologo", "-v:q", "-tl:off", "-nodeReuse:false",
-            "-p:BuildProjectReferences=" + (Repository.Configuration == "Debug" ? "false" : "true"),
+            // The seeds' module projects are built here; the repository's projects are up to date.
+            "-p:BuildProjectReferences=true",
             "-p:UseSharedCompilation=false");
         Run = Build.ExitCode == 0
             ? ProcessRunner.RunDotnet(project, Path.Combine(project, "bin", "Debug", "net10.0", "RuntimeLockdep.dll"))
@@ -53,20 +60,25 @@ public sealed class RuntimeLockdepSampleRun : IDisposable
     }
 
     /// <summary>
-    /// A call site as the report prints it: the seed file relative to samples/ (the sample's ProjectDir)
-    /// and the line its <c>// runtime: LABEL</c> marker is on.
+    /// A call site as the report prints it: the seed file relative to samples/ (the sample's ProjectDir),
+    /// in its module's folder, and the line its <c>// runtime: LABEL</c> marker is on.
     /// </summary>
-    public string Site(string fileName, string label) => $"Regressions/{fileName}:{Markers.RuntimeLine(fileName, label)}";
+    public string Site(string fileName, string label) => $"{SeedPath(fileName)}:{Markers.RuntimeLine(fileName, label)}";
+
+    /// <summary>A seed file relative to samples/: Regressions/MODULE/NAME.</summary>
+    public string SeedPath(string fileName) => _seedPaths[fileName];
 
     public void Dispose() => _copy.Dispose();
 }
 
 public class RuntimeLockdepSampleTests : IClassFixture<RuntimeLockdepSampleRun>
 {
-    private const string File000 = "000_752a93a4473dd53d_DmarGlobalLockVsGroupMutex.cs";
+    private const string File000Core = "000_752a93a4473dd53d_DmarGlobalLockVsGroupMutex.Base.cs";
+    private const string File000Intel = "000_752a93a4473dd53d_DmarGlobalLockVsGroupMutex.Intel.cs";
     private const string File001 = "001_63d1b2f7394d89e4_KlistLockInHardIrq.cs";
     private const string File002 = "002_382c9c215823b4cd_AsyncProbeDevIommuRace.cs";
-    private const string File003 = "003_ba5013d5ce36ceb8_CpuhpVsBusNotifier.cs";
+    private const string File003Cpu = "003_ba5013d5ce36ceb8_CpuhpVsBusNotifier.Cpu.cs";
+    private const string File003Base = "003_ba5013d5ce36ceb8_CpuhpVsBusNotifier.Base.cs";
     private const string File004 = "004_3684cd5eade811ca_DmaOwnershipBeforeGroup.cs";
 
     private readonly RuntimeLockdepSampleRun _run;
@@ -83,8 +95,13 @@ public class RuntimeLockdepSampleTests : IClassFixture<RuntimeLockdepSampleRun>
         Assert.DoesNotContain(": warning ", _run.Build.Output, StringComparison.Ordinal);
         ProcessResult run = _run.Run!;
         Assert.True(run.ExitCode == 0, run.Describe());
-        Assert.Contains("this sample: generated checks: present", run.Output, StringComparison.Ordinal);
-        Assert.Contains("IommuCore: generated checks: present", run.Output, StringComparison.Ordinal);
+        // Every module that takes locks carries checks of its own, all reporting to the process's one engine.
+        foreach (string module in new[] { "RuntimeLockdep.Cpu", "RuntimeLockdep.Base", "RuntimeLockdep.Intel", "RuntimeLockdep.Vfio", "RuntimeLockdep.Rockchip", "RuntimeLockdep.Drivers",
+                     "IommuCore.Kernel", "IommuCore.Cpu", "IommuCore.Base", "IommuCore.Intel", "IommuCore.Vfio", "IommuCore.Rockchip" })
+        {
+            Assert.Contains($"\n  {module}: generated checks: present", run.Output.ReplaceLineEndings("\n"), StringComparison.Ordinal);
+        }
+
         Assert.Equal(6, Regex.Matches(run.Output, @"^result \[(00\d|fixed)\]: expected ", RegexOptions.Multiline).Count);
         Assert.DoesNotContain("(exit code ", run.Output, StringComparison.Ordinal);
     }
@@ -97,8 +114,9 @@ public class RuntimeLockdepSampleTests : IClassFixture<RuntimeLockdepSampleRun>
         Assert.Contains("WARNING: possible circular locking dependency detected", block);
         Assert.Matches(@"qemu-system-x86/\d+ is trying to acquire lock:\n\(dmar_global_lock\)", block);
         Assert.Contains("but task is already holding lock:\n(&group->mutex)", block);
-        Assert.Contains($"at: IntelIommu.IntelIommuGetResvRegions ({_run.Site(File000, "WARNING: possible circular")})", block);
-        Assert.Contains($"Iommu.IommuGroupAddDevice ({_run.Site(File000, "dmar_global_lock -> &group->mutex")})", block);
+        // One report joins the Intel module's lock and the IOMMU core's, each cited in its own module's file.
+        Assert.Contains($"at: IntelIommu.IntelIommuGetResvRegions ({_run.Site(File000Intel, "WARNING: possible circular")})", block);
+        Assert.Contains($"Iommu.IommuGroupAddDevice ({_run.Site(File000Core, "dmar_global_lock -> &group->mutex")})", block);
         Assert.Contains("  lock(&group->mutex);\n                               lock(dmar_global_lock);", block);
     }
 
@@ -133,12 +151,13 @@ public class RuntimeLockdepSampleTests : IClassFixture<RuntimeLockdepSampleRun>
         Assert.Contains("WARNING: possible circular locking dependency detected", block);
         Assert.Matches(@"cpuhp/0/\d+ is trying to acquire lock:\n\(&\(&priv->bus_notifier\)->rwsem\)", block);
         Assert.Contains("but task is already holding lock:\n(cpuhp_state-up)", block);
-        Assert.Contains($"-> #2 (cpuhp_state-up){{+.+.}}-{{0:0}}:\n       CpuHotplug.CpuhpKickApWork ({_run.Site(File003, "cpu_hotplug_lock -> cpuhp_state-up")})", block);
+        // One report joins CPU hotplug's locks and the driver core's notifier, each cited in its own module's file.
+        Assert.Contains($"-> #2 (cpuhp_state-up){{+.+.}}-{{0:0}}:\n       CpuHotplug.CpuhpKickApWork ({_run.Site(File003Cpu, "cpu_hotplug_lock -> cpuhp_state-up")})", block);
         Assert.Contains("-> #1 (cpu_hotplug_lock)", block);
         Assert.Contains("-> #0 (&(&priv->bus_notifier)->rwsem)", block);
         Assert.Contains("Chain exists of:\n  &(&priv->bus_notifier)->rwsem --> cpu_hotplug_lock --> cpuhp_state-up", block);
-        Assert.Contains($"BlockingNotifierHead.BlockingNotifierCallChain ({_run.Site(File003, "WARNING: possible circular")})", block);
-        Assert.Contains($"CpuHotplug.CpuhpStateAddInstance ({_run.Site(File003, "&(&priv->bus_notifier)->rwsem -> cpu_hotplug_lock")})", block);
+        Assert.Contains($"BlockingNotifierHead.BlockingNotifierCallChain ({_run.Site(File003Base, "WARNING: possible circular")})", block);
+        Assert.Contains($"CpuHotplug.CpuhpStateAddInstance ({_run.Site(File003Cpu, "&(&priv->bus_notifier)->rwsem -> cpu_hotplug_lock")})", block);
     }
 
     [Fact]
@@ -160,7 +179,7 @@ public class RuntimeLockdepSampleTests : IClassFixture<RuntimeLockdepSampleRun>
         foreach (RuntimeSite site in _run.Markers.RuntimeSites)
         {
             string block = _run.Block(site.FileName[..3]);
-            Assert.True(block.Contains($"(Regressions/{site.FileName}:{site.Line})", StringComparison.Ordinal),
+            Assert.True(block.Contains($"({_run.SeedPath(site.FileName)}:{site.Line})", StringComparison.Ordinal),
                 $"{site.FileName}({site.Line}) is marked `runtime: {site.Label}`, but the report does not cite it:\n{block}");
         }
     }

@@ -24,6 +24,14 @@ public static class Repository
             .OrderBy(p => p, StringComparer.Ordinal)
             .ToArray();
 
+    /// <summary>The project files and shared build files (.csproj, .props, .targets) under <paramref name="folder"/>, without build output.</summary>
+    public static IReadOnlyList<string> ProjectFiles(string folder) =>
+        new[] { "*.csproj", "*.props", "*.targets" }
+            .SelectMany(pattern => Directory.GetFiles(folder, pattern, SearchOption.AllDirectories))
+            .Where(p => !p.Split(Path.DirectorySeparatorChar).Any(part => part is "bin" or "obj"))
+            .OrderBy(p => p, StringComparer.Ordinal)
+            .ToArray();
+
     private static string? Metadata(string key) =>
         typeof(Repository).Assembly.GetCustomAttributes<AssemblyMetadataAttribute>().FirstOrDefault(a => a.Key == key)?.Value;
 }

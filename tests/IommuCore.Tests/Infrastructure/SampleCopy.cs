@@ -1,10 +1,11 @@
 namespace IommuCore.Tests.Infrastructure;
 
 /// <summary>
-/// A copy of sample folders (their sources and project, not bin/ or obj/) side by side in a temporary
-/// folder of their own, as they stand under samples/, so a test build neither reuses nor disturbs any
-/// other output. The copies build against the repository's projects through LockDisciplineRepo, and
-/// MSBuild's search for Directory.Build.* stops at the temporary folder.
+/// A copy of sample folders (their sources, projects and shared build files, not bin/ or obj/) side by
+/// side in a temporary folder of their own, as they stand under samples/, so a test build neither reuses
+/// nor disturbs any other output. The copies build against the repository's projects through
+/// LockDisciplineRepo, and MSBuild's search for Directory.Build.* stops at the temporary folder (a
+/// sample's own Directory.Build.props imports the one above it, which is the temporary folder's).
 /// </summary>
 public sealed class SampleCopy : IDisposable
 {
@@ -14,7 +15,7 @@ public sealed class SampleCopy : IDisposable
         foreach (string sample in samples)
         {
             string source = Repository.Sample(sample);
-            foreach (string file in Repository.SourceFiles(source).Concat(System.IO.Directory.GetFiles(source, "*.csproj")))
+            foreach (string file in Repository.SourceFiles(source).Concat(Repository.ProjectFiles(source)))
             {
                 string target = Path.Combine(Directory, sample, Path.GetRelativePath(source, file));
                 System.IO.Directory.CreateDirectory(Path.GetDirectoryName(target)!);

@@ -30,14 +30,13 @@ public sealed class Kernel : IDisposable
     public Kernel(Arch arch, int nrCpuIds, IReadOnlyCollection<string> driverAsyncProbe)
     {
         Arch = arch;
-        Cpu = new CpuHotplug(this, nrCpuIds);
+        Cpu = new CpuHotplug(Log, nrCpuIds);
         Base = new DriverCore(this, driverAsyncProbe);
         Iommu = new Iommu(this);
         IommuDma = new IommuDma(this);
         Firmware = new FirmwareDma(this);
         Pci = new PciBusType(this);
         Platform = new PlatformBusType(this);
-        Hwmon = new Hwmon(this);
         IommuBuses = arch == Arch.X86_64 ? [Pci, Platform] : [Platform];
     }
 
@@ -76,9 +75,6 @@ public sealed class Kernel : IDisposable
 
     /// <summary><c>iommu_class</c>: the IOMMU units' class devices (<c>/sys/class/iommu</c>).</summary>
     public DeviceClass IommuClass { get; } = new("iommu");
-
-    /// <summary>The hwmon core.</summary>
-    public Hwmon Hwmon { get; }
 
     /// <summary><c>iommu_buses[]</c>: the buses IOMMU registration probes.</summary>
     public IReadOnlyList<BusType> IommuBuses { get; }

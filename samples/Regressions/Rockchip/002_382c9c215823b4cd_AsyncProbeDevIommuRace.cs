@@ -153,7 +153,7 @@ public sealed class RkIommu : IIommuOps
     }
 
     /// <summary><c>rk_iommu_probe()</c>.</summary>
-    internal int RkIommuProbe(Device pdev)
+    public int RkIommuProbe(Device pdev)
     {
         int err = _iommu.IommuDeviceRegister(this);
         DmaDev ??= pdev;
