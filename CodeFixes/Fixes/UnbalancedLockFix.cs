@@ -3,6 +3,7 @@ using System.Collections.Immutable;
 using System.Composition;
 using System.Threading;
 using System.Threading.Tasks;
+using LockDiscipline.Analyzer.Rules;
 using LockDiscipline.LockModel;
 using Microsoft.CodeAnalysis;
 using Microsoft.CodeAnalysis.CodeActions;
@@ -28,7 +29,7 @@ namespace LockDiscipline.CodeFixes.Fixes
         internal const string FinallyKey = "LD0007.ReleaseInFinally";
         internal const string ScopeKey = "LD0007.ConvertToScope";
 
-        public override ImmutableArray<string> FixableDiagnosticIds { get; } = ImmutableArray.Create("LD0007");
+        public override ImmutableArray<string> FixableDiagnosticIds { get; } = ImmutableArray.Create(RuleCatalog.UnbalancedLock.Id);
 
         public override FixAllProvider GetFixAllProvider() => WellKnownFixAllProviders.BatchFixer;
 
