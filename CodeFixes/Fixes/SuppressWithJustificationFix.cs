@@ -31,11 +31,13 @@ namespace LockDiscipline.CodeFixes.Fixes
         private static readonly ImmutableDictionary<string, string> Titles = new[]
         {
             RuleCatalog.CircularLockDependency,
+            RuleCatalog.DeclaredOrderViolation,
             RuleCatalog.RecursiveLocking,
             RuleCatalog.InconsistentLockState,
             RuleCatalog.IrqSafeToUnsafeOrder,
             RuleCatalog.SleepInAtomicContext,
             RuleCatalog.TryAcquireReturnsWrongly,
+            RuleCatalog.ThreadAffineLockAcrossAwait,
             RuleCatalog.WaitForWorkHoldingItsLock,
             RuleCatalog.IndistinguishableNesting,
         }.ToImmutableDictionary(rule => rule.Id, rule => rule.Title.ToString(System.Globalization.CultureInfo.InvariantCulture));

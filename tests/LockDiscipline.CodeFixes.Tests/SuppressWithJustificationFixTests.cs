@@ -134,6 +134,49 @@ public sealed class SuppressWithJustificationFixTests
     }
 
     [Fact]
+    public Task Lock_held_across_await_is_suppressed_on_its_method()
+    {
+        const string source = """
+            using System.IO;
+            using System.Threading;
+            using System.Threading.Tasks;
+
+            sealed class Journal
+            {
+                readonly Lock _lock = new();
+                readonly Stream _stream = Stream.Null;
+
+                public async Task FlushAsync()
+                {
+                    _lock.Enter();
+                    try { {|LD0011:await _stream.FlushAsync()|}; }
+                    finally { _lock.Exit(); }
+                }
+            }
+            """;
+        const string fixedSource = """
+            using System.IO;
+            using System.Threading;
+            using System.Threading.Tasks;
+
+            sealed class Journal
+            {
+                readonly Lock _lock = new();
+                readonly Stream _stream = Stream.Null;
+
+                [System.Diagnostics.CodeAnalysis.SuppressMessage("LockDiscipline", "LD0011:Thread-affine lock held across await", Justification = "<Pending>")]
+                public async Task FlushAsync()
+                {
+                    _lock.Enter();
+                    try { await _stream.FlushAsync(); }
+                    finally { _lock.Exit(); }
+                }
+            }
+            """;
+        return Verify.VerifyAsync(source, fixedSource);
+    }
+
+    [Fact]
     public Task Not_offered_for_a_rule_with_a_fix_of_its_own()
     {
         const string source = """
