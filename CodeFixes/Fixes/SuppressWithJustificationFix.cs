@@ -131,14 +131,15 @@ namespace LockDiscipline.CodeFixes.Fixes
             var lists = new List<AttributeListSyntax>();
             foreach (var id in ids)
             {
-                lists.Add(SyntaxFactory.AttributeList(SyntaxFactory.SingletonSeparatedList(Suppression(id))));
+                lists.Add(SyntaxFactory.AttributeList(SyntaxFactory.SingletonSeparatedList(Suppression(id))).WithAdditionalAnnotations(Formatter.Annotation));
             }
 
-            // The attributes go where the member's first token was, so its leading trivia (comments) stays above them.
+            // The attributes go where the member's first token was, so its leading trivia (comments) stays above
+            // them; only they are formatted, so the member's own layout is left as the user wrote it.
             var leading = member.GetLeadingTrivia();
             var bare = member.WithoutLeadingTrivia();
             var result = bare.WithAttributeLists(bare.AttributeLists.InsertRange(0, lists));
-            return result.WithLeadingTrivia(leading).WithAdditionalAnnotations(Formatter.Annotation);
+            return result.WithLeadingTrivia(leading);
         }
 
         private static AttributeSyntax Suppression(string id)

@@ -151,9 +151,9 @@ namespace LockDiscipline.CodeFixes.Fixes
                 SyntaxFactory.AttributeArgumentList(SyntaxFactory.SingletonSeparatedList(SyntaxFactory.AttributeArgument(access.GuardArgument.WithoutTrivia()))));
             var leading = method.GetLeadingTrivia();
             var bare = method.WithoutLeadingTrivia();
-            return bare.WithAttributeLists(bare.AttributeLists.Add(SyntaxFactory.AttributeList(SyntaxFactory.SingletonSeparatedList(attribute))))
-                .WithLeadingTrivia(leading)
-                .WithAdditionalAnnotations(Formatter.Annotation);
+            // Only the new attribute is formatted: the method keeps the layout the user wrote.
+            var list = SyntaxFactory.AttributeList(SyntaxFactory.SingletonSeparatedList(attribute)).WithAdditionalAnnotations(Formatter.Annotation);
+            return bare.WithAttributeLists(bare.AttributeLists.Add(list)).WithLeadingTrivia(leading);
         }
 
         /// <summary>The reported access: the guarded member, the name of its guard, and the object it goes through.</summary>

@@ -122,6 +122,41 @@ public sealed class UnguardedAccessFixTests
     }
 
     [Fact]
+    public Task Fix_all_adds_one_RequiresLock_to_a_method_with_two_accesses_and_keeps_its_layout()
+    {
+        const string source = """
+            using LockDiscipline;
+
+            sealed class Device
+            {
+                readonly KMutex _lock = new();
+
+                [GuardedBy(nameof(_lock))]
+                int _reads, _writes;
+
+                // Counts one access.
+                public void Count() { {|LD0008:_reads|}++; {|LD0008:_writes|}++; }
+            }
+            """;
+        const string fixedSource = """
+            using LockDiscipline;
+
+            sealed class Device
+            {
+                readonly KMutex _lock = new();
+
+                [GuardedBy(nameof(_lock))]
+                int _reads, _writes;
+
+                // Counts one access.
+                [RequiresLock(nameof(_lock))]
+                public void Count() { _reads++; _writes++; }
+            }
+            """;
+        return new Verify(source, fixedSource) { FixKey = UnguardedAccessFix.RequiresLockKey, NumberOfIncrementalIterations = 1 }.RunAsync();
+    }
+
+    [Fact]
     public Task Lock_is_not_wrapped_around_a_declaration_nor_an_expression_body()
     {
         const string source = """
