@@ -37,7 +37,6 @@ namespace LockDiscipline.CodeFixes.Fixes
             RuleCatalog.IrqSafeToUnsafeOrder,
             RuleCatalog.SleepInAtomicContext,
             RuleCatalog.TryAcquireReturnsWrongly,
-            RuleCatalog.ThreadAffineLockAcrossAwait,
             RuleCatalog.WaitForWorkHoldingItsLock,
             RuleCatalog.IndistinguishableNesting,
         }.ToImmutableDictionary(rule => rule.Id, rule => rule.Title.ToString(System.Globalization.CultureInfo.InvariantCulture));

@@ -134,42 +134,44 @@ public sealed class SuppressWithJustificationFixTests
     }
 
     [Fact]
-    public Task Lock_held_across_await_is_suppressed_on_its_method()
+    public Task Declared_order_violation_is_suppressed_on_its_method()
     {
         const string source = """
-            using System.IO;
-            using System.Threading;
-            using System.Threading.Tasks;
+            using LockDiscipline;
 
-            sealed class Journal
+            [assembly: LockOrder("first_lock", "second_lock")]
+
+            sealed class Pair
             {
-                readonly Lock _lock = new();
-                readonly Stream _stream = Stream.Null;
+                [LockClass("first_lock")] readonly KMutex _first = new();
+                [LockClass("second_lock")] readonly KMutex _second = new();
 
-                public async Task FlushAsync()
+                public void Reversed()
                 {
-                    _lock.Enter();
-                    try { {|LD0011:await _stream.FlushAsync()|}; }
-                    finally { _lock.Exit(); }
+                    _second.Lock();
+                    {|LD0002:_first.Lock()|};
+                    _first.Unlock();
+                    _second.Unlock();
                 }
             }
             """;
         const string fixedSource = """
-            using System.IO;
-            using System.Threading;
-            using System.Threading.Tasks;
+            using LockDiscipline;
 
-            sealed class Journal
+            [assembly: LockOrder("first_lock", "second_lock")]
+
+            sealed class Pair
             {
-                readonly Lock _lock = new();
-                readonly Stream _stream = Stream.Null;
+                [LockClass("first_lock")] readonly KMutex _first = new();
+                [LockClass("second_lock")] readonly KMutex _second = new();
 
-                [System.Diagnostics.CodeAnalysis.SuppressMessage("LockDiscipline", "LD0011:Thread-affine lock held across await", Justification = "<Pending>")]
-                public async Task FlushAsync()
+                [System.Diagnostics.CodeAnalysis.SuppressMessage("LockDiscipline", "LD0002:Acquisition contradicts a declared lock order", Justification = "<Pending>")]
+                public void Reversed()
                 {
-                    _lock.Enter();
-                    try { await _stream.FlushAsync(); }
-                    finally { _lock.Exit(); }
+                    _second.Lock();
+                    _first.Lock();
+                    _first.Unlock();
+                    _second.Unlock();
                 }
             }
             """;
