@@ -62,7 +62,7 @@ public sealed class ThreadAffineLockAcrossAwaitFixTests
     }
 
     [Fact]
-    public Task Monitor_object_becomes_a_semaphore()
+    public Task Fix_all_converts_a_monitor_object_awaited_under_in_two_methods_once()
     {
         const string source = """
             using System.Threading;
@@ -85,6 +85,13 @@ public sealed class ThreadAffineLockAcrossAwaitFixTests
                     {
                         Monitor.Exit(_gate);
                     }
+                }
+
+                public async Task ClearAsync()
+                {
+                    Monitor.Enter(_gate);
+                    try { {|LD0011:await Task.Yield()|}; _hits = 0; }
+                    finally { Monitor.Exit(_gate); }
                 }
             }
             """;
@@ -109,6 +116,13 @@ public sealed class ThreadAffineLockAcrossAwaitFixTests
                     {
                         _gate.Release();
                     }
+                }
+
+                public async Task ClearAsync()
+                {
+                    await _gate.WaitAsync();
+                    try { await Task.Yield(); _hits = 0; }
+                    finally { _gate.Release(); }
                 }
             }
             """;
