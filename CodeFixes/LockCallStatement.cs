@@ -12,11 +12,12 @@ namespace LockDiscipline.CodeFixes
     /// </summary>
     internal sealed class LockCallStatement
     {
-        private LockCallStatement(ExpressionStatementSyntax statement, InvocationExpressionSyntax call, LockApi api, ExpressionSyntax lockExpression)
+        private LockCallStatement(ExpressionStatementSyntax statement, InvocationExpressionSyntax call, LockApi api, LockOperationKind kind, ExpressionSyntax lockExpression)
         {
             Statement = statement;
             Call = call;
             Api = api;
+            Kind = kind;
             LockExpression = lockExpression;
         }
 
@@ -25,6 +26,9 @@ namespace LockDiscipline.CodeFixes
         public InvocationExpressionSyntax Call { get; }
 
         public LockApi Api { get; }
+
+        /// <summary>What this overload does: <c>Wait(timeout)</c> is a try-acquisition, <c>Wait()</c> an acquisition.</summary>
+        public LockOperationKind Kind { get; }
 
         /// <summary>The receiver, or the first argument of a call that locks its argument (<c>Monitor.Enter(obj)</c>).</summary>
         public ExpressionSyntax LockExpression { get; }
@@ -56,12 +60,21 @@ namespace LockDiscipline.CodeFixes
                 lockExpression = call.Expression is MemberAccessExpressionSyntax access ? access.Expression : null;
             }
 
-            return lockExpression is null ? null : new LockCallStatement(expressionStatement, call, api, lockExpression);
+            // A call that reports through a ref or out flag (Monitor.Enter(o, ref taken)) is left to its flag's tests.
+            foreach (var argument in call.ArgumentList.Arguments)
+            {
+                if (argument.RefKindKeyword != default)
+                {
+                    return null;
+                }
+            }
+
+            return lockExpression is null ? null : new LockCallStatement(expressionStatement, call, api, LockOperationResolver.KindOf(api, method), lockExpression);
         }
 
         /// <summary>Releases what <paramref name="acquire"/> took: the same primitive and mode, on the same expression.</summary>
         public bool Releases(LockCallStatement acquire)
-            => Api.Operation == LockOperationKind.Release
+            => Kind == LockOperationKind.Release
                 && Api.Primitive == acquire.Api.Primitive
                 && Api.Mode == acquire.Api.Mode
                 && SyntaxFactory.AreEquivalent(LockExpression, acquire.LockExpression);

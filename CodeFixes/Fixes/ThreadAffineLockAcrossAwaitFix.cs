@@ -79,7 +79,7 @@ namespace LockDiscipline.CodeFixes.Fixes
                 foreach (var statement in method.DescendantNodes())
                 {
                     if (statement is ExpressionStatementSyntax candidate
-                        && LockCallStatement.Read(candidate, model, known, cancellationToken) is { Api.Operation: LockOperationKind.Acquire } acquire
+                        && LockCallStatement.Read(candidate, model, known, cancellationToken) is { Kind: LockOperationKind.Acquire } acquire
                         && model.GetSymbolInfo(acquire.LockExpression, cancellationToken).Symbol is IFieldSymbol field
                         && Convertible(field, model, known, cancellationToken) is { } conversion)
                     {
@@ -133,7 +133,7 @@ namespace LockDiscipline.CodeFixes.Fixes
             private static bool IsPlainPair(LockCallStatement use)
             {
                 var arguments = use.Call.ArgumentList.Arguments.Count;
-                return use.Api.Operation is LockOperationKind.Acquire or LockOperationKind.Release
+                return use.Kind is LockOperationKind.Acquire or LockOperationKind.Release
                     && !use.Api.ReturnsScope
                     && ((use.Api.Primitive == LockPrimitive.Monitor && arguments == 1) || (use.Api.Primitive == LockPrimitive.ThreadingLock && arguments == 0));
             }
@@ -157,7 +157,7 @@ namespace LockDiscipline.CodeFixes.Fixes
             {
                 var field = use.LockExpression.WithoutTrivia();
                 ExpressionSyntax call;
-                if (use.Api.Operation == LockOperationKind.Release)
+                if (use.Kind == LockOperationKind.Release)
                 {
                     call = Invoke(field, "Release");
                 }

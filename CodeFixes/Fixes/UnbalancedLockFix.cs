@@ -160,7 +160,7 @@ namespace LockDiscipline.CodeFixes.Fixes
 
                 var known = new KnownSymbols(model.Compilation);
                 if (LockCallStatement.Read(statement, model, known, cancellationToken) is not { } acquire
-                    || acquire.Api.Operation != LockOperationKind.Acquire
+                    || acquire.Kind != LockOperationKind.Acquire
                     || acquire.Api.ReturnsScope
                     || !acquire.Call.Span.Contains(reported.Span))
                 {

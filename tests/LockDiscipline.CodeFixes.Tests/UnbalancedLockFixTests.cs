@@ -297,6 +297,30 @@ public sealed class UnbalancedLockFixTests
     }
 
     [Fact]
+    public Task Not_offered_for_a_wait_with_a_timeout()
+    {
+        // Wait(timeout) may give up: a finally would release a semaphore this call never took.
+        const string source = """
+            using System.Threading;
+
+            sealed class Counter
+            {
+                readonly SemaphoreSlim _gate = new(1, 1);
+                int _count;
+
+                public void Increment()
+                {
+                    {|LD0007:_gate.Wait(100)|};
+                    if (_count < 0) return;
+                    _count++;
+                    {|LD0007:_gate.Release()|};
+                }
+            }
+            """;
+        return Verify.VerifyNotOfferedAsync(source);
+    }
+
+    [Fact]
     public Task Not_offered_when_the_release_is_in_another_block()
     {
         const string source = """
