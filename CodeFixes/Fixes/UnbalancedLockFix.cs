@@ -19,9 +19,10 @@ namespace LockDiscipline.CodeFixes.Fixes
     /// statement with the release of the same lock later in the same block, and either moves the release
     /// into a <c>finally</c> around the statements between them, or, for <c>Monitor.Enter</c>/<c>Exit</c>
     /// and <c>Lock.Enter</c>/<c>Exit</c> with no way out between them, turns the pair into a <c>lock</c>
-    /// statement or <c>using (x.EnterScope())</c>. Not offered when the pair is not in one block, when the
-    /// lock is also released between them (a <c>finally</c> would release it twice), or when a local declared
-    /// between them is used after the release (the new block would end its scope).
+    /// statement or <c>using (x.EnterScope())</c>. Not offered for a try-acquisition or a call with a ref flag,
+    /// when the pair is not in one block, when the lock is also released between them (a <c>finally</c> would
+    /// release it twice), or when a local declared between them is used after the release (the new block
+    /// would end its scope).
     /// </summary>
     [ExportCodeFixProvider(LanguageNames.CSharp, Name = nameof(UnbalancedLockFix)), Shared]
     public sealed class UnbalancedLockFix : CodeFixProvider
