@@ -53,6 +53,9 @@ namespace LockDiscipline.LockModel
         /// <summary>Every source member carrying a lock-order attribute (<c>[AcquiredBefore]</c>, <c>[AcquiredAfter]</c>).</summary>
         public IReadOnlyList<ISymbol> OrderedMembers => _index.Value.OrderedMembers;
 
+        /// <summary>Every name declared with <c>[LockClass]</c> in the compilation.</summary>
+        public IEnumerable<string> DeclaredClassNames => _index.Value.DeclaredClassNames.Keys;
+
         /// <param name="name">The name as written.</param>
         /// <param name="annotated">The method, property or field carrying the attribute; null for assembly attributes.</param>
         public LockNameResolution Resolve(string name, ISymbol? annotated)

@@ -56,7 +56,7 @@ namespace LockDiscipline.LockModel
             }
 
             var method = invocation.TargetMethod;
-            var kind = api.TimeoutMakesTry && HasTimeout(method) ? LockOperationKind.TryAcquire : api.Operation;
+            var kind = KindOf(api, method);
             var operation = Create(kind, lockObject, api.Primitive, api.Mode, invocation, origins);
             if (operation is null)
             {
@@ -500,6 +500,10 @@ namespace LockDiscipline.LockModel
 
             return false;
         }
+
+        /// <summary>What a call of this row does through this overload: an overload with a timeout can give up.</summary>
+        public static LockOperationKind KindOf(LockApi api, IMethodSymbol method)
+            => api.TimeoutMakesTry && HasTimeout(method) ? LockOperationKind.TryAcquire : api.Operation;
 
         private static bool HasTimeout(IMethodSymbol method)
         {

@@ -28,6 +28,7 @@ public sealed class PackageLayoutTests
     {
         "README.md",
         "analyzers/dotnet/roslyn4.14/cs/LockDiscipline.Analyzer.dll",
+        "analyzers/dotnet/roslyn4.14/cs/LockDiscipline.CodeFixes.dll",
         "analyzers/dotnet/roslyn4.14/cs/LockDiscipline.Generator.dll",
         "buildTransitive/LockDiscipline.targets",
         "icon.png",
@@ -163,6 +164,7 @@ public sealed class PackageLayoutTests
     [Theory]
     [InlineData("analyzers/dotnet/roslyn4.14/cs/LockDiscipline.Analyzer.dll", "LockDiscipline.Analyzer")]
     [InlineData("analyzers/dotnet/roslyn4.14/cs/LockDiscipline.Generator.dll", "LockDiscipline.Generator")]
+    [InlineData("analyzers/dotnet/roslyn4.14/cs/LockDiscipline.CodeFixes.dll", "LockDiscipline.CodeFixes")]
     public void Analyzer_assemblies_reference_a_Roslyn_the_SDK_compiler_can_load(string entry, string assemblyName)
     {
         using var pe = new PEReader(File.OpenRead(_package.Package.ExtractEntry(entry)));

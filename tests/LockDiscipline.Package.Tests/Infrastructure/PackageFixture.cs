@@ -188,6 +188,12 @@ public sealed class PackageFixture : IDisposable
     }
 
     /// <summary>
+    /// Builds a consumer again, as it now is (a test changed its sources): never cached.
+    /// </summary>
+    public ConsumerBuild BuildAgain(ConsumerBuild build) =>
+        RunBuild(build.Name, build.ProjectDirectory, Path.Combine(build.ProjectDirectory, build.Name + ".csproj"));
+
+    /// <summary>
     /// Builds (once per run and <paramref name="name"/>, then cached) a copy of an existing project
     /// folder of the repository, such as a sample, in <paramref name="configuration"/>: everything in it
     /// but bin/ and obj/ is copied, and <c>$(LockDisciplineVersion)</c> is the version under test. The
