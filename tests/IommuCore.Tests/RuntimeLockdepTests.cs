@@ -27,7 +27,7 @@ public sealed class RuntimeLockdepTests
     private static bool ChecksExpected => Repository.Configuration == "Debug";
 
     [Fact]
-    public void The_IommuCore_assembly_carries_the_generated_checks_in_Debug_only()
+    public void The_IommuCore_assembly_carries_the_woven_checks_in_Debug_only()
     {
         Assembly assembly = typeof(IommuScenarios).Assembly;
         Type[] generated = assembly.GetTypes().Where(t => t.Namespace == "LockDiscipline.Generated").ToArray();
@@ -38,10 +38,71 @@ public sealed class RuntimeLockdepTests
             return;
         }
 
-        Assert.Contains(generated, t => t.Name == "LockClasses");
-        Assert.True(generated.Count(t => t.Name.StartsWith("Interceptors_", StringComparison.Ordinal)) >= 10,
-            "interceptor classes: " + string.Join(", ", generated.Select(t => t.Name)));
+        Assert.Equal(new[] { "CheckedCalls", "LockClasses" }, generated.Select(t => t.Name).Order(StringComparer.Ordinal));
         Assert.True(ReferencesLockdepHooks(assembly), "IommuCore.dll does not call LockdepHooks");
+
+        // Woven: the lock primitives' calls go through the checked calls, and none is left bare.
+        List<MethodBase> called = assembly.GetTypes()
+            .Where(t => t.Namespace != "LockDiscipline.Generated")
+            .SelectMany(t => t.GetMethods(BindingFlags.Instance | BindingFlags.Static | BindingFlags.Public | BindingFlags.NonPublic | BindingFlags.DeclaredOnly).Cast<MethodBase>()
+                .Concat(t.GetConstructors(BindingFlags.Instance | BindingFlags.Static | BindingFlags.Public | BindingFlags.NonPublic)))
+            .SelectMany(CalledMethods)
+            .ToList();
+        Assert.True(called.Count(m => m.DeclaringType?.Name == "CheckedCalls") >= 100, "calls of checked calls: " + called.Count(m => m.DeclaringType?.Name == "CheckedCalls"));
+        Assert.DoesNotContain(called, m => m.DeclaringType == typeof(KMutex) && m.Name is "Lock" or "Unlock");
+    }
+
+    /// <summary>The methods a method's IL calls (call, callvirt), read with the opcode table of System.Reflection.Emit.</summary>
+    private static IEnumerable<MethodBase> CalledMethods(MethodBase method)
+    {
+        byte[]? il = method.GetMethodBody()?.GetILAsByteArray();
+        if (il is null)
+        {
+            yield break;
+        }
+
+        for (int offset = 0; offset < il.Length;)
+        {
+            System.Reflection.Emit.OpCode opCode = il[offset] == 0xFE ? TwoByteOpCodes[il[offset + 1]] : OneByteOpCodes[il[offset]];
+            offset += opCode.Size;
+            if (opCode == System.Reflection.Emit.OpCodes.Call || opCode == System.Reflection.Emit.OpCodes.Callvirt)
+            {
+                MethodBase? callee = method.Module.ResolveMethod(BitConverter.ToInt32(il, offset), method.DeclaringType?.GetGenericArguments(), method.IsGenericMethod ? method.GetGenericArguments() : null);
+                if (callee is not null)
+                {
+                    yield return callee;
+                }
+            }
+
+            offset += opCode.OperandType switch
+            {
+                System.Reflection.Emit.OperandType.InlineNone => 0,
+                System.Reflection.Emit.OperandType.ShortInlineBrTarget or System.Reflection.Emit.OperandType.ShortInlineI or System.Reflection.Emit.OperandType.ShortInlineVar => 1,
+                System.Reflection.Emit.OperandType.InlineVar => 2,
+                System.Reflection.Emit.OperandType.InlineI8 or System.Reflection.Emit.OperandType.InlineR => 8,
+                System.Reflection.Emit.OperandType.InlineSwitch => 4 + (4 * BitConverter.ToInt32(il, offset)),
+                _ => 4,
+            };
+        }
+    }
+
+    private static readonly System.Reflection.Emit.OpCode[] OneByteOpCodes = OpCodeTable(oneByte: true);
+
+    private static readonly System.Reflection.Emit.OpCode[] TwoByteOpCodes = OpCodeTable(oneByte: false);
+
+    private static System.Reflection.Emit.OpCode[] OpCodeTable(bool oneByte)
+    {
+        var table = new System.Reflection.Emit.OpCode[256];
+        foreach (FieldInfo field in typeof(System.Reflection.Emit.OpCodes).GetFields(BindingFlags.Public | BindingFlags.Static))
+        {
+            var opCode = (System.Reflection.Emit.OpCode)field.GetValue(null)!;
+            if ((opCode.Size == 1) == oneByte)
+            {
+                table[(ushort)opCode.Value & 0xFF] = opCode;
+            }
+        }
+
+        return table;
     }
 
     [Fact]
