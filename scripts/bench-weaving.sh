@@ -60,7 +60,7 @@ cat >"$out/nuget.config" <<EOF
     <add key="nuget.org" value="https://api.nuget.org/v3/index.json" />
   </packageSources>
   <packageSourceMapping>
-    <packageSource key="under-test"><package pattern="LockDiscipline" /></packageSource>
+    <packageSource key="under-test"><package pattern="LockDiscipline" /><package pattern="LockDiscipline.*" /></packageSource>
     <packageSource key="nuget.org"><package pattern="*" /></packageSource>
   </packageSourceMapping>
 </configuration>
@@ -68,7 +68,6 @@ EOF
 cat >"$out/Directory.Build.props" <<EOF
 <Project>
   <PropertyGroup>
-    <RestorePackagesPath>$out/packages</RestorePackagesPath>
     <LockDisciplineRuntime>$runtime</LockDisciplineRuntime>
     <LockDisciplineAnalyzer>$analyzer</LockDisciplineAnalyzer>
   </PropertyGroup>
@@ -89,6 +88,9 @@ package_project() {
     <LangVersion>latest</LangVersion>
     <TreatWarningsAsErrors>false</TreatWarningsAsErrors>
     <EnableNETAnalyzers>false</EnableNETAnalyzers>
+    <!-- Here, not in a Directory.Build.props above: the generated project has its own, which stops the
+         search, and the machine-wide cache may hold an older build of the same package version. -->
+    <RestorePackagesPath>$out/packages</RestorePackagesPath>
   </PropertyGroup>
   <ItemGroup>
     <PackageReference Include="LockDiscipline" Version="$version" />
