@@ -4,9 +4,9 @@ using Microsoft.CodeAnalysis;
 namespace LockDiscipline.Generator
 {
     /// <summary>
-    /// The generator's own diagnostics, kept to two: it reports only what stops it from generating
-    /// correct runtime checks. Lock-discipline problems themselves are the analyzer's (LD0001–LD0013).
-    /// Documented in docs/rules/LDG001.md and docs/rules/LDG002.md.
+    /// The generator's own diagnostics: it reports only what stops it from generating correct runtime
+    /// checks. Lock-discipline problems themselves are the analyzer's (LD0001–LD0014). Documented in
+    /// docs/rules/LDG001.md. LDG002 (checks that interceptors could not give) went with the interceptors.
     /// </summary>
     internal static class GeneratorDiagnostics
     {
@@ -32,17 +32,6 @@ namespace LockDiscipline.Generator
             isEnabledByDefault: true,
             description: "[assembly: LockOrder], [AcquiredBefore] and [AcquiredAfter] together say that a class is acquired before itself. Runtime checks still run, but without a declared-order rank for the classes on the cycle.",
             helpLinkUri: HelpBase + "LDG001.md");
-
-        /// <summary>Runtime checks are on for the project but the generated code could not compile, so none is generated.</summary>
-        public static readonly DiagnosticDescriptor RuntimeChecksUnavailable = new DiagnosticDescriptor(
-            "LDG002",
-            "Runtime lock checks cannot be generated",
-            "LockDisciplineRuntimeChecks is on but no runtime checks are generated: {0}",
-            Category,
-            DiagnosticSeverity.Warning,
-            isEnabledByDefault: true,
-            description: "The runtime checks are C# interceptors: they need C# 11 or later and the namespace LockDiscipline.Generated in the InterceptorsNamespaces property (the package's build files add it). Fix the project, or set LockDisciplineRuntimeChecks to false.",
-            helpLinkUri: HelpBase + "LDG002.md");
 
         private static string RulesDocs()
         {

@@ -2,6 +2,7 @@ using System;
 using System.Collections.Generic;
 using System.Collections.Immutable;
 using System.Linq;
+using System.Runtime.CompilerServices;
 using LockDiscipline.Generator.Emit;
 using LockDiscipline.Generator.Model;
 using LockDiscipline.Generator.Parse;
@@ -13,31 +14,24 @@ using Microsoft.CodeAnalysis.Diagnostics;
 namespace LockDiscipline.Generator
 {
     /// <summary>
-    /// Emits runtime lockdep checks as C# interceptors: a registry of the assembly's lock classes and
-    /// their declared orders, and at each explicit lock operation on a field or property, and each
-    /// call of a method with a lock contract or IRQ context, a call into the LockDiscipline engine
-    /// (<c>LockDiscipline.Validation.LockdepHooks</c>) around the real call.
+    /// Emits what the weaver needs to add runtime lockdep checks after compilation: a registry of the
+    /// assembly's lock classes and their declared orders, the site table (every lock operation and call of
+    /// an annotated method to check, with its class and site), and the checked calls the weaver redirects
+    /// explicit lock calls and annotated calls to, one per API overload or annotated method, not per site.
     /// </summary>
     /// <remarks>
-    /// Pipeline: attributes are found with <c>ForAttributeWithMetadataName</c>; invocations are found by
-    /// syntax and filtered by simple name (the lock APIs' names and the annotated methods' names) before
-    /// anything is bound, because binding is the expensive part and re-runs on every edit; the survivors
-    /// are bound together in one step whose output is plain data, then split per source file so an edit
-    /// regenerates only the files whose calls changed. Nothing is emitted when
-    /// <c>LockDisciplineRuntimeChecks</c> is off.
+    /// Pipeline: attributes are found with <c>ForAttributeWithMetadataName</c>; invocations and <c>lock</c>
+    /// statements are found by syntax and invocations filtered by simple name (the lock APIs' names and the
+    /// annotated methods' names) before anything is bound, because binding is the expensive part; the
+    /// survivors are bound together in one step whose output is plain data. A project with no candidate
+    /// binds nothing. Nothing is emitted when <c>LockDisciplineRuntimeChecks</c> is off. The generated code
+    /// compiles in any language version from C# 7.3: there are no interceptors.
     /// </remarks>
     [Generator(LanguageNames.CSharp)]
     public sealed class LockdepGenerator : IIncrementalGenerator
     {
         /// <summary>The MSBuild property that switches the runtime checks (compiler-visible through the package's props).</summary>
         public const string RuntimeChecksProperty = "LockDisciplineRuntimeChecks";
-
-        /// <summary>
-        /// Set to true by the package's targets when they, not the project, chose the value of
-        /// <see cref="RuntimeChecksProperty"/>: checks that are only on by default switch off quietly where
-        /// the project's language version cannot have them.
-        /// </summary>
-        public const string RuntimeChecksIsDefaultProperty = "LockDisciplineRuntimeChecksIsDefault";
 
         /// <inheritdoc/>
         public void Initialize(IncrementalGeneratorInitializationContext context)
@@ -46,8 +40,8 @@ namespace LockDiscipline.Generator
                 .Select(static (options, _) => ReadProperties(options.GlobalOptions))
                 .Combine(context.CompilationProvider.Select(static (compilation, _) => (
                     Debug: compilation.Options.OptimizationLevel == OptimizationLevel.Debug,
-                    HasHooks: compilation.GetTypeByMetadataName(KnownTypes.HooksTypeName) is not null)))
-                .Combine(context.ParseOptionsProvider.Select(static (options, _) => ReadParseOptions(options)))
+                    HasHooks: compilation.GetTypeByMetadataName(KnownTypes.SiteTableTypeName) is not null)))
+                .Combine(context.ParseOptionsProvider.Select(static (options, _) => options is CSharpParseOptions { LanguageVersion: >= LanguageVersion.CSharp8 }))
                 .Select(static (input, _) => CreateSettings(input.Left.Left, input.Left.Right, input.Right))
                 .WithTrackingName(TrackingNames.Settings);
 
@@ -64,20 +58,28 @@ namespace LockDiscipline.Generator
                 .WithTrackingName(TrackingNames.FilteredCandidates);
 
             // Binding asks the shared lock model, which reads the whole compilation (declared classes and
-            // orders included), so it is one step over all candidates.
+            // orders included), so it is one step over all candidates. With no candidate and no declared
+            // order there is nothing to bind: the step returns at once.
             var bound = candidates
                 .Collect()
+                .Combine(HasDeclaredOrders(context))
                 .Combine(context.CompilationProvider)
                 .Combine(settings)
-                .Select(static (input, cancellationToken) => input.Right.Emits
-                    ? CallBinder.Bind(input.Left.Left, input.Left.Right, input.Right.ProjectDirectory, cancellationToken)
+                .Select(static (input, cancellationToken) => input.Right.Emits && (!input.Left.Left.Left.IsEmpty || input.Left.Left.Right)
+                    ? CallBinder.Bind(input.Left.Left.Left, input.Left.Right, input.Right.ProjectDirectory, input.Right.Nullable, cancellationToken)
                     : BoundCalls.Empty)
                 .WithTrackingName(TrackingNames.BoundCalls);
 
-            var files = bound
-                .SelectMany(static (calls, _) => calls.Files)
-                .WithTrackingName(TrackingNames.Files);
-            context.RegisterSourceOutput(files, static (output, file) => output.AddSource(Names.InterceptorsHint(file.Path), InterceptorEmitter.Write(file)));
+            var checkedCalls = bound
+                .Select(static (calls, _) => calls.CheckedCalls)
+                .WithTrackingName(TrackingNames.CheckedCalls);
+            context.RegisterSourceOutput(checkedCalls, static (output, model) =>
+            {
+                if (model.Locks.Count + model.Contracts.Count > 0)
+                {
+                    output.AddSource(CheckedCallEmitter.HintName, CheckedCallEmitter.Write(model));
+                }
+            });
 
             var registry = bound
                 .Combine(settings)
@@ -95,78 +97,54 @@ namespace LockDiscipline.Generator
                     output.ReportDiagnostic(Diagnostic.Create(GeneratorDiagnostics.DeclaredOrderCycle, cycle.Where?.ToLocation() ?? Location.None, cycle.Cycle));
                 }
 
-                // No class, no registry: a project with nothing to check gets no generated code at all.
-                if (model.Classes.Count > 0)
+                // No class and no site, no registry: a project with nothing to check gets no generated code at all.
+                if (model.Classes.Count > 0 || model.Woven.Count > 0)
                 {
                     output.AddSource(RegistryEmitter.HintName, RegistryEmitter.Write(model));
                 }
             });
-
-            context.RegisterSourceOutput(settings, static (output, value) =>
-            {
-                if (value.Enabled && value.Unavailable is not null)
-                {
-                    output.ReportDiagnostic(Diagnostic.Create(GeneratorDiagnostics.RuntimeChecksUnavailable, Location.None, value.Unavailable));
-                }
-            });
         }
 
-        private static (string? Checks, bool IsDefault, string ProjectDirectory) ReadProperties(AnalyzerConfigOptions options)
+        private static (string? Checks, string ProjectDirectory) ReadProperties(AnalyzerConfigOptions options)
         {
             options.TryGetValue("build_property." + RuntimeChecksProperty, out var checks);
-            options.TryGetValue("build_property." + RuntimeChecksIsDefaultProperty, out var isDefault);
             options.TryGetValue("build_property.ProjectDir", out var projectDirectory);
-            return (checks, string.Equals(isDefault?.Trim(), "true", StringComparison.OrdinalIgnoreCase), projectDirectory ?? string.Empty);
-        }
-
-        private static (bool InterceptorsEnabled, LanguageVersion Version) ReadParseOptions(ParseOptions options)
-        {
-            if (options is not CSharpParseOptions csharp)
-            {
-                return (false, LanguageVersion.Default);
-            }
-
-            // The Csc task passes MSBuild's InterceptorsNamespaces and InterceptorsPreviewNamespaces together as this one feature.
-            var enabled = csharp.Features.TryGetValue("InterceptorsNamespaces", out var namespaces)
-                && namespaces.Split(';').Any(ns => ns.Trim() == Names.Namespace);
-            return (enabled, csharp.LanguageVersion);
+            return (checks, projectDirectory ?? string.Empty);
         }
 
         /// <summary>
         /// On when the property says so; without the property (the package's build files not imported),
-        /// on for unoptimised builds, as the default is on in Debug. A runtime library without the engine
+        /// on for unoptimised builds, as the default is on in Debug. A runtime library without the site table
         /// (older than the generator) gets no checks: generated code could not compile against it.
-        /// Checks that are on only by default are off, without a word, below C# 11 (netstandard2.0,
-        /// net48 and net6.0 projects by default): such a project asked for nothing it does not get. A
-        /// project that asked for the checks is told why it gets none (LDG002), and so is one whose
-        /// InterceptorsNamespaces property lost the generated namespace, which is a mistake to fix.
         /// </summary>
-        private static GeneratorSettings CreateSettings((string? Checks, bool IsDefault, string ProjectDirectory) properties, (bool Debug, bool HasHooks) compilation, (bool InterceptorsEnabled, LanguageVersion Version) parse)
+        private static GeneratorSettings CreateSettings((string? Checks, string ProjectDirectory) properties, (bool Debug, bool HasHooks) compilation, bool nullable)
         {
-            var isSet = bool.TryParse(properties.Checks?.Trim(), out var value);
-            var isExplicit = isSet && !properties.IsDefault;
-            var requested = isSet ? value : compilation.Debug;
-            var enabled = requested && compilation.HasHooks;
-            string? unavailable = null;
-            if (enabled && parse.Version < LanguageVersion.CSharp11)
-            {
-                if (!isExplicit)
-                {
-                    return new GeneratorSettings(false, null, properties.ProjectDirectory);
-                }
-
-                unavailable = "the generated interceptors need C# 11 or later (LangVersion is " + parse.Version.ToDisplayString() + ")";
-            }
-            else if (enabled && !parse.InterceptorsEnabled)
-            {
-                unavailable = "the namespace " + Names.Namespace + " is not in the InterceptorsNamespaces property";
-            }
-
-            return new GeneratorSettings(enabled, unavailable, properties.ProjectDirectory);
+            var requested = bool.TryParse(properties.Checks?.Trim(), out var value) ? value : compilation.Debug;
+            return new GeneratorSettings(requested && compilation.HasHooks, properties.ProjectDirectory, nullable);
         }
 
         /// <summary>
-        /// The names of methods whose calls get a wrapper: those declared here with a contract or context
+        /// Whether the project declares a lock order (<c>[assembly: LockOrder]</c>, <c>[AcquiredBefore]</c>,
+        /// <c>[AcquiredAfter]</c>): the registry hands those to the runtime and reports their contradictions
+        /// (LDG001) even where no lock operation needs checking. Found by attribute name, without binding.
+        /// </summary>
+        private static IncrementalValueProvider<bool> HasDeclaredOrders(IncrementalGeneratorInitializationContext context)
+        {
+            IncrementalValueProvider<bool>? any = null;
+            foreach (var attributeName in KnownTypes.OrderAttributeNames)
+            {
+                var declared = context.SyntaxProvider
+                    .ForAttributeWithMetadataName(attributeName, static (_, _) => true, static (_, _) => true)
+                    .Collect()
+                    .Select(static (found, _) => !found.IsEmpty);
+                any = any is null ? declared : any.Value.Combine(declared).Select(static (pair, _) => pair.Left || pair.Right);
+            }
+
+            return any!.Value;
+        }
+
+        /// <summary>
+        /// The names of methods whose calls get a checked call: those declared here with a contract or context
         /// attribute, and those of referenced assemblies built against LockDiscipline (read only when
         /// checks are on, since that walk repeats on every edit).
         /// </summary>
@@ -195,36 +173,50 @@ namespace LockDiscipline.Generator
                 .WithTrackingName(TrackingNames.AnnotatedNames);
         }
 
+        /// <summary>
+        /// The annotated method names of each referenced assembly, walked once per assembly symbol: the compiler
+        /// reuses a reference's symbol across the compilations of edits, so an edit does not walk it again.
+        /// </summary>
+        private static readonly ConditionalWeakTable<IAssemblySymbol, string[]> AnnotatedNamesByAssembly = new ConditionalWeakTable<IAssemblySymbol, string[]>();
+
         private static NameSet ReferencedAnnotatedNames(Compilation compilation, System.Threading.CancellationToken cancellationToken)
         {
             var names = new HashSet<string>(StringComparer.Ordinal);
             foreach (var assembly in compilation.SourceModule.ReferencedAssemblySymbols)
             {
-                if (!assembly.Modules.Any(module => module.ReferencedAssemblies.Any(reference => reference.Name == "LockDiscipline")))
-                {
-                    continue;
-                }
+                cancellationToken.ThrowIfCancellationRequested();
+                names.UnionWith(AnnotatedNamesByAssembly.GetValue(assembly, AnnotatedNamesOf));
+            }
 
-                var pending = new Stack<INamespaceOrTypeSymbol>();
-                pending.Push(assembly.GlobalNamespace);
-                while (pending.Count > 0)
+            return new NameSet(names);
+        }
+
+        private static string[] AnnotatedNamesOf(IAssemblySymbol assembly)
+        {
+            if (!assembly.Modules.Any(module => module.ReferencedAssemblies.Any(reference => reference.Name == "LockDiscipline")))
+            {
+                return Array.Empty<string>();
+            }
+
+            var names = new HashSet<string>(StringComparer.Ordinal);
+            var pending = new Stack<INamespaceOrTypeSymbol>();
+            pending.Push(assembly.GlobalNamespace);
+            while (pending.Count > 0)
+            {
+                foreach (var member in pending.Pop().GetMembers())
                 {
-                    cancellationToken.ThrowIfCancellationRequested();
-                    foreach (var member in pending.Pop().GetMembers())
+                    if (member is INamespaceOrTypeSymbol container)
                     {
-                        if (member is INamespaceOrTypeSymbol container)
-                        {
-                            pending.Push(container);
-                        }
-                        else if (member is IMethodSymbol method && !names.Contains(method.Name) && method.GetAttributes().Any(IsContractAttribute))
-                        {
-                            names.Add(method.Name);
-                        }
+                        pending.Push(container);
+                    }
+                    else if (member is IMethodSymbol method && !names.Contains(method.Name) && method.GetAttributes().Any(IsContractAttribute))
+                    {
+                        names.Add(method.Name);
                     }
                 }
             }
 
-            return new NameSet(names);
+            return names.ToArray();
         }
 
         private static bool IsContractAttribute(AttributeData attribute)

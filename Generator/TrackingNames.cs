@@ -9,7 +9,7 @@ namespace LockDiscipline.Generator
         public const string Candidates = "LockDiscipline.Candidates";
         public const string FilteredCandidates = "LockDiscipline.FilteredCandidates";
         public const string BoundCalls = "LockDiscipline.BoundCalls";
-        public const string Files = "LockDiscipline.Files";
+        public const string CheckedCalls = "LockDiscipline.CheckedCalls";
         public const string Registry = "LockDiscipline.Registry";
     }
 }

@@ -28,12 +28,14 @@ namespace LockDiscipline.Weaving
     }
 
     /// <summary>
-    /// Weaves runtime lock checks into a compiled Debug assembly: each lock call the generator's site table
-    /// lists (a <c>lock</c> statement's <c>Monitor.Enter</c> or <c>Lock.EnterScope</c>, <c>EnterScope</c>,
-    /// and <c>Monitor</c>/<c>Lock</c> calls on locks classed by type) is found in IL through the portable
-    /// PDB's sequence points and rewritten to call <c>LockDiscipline.Validation.WovenLocks</c> with the site's
-    /// index; the releases the compiler emits for them are paired with their acquisitions. Class identity
-    /// is the generator's: the weaver only finds calls.
+    /// Weaves runtime lock checks into a compiled Debug assembly: each call the generator's site table lists
+    /// is found in IL through the portable PDB's sequence points and rewritten. A lock call or annotated call
+    /// with a checked call in the table is redirected to it (the generated <c>CheckedCalls</c> method takes
+    /// the same arguments, then the site table and the site's index); a <c>lock</c> statement's
+    /// <c>Monitor.Enter</c> or <c>Lock.EnterScope</c>, <c>EnterScope</c>, and <c>Monitor</c>/<c>Lock</c> calls
+    /// on locks classed by type call <c>LockDiscipline.Validation.WovenLocks</c> with the site's index, and
+    /// the releases the compiler emits for them are paired with their acquisitions. Class identity is the
+    /// generator's: the weaver only finds calls.
     /// </summary>
     /// <remarks>
     /// Matching: a site is inside the smallest sequence point (of any method) that contains its position;
@@ -46,6 +48,9 @@ namespace LockDiscipline.Weaving
         /// <summary>The generated registry holding the site table.</summary>
         public const string RegistryType = "LockDiscipline.Generated.LockClasses";
 
+        /// <summary>The generated class of the checked calls the table's rows may name.</summary>
+        public const string CheckedCallsType = "LockDiscipline.Generated.CheckedCalls";
+
         private const string GeneratedNamespace = "LockDiscipline.Generated";
         private const string HooksNamespace = "LockDiscipline.Validation";
         private const string HooksType = "WovenLocks";
@@ -56,8 +61,6 @@ namespace LockDiscipline.Weaving
         private const string LockExit = "System.Threading.Lock.Exit";
         private const string LockEnterScope = "System.Threading.Lock.EnterScope";
         private const string ScopeDispose = "System.Threading.Lock/Scope.Dispose";
-
-        private static readonly HashSet<string> SiteApis = new HashSet<string>(StringComparer.Ordinal) { MonitorEnter, MonitorExit, LockEnter, LockExit, LockEnterScope };
 
         /// <summary>Weaves the assembly at <paramref name="assemblyPath"/> and its PDB in place.</summary>
         /// <param name="assemblyPath">The intermediate assembly, with its portable PDB beside it or embedded.</param>
@@ -123,7 +126,7 @@ namespace LockDiscipline.Weaving
             var runtime = module.AssemblyReferences.FirstOrDefault(r => r.Name == "LockDiscipline");
             if (tableField?.Constant is not string text || sitesField is null || runtime is null)
             {
-                result.NothingDoneBecause = "the generator wrote no site table (no lock statement, scope or lock classed by type, or runtime checks off)";
+                result.NothingDoneBecause = "the generator wrote no site table (no lock operation or annotated call to check, or runtime checks off)";
                 return false;
             }
 
@@ -135,7 +138,7 @@ namespace LockDiscipline.Weaving
 
             var rows = SiteTable.Parse(text);
             result.TableSites = rows.Count;
-            var hooks = new Hooks(module, runtime, sitesField);
+            var hooks = new Hooks(module, runtime, sitesField, module.GetType(CheckedCallsType));
             // Methods without sequence points are the compiler's (an iterator's finally method): releases only.
             var methods = module.GetTypes()
                 .Where(type => !IsGenerated(type))
@@ -276,7 +279,8 @@ namespace LockDiscipline.Weaving
                 list.Add(row);
             }
 
-            // The lock calls under each of those sequence points, in IL order, against the sites in source order.
+            // The listed calls under each of those sequence points (calls of the APIs its sites name), in IL order,
+            // against the sites in source order.
             var matched = new Dictionary<MethodDefinition, List<(Instruction, SiteRow)>>();
             foreach (var method in methods)
             {
@@ -287,20 +291,26 @@ namespace LockDiscipline.Weaving
 
                 var pointAt = PointsByOffset(method);
                 SequencePoint? current = null;
+                SequencePoint? lastVisible = null;
                 var callsAt = new Dictionary<int, List<Instruction>>();
                 foreach (var instruction in method.Body.Instructions)
                 {
                     if (pointAt.TryGetValue(instruction.Offset, out var point))
                     {
                         current = point.IsHidden ? null : point;
+                        lastVisible = current ?? lastVisible;
                     }
 
-                    if (current is not null && SiteApis.Contains(ApiOf(instruction)) && inMethod.ContainsKey(current.Offset))
+                    // A lock statement's EnterScope may follow the hidden finally of the statement before it: it belongs
+                    // with the last visible sequence point, as its site does.
+                    var api = ApiOf(instruction);
+                    var under = current ?? (api == LockEnterScope ? lastVisible : null);
+                    if (under is not null && inMethod.TryGetValue(under.Offset, out var sitesHere) && sitesHere.Exists(site => site.Api == api))
                     {
-                        if (!callsAt.TryGetValue(current.Offset, out var list))
+                        if (!callsAt.TryGetValue(under.Offset, out var list))
                         {
                             list = new List<Instruction>();
-                            callsAt.Add(current.Offset, list);
+                            callsAt.Add(under.Offset, list);
                         }
 
                         list.Add(instruction);
@@ -344,10 +354,10 @@ namespace LockDiscipline.Weaving
 
         private static long Size(SequencePoint point) => ((long)(point.EndLine - point.StartLine) << 20) + point.EndColumn - point.StartColumn;
 
-        /// <summary><c>Namespace.Type.Method</c> of a call instruction (nested types joined by '/'), or empty.</summary>
+        /// <summary><c>Namespace.Type.Method</c> of a call instruction (nested types joined by '/', generic types by their metadata name), or empty.</summary>
         private static string ApiOf(Instruction instruction)
             => (instruction.OpCode.Code is Code.Call or Code.Callvirt) && instruction.Operand is MethodReference method
-                ? method.DeclaringType.FullName + "." + method.Name
+                ? method.DeclaringType.GetElementType().FullName + "." + method.Name
                 : string.Empty;
 
         private static bool Rewrite(
@@ -361,6 +371,11 @@ namespace LockDiscipline.Weaving
         {
             var target = (MethodReference)call.Operand;
             var il = method.Body.GetILProcessor();
+            if (row.CheckedCall.Length > 0)
+            {
+                return Redirect(il, call, target, row, hooks, result);
+            }
+
             switch (row.Api)
             {
                 case MonitorEnter:
@@ -430,6 +445,65 @@ namespace LockDiscipline.Weaving
                     result.Skipped.Add(Where(row) + ": " + row.Api + " is not a call the weaver rewrites");
                     return false;
             }
+        }
+
+        /// <summary>
+        /// Puts the row's checked call in place of the call: it takes the call's receiver and arguments as they
+        /// are on the stack, then the site table and the site's index. A call the checked call's signature does
+        /// not fit (another overload than the generator bound) or that has a prefix (<c>constrained.</c>) is
+        /// left alone.
+        /// </summary>
+        private static bool Redirect(ILProcessor il, Instruction call, MethodReference target, SiteRow row, Hooks hooks, WeaveResult result)
+        {
+            if (hooks.CheckedCall(row.CheckedCall) is not { } checkedCall)
+            {
+                result.Skipped.Add(Where(row) + ": the generated checked call " + row.CheckedCall + " is missing");
+                return false;
+            }
+
+            if (call.Previous?.OpCode.OpCodeType == OpCodeType.Prefix)
+            {
+                result.Skipped.Add(Where(row) + ": the call has an " + call.Previous.OpCode.Name + " prefix");
+                return false;
+            }
+
+            if (!Fits(checkedCall, target))
+            {
+                result.Skipped.Add(Where(row) + ": " + checkedCall.Name + " does not take the arguments of " + target.FullName);
+                return false;
+            }
+
+            var moved = InsertBefore(il, call, hooks.LoadSites(), Instruction.Create(OpCodes.Ldc_I4, row.Index));
+            moved.OpCode = OpCodes.Call;
+            moved.Operand = checkedCall;
+            return true;
+        }
+
+        /// <summary>Whether the checked call takes the receiver (if any) and the arguments of <paramref name="target"/>, then the site table and an index.</summary>
+        private static bool Fits(MethodDefinition checkedCall, MethodReference target)
+        {
+            var receiver = target.HasThis ? 1 : 0;
+            var parameters = checkedCall.Parameters;
+            if (parameters.Count != receiver + target.Parameters.Count + 2 || parameters[parameters.Count - 1].ParameterType.MetadataType != MetadataType.Int32)
+            {
+                return false;
+            }
+
+            // An instantiated generic method or type lists its parameters as declared (T): the count is the check.
+            if (target is GenericInstanceMethod || target.DeclaringType is GenericInstanceType)
+            {
+                return true;
+            }
+
+            for (var i = 0; i < target.Parameters.Count; i++)
+            {
+                if (parameters[receiver + i].ParameterType.FullName != target.Parameters[i].ParameterType.FullName)
+                {
+                    return false;
+                }
+            }
+
+            return true;
         }
 
         /// <summary>
@@ -549,10 +623,17 @@ namespace LockDiscipline.Weaving
             private readonly ModuleDefinition _module;
             private readonly FieldReference _sites;
 
-            public Hooks(ModuleDefinition module, AssemblyNameReference runtime, FieldReference sites)
+            private readonly Dictionary<string, MethodDefinition> _checkedCalls = new Dictionary<string, MethodDefinition>(StringComparer.Ordinal);
+
+            public Hooks(ModuleDefinition module, AssemblyNameReference runtime, FieldReference sites, TypeDefinition? checkedCalls)
             {
                 _module = module;
                 _sites = sites;
+                foreach (var method in checkedCalls?.Methods ?? Enumerable.Empty<MethodDefinition>())
+                {
+                    _checkedCalls[method.Name] = method;
+                }
+
                 var hooks = new TypeReference(HooksNamespace, HooksType, module, runtime);
                 var table = new TypeReference(HooksNamespace, "LockSiteTable", module, runtime);
                 var system = module.TypeSystem;
@@ -580,6 +661,8 @@ namespace LockDiscipline.Weaving
             public MethodReference ScopeDisposing { get; }
 
             public Instruction LoadSites() => Instruction.Create(OpCodes.Ldsfld, _sites);
+
+            public MethodDefinition? CheckedCall(string name) => _checkedCalls.TryGetValue(name, out var method) ? method : null;
 
             public MethodReference IsHeldByCurrentThread(TypeReference lockType)
                 => new MethodReference("get_IsHeldByCurrentThread", _module.TypeSystem.Boolean, lockType) { HasThis = true };

@@ -10,7 +10,8 @@ namespace LockDiscipline.Weaving
     /// <param name="File">The file as the generator printed it: relative to the project, forward slashes.</param>
     /// <param name="Line">The 1-based line of the <c>lock</c> keyword or the called method's name.</param>
     /// <param name="Column">Its 1-based column.</param>
-    internal sealed record SiteRow(int Index, string Api, string File, int Line, int Column);
+    /// <param name="CheckedCall">The generated method the call is redirected to, or empty when a runtime hook does the work.</param>
+    internal sealed record SiteRow(int Index, string Api, string File, int Line, int Column, string CheckedCall);
 
     /// <summary>Reads the text of <c>LockClasses.SiteTable</c>; the runtime's <c>LockSiteTable</c> reads the same text.</summary>
     internal static class SiteTable
@@ -27,12 +28,12 @@ namespace LockDiscipline.Weaving
             for (var i = 0; i < lines.Length; i++)
             {
                 var fields = lines[i].Split('\t');
-                if (fields.Length != 6)
+                if (fields.Length != 7)
                 {
                     throw new FormatException("Lock site " + i + " has " + fields.Length + " fields: " + lines[i]);
                 }
 
-                rows.Add(new SiteRow(i, fields[0], fields[2], int.Parse(fields[3], CultureInfo.InvariantCulture), int.Parse(fields[4], CultureInfo.InvariantCulture)));
+                rows.Add(new SiteRow(i, fields[0], fields[2], int.Parse(fields[3], CultureInfo.InvariantCulture), int.Parse(fields[4], CultureInfo.InvariantCulture), fields[6]));
             }
 
             return rows;

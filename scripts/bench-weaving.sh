@@ -1,19 +1,21 @@
 #!/usr/bin/env bash
-# Build cost of the runtime checks in Debug, as a user gets them from the packed package: interceptors
-# (one generated method per intercepted lock call) against the IL weaving step (docs/design.md, "Runtime
-# checks: interceptors and weaving"). For each project, in one run, interleaved, --reps times:
+# Build cost of the runtime checks in Debug, as a user gets them from the packed package (docs/design.md,
+# "Runtime checks: weaving"). For each project, in one run, interleaved, --reps times:
 #   none        the project without the package (the runtime library referenced directly)
-#   intercept   + the package, LockDisciplineWeaving=false (analyzer, generator, interceptors)
-#   weave       + the package as shipped (the same, and the weaving step after CoreCompile)
+#   analyzer    + the package, LockDisciplineRuntimeChecks=false (the analyzer alone)
+#   checks      + the package as shipped (the analyzer, the generator, and the weaving step after CoreCompile)
 # Two projects, both from tests/LockDiscipline.Benchmarks.Analyzer: "dense" is the generator's own output
 # (about one lock site per 7 lines, far denser than real code); "realistic" is a small generated project
 # padded with lock-free code to about one lock site per 200 lines.
 #
-#   scripts/bench-weaving.sh [--dense-lines 25000] [--realistic-lines 2000] [--padding 60000] [--reps 2] [--out DIR]
+#   scripts/bench-weaving.sh [--dense-lines 25000] [--realistic-lines 2000] [--padding 60000] [--reps 2]
+#                            [--in-process ROUNDS] [--no-builds] [--out DIR]
 #
 # Prints per project the medians of: the Csc task, the generator's own time (ReportAnalyzer), the weaving
-# target, the wall time, and the ratios to "none" within each repetition. The machine may be shared:
-# compare ratios measured in the same run, never absolute times, and record `uptime` with them.
+# target, the wall time, and the ratios to "none" within each repetition. With --in-process, first
+# measures each part in one process (tests/LockDiscipline.Benchmarks.BuildCost: bytes allocated, which
+# load does not change, and time) on the same projects; --no-builds stops there. The machine may be
+# shared: compare ratios measured in the same run, never absolute times, and record `uptime` with them.
 set -euo pipefail
 
 root="$(cd "$(dirname "${BASH_SOURCE[0]}")/.." && pwd)"
@@ -21,6 +23,8 @@ dense_lines=25000
 realistic_lines=2000
 padding=60000
 reps=2
+in_process=0
+builds=1
 out="$root/artifacts/bench-weaving"
 
 while [[ $# -gt 0 ]]; do
@@ -29,6 +33,8 @@ while [[ $# -gt 0 ]]; do
     --realistic-lines) realistic_lines="$2"; shift 2 ;;
     --padding) padding="$2"; shift 2 ;;
     --reps) reps="$2"; shift 2 ;;
+    --in-process) in_process="$2"; shift 2 ;;
+    --no-builds) builds=0; shift ;;
     --out) out="$2"; shift 2 ;;
     *) echo "bench-weaving: unknown option $1" >&2; exit 2 ;;
   esac
@@ -54,7 +60,7 @@ cat >"$out/nuget.config" <<EOF
     <add key="nuget.org" value="https://api.nuget.org/v3/index.json" />
   </packageSources>
   <packageSourceMapping>
-    <packageSource key="under-test"><package pattern="LockDiscipline" /></packageSource>
+    <packageSource key="under-test"><package pattern="LockDiscipline" /><package pattern="LockDiscipline.*" /></packageSource>
     <packageSource key="nuget.org"><package pattern="*" /></packageSource>
   </packageSourceMapping>
 </configuration>
@@ -62,7 +68,6 @@ EOF
 cat >"$out/Directory.Build.props" <<EOF
 <Project>
   <PropertyGroup>
-    <RestorePackagesPath>$out/packages</RestorePackagesPath>
     <LockDisciplineRuntime>$runtime</LockDisciplineRuntime>
     <LockDisciplineAnalyzer>$analyzer</LockDisciplineAnalyzer>
   </PropertyGroup>
@@ -83,6 +88,9 @@ package_project() {
     <LangVersion>latest</LangVersion>
     <TreatWarningsAsErrors>false</TreatWarningsAsErrors>
     <EnableNETAnalyzers>false</EnableNETAnalyzers>
+    <!-- Here, not in a Directory.Build.props above: the generated project has its own, which stops the
+         search, and the machine-wide cache may hold an older build of the same package version. -->
+    <RestorePackagesPath>$out/packages</RestorePackagesPath>
   </PropertyGroup>
   <ItemGroup>
     <PackageReference Include="LockDiscipline" Version="$version" />
@@ -150,13 +158,26 @@ results="$out/results.tsv"
 generate dense "$dense_lines" 0
 generate realistic "$realistic_lines" "$padding"
 
+if [[ "$in_process" -gt 0 ]]; then
+  dotnet build "$root/tests/LockDiscipline.Benchmarks.BuildCost/LockDiscipline.Benchmarks.BuildCost.csproj" -c Release -nologo -v:q -tl:off >"$out/build-cost-tool.log" 2>&1 \
+    || { cat "$out/build-cost-tool.log" >&2; exit 1; }
+  for project in dense realistic; do
+    echo "==> in process: $project ($(uptime))"
+    dotnet "$root/tests/LockDiscipline.Benchmarks.BuildCost/bin/Release/net10.0/LockDiscipline.Benchmarks.BuildCost.dll" "$out/$project/none" "$in_process" | tee "$out/$project-in-process.tsv"
+  done
+fi
+
+if [[ "$builds" -eq 0 ]]; then
+  exit 0
+fi
+
 for project in dense realistic; do
   for rep in $(seq 1 "$reps"); do
-    for config in none intercept weave; do
+    for config in none analyzer checks; do
       dir="$out/$project/pkg"; extra=()
       case "$config" in
         none) dir="$out/$project/none" ;;
-        intercept) extra=(-p:LockDisciplineWeaving=false) ;;
+        analyzer) extra=(-p:LockDisciplineRuntimeChecks=false) ;;
       esac
       log="$out/$project-$config-$rep.log"
       (cd "$dir" && dotnet build --no-restore --no-incremental -nologo -v:d -tl:off -nodeReuse:false -m:1 \
@@ -168,7 +189,7 @@ for project in dense realistic; do
   done
 done
 
-grep -h "LockDiscipline: woven" "$out"/*-weave-1.log | sed 's/^ *//' || true
+grep -h "LockDiscipline: woven" "$out"/*-checks-1.log | sed 's/^ *//' || true
 echo "==> uptime after: $(uptime)"
 echo
 echo "project | config | Csc ms | analyzer ms | generator ms | Csc - none - analyzer - generator ms | weave ms | wall ms | Csc ÷ none | wall ÷ none   (medians over $reps runs; ratios within each run)"
@@ -187,7 +208,7 @@ awk -F'\t' '
   END {
     for (p in projects) for (r = 1; r <= reps; r++) foreach_config(p, r)
     for (p in projects) {
-      split("none intercept weave", cs, " ")
+      split("none analyzer checks", cs, " ")
       for (k = 1; k <= 3; k++) {
         c = cs[k]
         printf "%s | %s | %d | %d | %d | %d | %d | %d | %.2f | %.2f\n", p, c, median(p SUBSEP c SUBSEP "csc"), median(p SUBSEP c SUBSEP "ana"), median(p SUBSEP c SUBSEP "gen"), median(p SUBSEP c SUBSEP "rest"), median(p SUBSEP c SUBSEP "weave"), median(p SUBSEP c SUBSEP "wall"), median(p SUBSEP c SUBSEP "rcsc"), median(p SUBSEP c SUBSEP "rwall")
@@ -195,7 +216,7 @@ awk -F'\t' '
     }
   }
   function foreach_config(p, r,   k, c) {
-    split("none intercept weave", cs2, " ")
+    split("none analyzer checks", cs2, " ")
     for (k = 1; k <= 3; k++) {
       c = cs2[k]
       if (((p, r, c) in rows) && csc[p, r, "none"] > 0) {

@@ -1,4 +1,3 @@
-using System.IO;
 using System.Text;
 using Microsoft.CodeAnalysis.CSharp;
 
@@ -9,6 +8,9 @@ namespace LockDiscipline.Generator.Emit
     {
         public const string Namespace = "LockDiscipline.Generated";
         public const string RegistryClass = "LockClasses";
+
+        /// <summary>The class of the checked calls the weaver redirects lock calls and annotated calls to.</summary>
+        public const string CheckedCallsClass = "CheckedCalls";
 
         /// <summary>
         /// Marks the generated types as LockDiscipline's: the runtime validator leaves their frames out of
@@ -82,36 +84,5 @@ namespace LockDiscipline.Generator.Emit
 
         /// <summary>Text for an XML doc comment.</summary>
         public static string XmlText(string value) => value.Replace("&", "&amp;").Replace("<", "&lt;").Replace(">", "&gt;");
-
-        /// <summary>The hint name of the interceptors for one source file.</summary>
-        public static string InterceptorsHint(string path) => "LockDiscipline.Interceptors." + FileStem(path) + "." + Hash(path) + ".g.cs";
-
-        /// <summary>The class holding the interceptors for one source file: extension interceptors need a top-level class each.</summary>
-        public static string InterceptorsClass(string path) => "Interceptors_" + FileStem(path) + "_" + Hash(path);
-
-        private static string FileStem(string path)
-        {
-            var normalized = path.Replace('\\', '/');
-            var stem = Path.GetFileNameWithoutExtension(normalized.Substring(normalized.LastIndexOf('/') + 1));
-            var builder = new StringBuilder(stem.Length);
-            foreach (var c in stem)
-            {
-                builder.Append(c < 128 && char.IsLetterOrDigit(c) ? c : '_');
-            }
-
-            return builder.Length == 0 ? "File" : builder.ToString();
-        }
-
-        /// <summary>FNV-1a over the path's UTF-16 code units: <see cref="string.GetHashCode()"/> differs between runs.</summary>
-        private static string Hash(string path)
-        {
-            var hash = 2166136261u;
-            foreach (var c in path)
-            {
-                hash = unchecked((hash ^ c) * 16777619u);
-            }
-
-            return hash.ToString("X8");
-        }
     }
 }

@@ -7,15 +7,11 @@ namespace LockDiscipline.Generator.Model
     // value, so the incremental driver can tell that an edit left a step's output unchanged and skip
     // the steps after it. Symbols, syntax, locations and semantic models never leave a transform.
 
-    /// <summary>What the project asked for and whether it can be given.</summary>
-    /// <param name="Enabled">Runtime checks are switched on (LockDisciplineRuntimeChecks, else a Debug build).</param>
-    /// <param name="Unavailable">Why checks that are on cannot be generated (LDG002), or null when they can.</param>
+    /// <summary>What the project asked for.</summary>
+    /// <param name="Emits">Runtime checks are switched on (LockDisciplineRuntimeChecks, else a Debug build) and the runtime library can take them.</param>
     /// <param name="ProjectDirectory">The project's directory, to print call sites relative to it; empty when unknown.</param>
-    internal sealed record GeneratorSettings(bool Enabled, string? Unavailable, string ProjectDirectory)
-    {
-        /// <summary>Whether interceptors and the registry are emitted.</summary>
-        public bool Emits => Enabled && Unavailable is null;
-    }
+    /// <param name="Nullable">The language version has nullable reference types (C# 8), so generated code may say <c>#nullable enable</c>.</param>
+    internal sealed record GeneratorSettings(bool Emits, string ProjectDirectory, bool Nullable);
 
     /// <summary>A span in a source file, enough to rebuild a <see cref="Location"/> for a diagnostic.</summary>
     internal sealed record SourceSpan(string Path, int Start, int Length, int StartLine, int StartCharacter, int EndLine, int EndCharacter)
@@ -63,10 +59,7 @@ namespace LockDiscipline.Generator.Model
     /// <summary>The call site as the engine prints it: file relative to the project, 1-based line, <c>Type.Member</c>.</summary>
     internal sealed record LockSiteInfo(string File, int Line, string Member);
 
-    /// <summary>The arguments of one <c>[InterceptsLocation(Version, Data)]</c>; <paramref name="Position"/> orders the output.</summary>
-    internal sealed record InterceptLocation(int Version, string Data, string Display, int Position);
-
-    /// <summary>What an interceptor does around the real call.</summary>
+    /// <summary>What a checked call does around the real call.</summary>
     internal enum ApiShape
     {
         /// <summary>Blocking acquisition: <c>Acquire</c> before, <c>AcquireFailed</c> if the real call throws.</summary>
@@ -97,16 +90,17 @@ namespace LockDiscipline.Generator.Model
         Downgrade,
     }
 
-    /// <summary>A parameter of an intercepted lock API method, written as the interceptor declares it.</summary>
+    /// <summary>A parameter of a lock API method, written as its checked call declares it.</summary>
     /// <param name="Modifier">"" or "ref ".</param>
     internal sealed record ApiParameter(string Modifier, string Type, string Name);
 
     /// <summary>
-    /// One overload of a lock API as its interceptor declares and forwards it: the lock model's
-    /// <c>LockApi</c> row, specialised to the overload bound at the call.
+    /// One overload of a lock API as its checked call declares and forwards it: the lock model's
+    /// <c>LockApi</c> row, specialised to the overload bound at the call. Every call of that overload with
+    /// those flags shares one checked call; the class and the site come from the site table at run time.
     /// </summary>
     /// <param name="Type">The declaring type, fully qualified.</param>
-    /// <param name="IsStatic">A static method (Monitor) locks its first argument, <c>obj</c>; an instance method locks <c>self</c>.</param>
+    /// <param name="IsStatic">A static method (Monitor) locks its first argument, <c>obj</c>; an instance method locks <c>self</c>, its first parameter.</param>
     /// <param name="Flags">The <c>AcquireFlags</c> member names, joined with " | ".</param>
     /// <param name="HeldCheck">For releases: true when the real lock is held (see <c>LockApi.HeldCheck</c>).</param>
     /// <param name="Subclass">The nesting subclass expression: "0", or the parameter that carries it.</param>
@@ -121,14 +115,11 @@ namespace LockDiscipline.Generator.Model
         string Subclass,
         EquatableArray<ApiParameter> Parameters)
     {
-        /// <summary>The expression of the locked object inside the interceptor.</summary>
+        /// <summary>The expression of the locked object inside the checked call.</summary>
         public string LockObject => IsStatic ? Parameters[0].Name : "self";
     }
 
-    /// <summary>Call sites of one lock API overload on one lock class at one printed site; several calls on one line share one interceptor.</summary>
-    internal sealed record LockCall(InterceptedApi Api, ClassRef Class, LockSiteInfo Site, EquatableArray<InterceptLocation> Locations);
-
-    /// <summary>A parameter of an intercepted annotated method, as the interceptor must declare it.</summary>
+    /// <summary>A parameter of an annotated method, as its checked call must declare it.</summary>
     /// <param name="Modifier">"", "ref ", "out ", "in " or "ref readonly ".</param>
     internal sealed record ContractParameter(string Modifier, string Type, bool IsParams, bool IsScoped);
 
@@ -138,7 +129,7 @@ namespace LockDiscipline.Generator.Model
     /// </summary>
     internal sealed record ContractCheck(string Hook, ClassRef Class);
 
-    /// <summary>How the interceptor reaches the annotated method.</summary>
+    /// <summary>How the checked call reaches the annotated method.</summary>
     internal enum CalleeAccess
     {
         /// <summary>An ordinary call: the method is accessible from the generated class.</summary>
@@ -158,13 +149,13 @@ namespace LockDiscipline.Generator.Model
     }
 
     /// <summary>
-    /// Call sites of one annotated method with the same checks at the same printed site. The signature is
-    /// the method's as bound at the call (generic arguments substituted), which a non-generic interceptor
-    /// must match exactly.
+    /// One annotated method with its checks, as bound at its calls: all of them share one checked call. The
+    /// signature is the method's as bound at the call (generic arguments substituted), which the non-generic
+    /// checked call must match exactly: the weaver puts it in place of the call without touching the stack.
     /// </summary>
     /// <param name="ContainingType">The declaring type, fully qualified.</param>
     /// <param name="MethodName">The method's name.</param>
-    /// <param name="IsInstance">An instance method: the interceptor's first parameter is <c>this ContainingType</c>.</param>
+    /// <param name="IsInstance">An instance method: the checked call's first parameter is the receiver, <c>ContainingType self</c>.</param>
     /// <param name="IsExtension">A static extension method called in reduced form: its first parameter keeps <c>this</c>.</param>
     /// <param name="ReturnType">The return type, fully qualified with nullability, or <c>void</c>.</param>
     /// <param name="TypeArguments">Explicit type arguments for the forwarded call, such as <c>&lt;int&gt;</c>, or empty.</param>
@@ -181,48 +172,56 @@ namespace LockDiscipline.Generator.Model
         string RuntimeTypeName,
         EquatableArray<ContractCheck> Checks,
         bool MightSleep,
-        string? IrqContext,
-        LockSiteInfo Site,
-        EquatableArray<InterceptLocation> Locations);
+        string? IrqContext);
 
     /// <summary>
-    /// A lock operation the weaver rewrites in the compiled assembly because an interceptor cannot reach it
-    /// (a <c>lock</c> statement, <c>EnterScope</c>, a lock classed by type): one row of the site table.
+    /// A lock operation or annotated call the weaver rewrites in the compiled assembly: one row of the site table.
     /// </summary>
-    /// <param name="Api">The lock call it compiles to, as the weaver finds it in IL: <c>Monitor.Enter</c>, <c>Monitor.Exit</c>, <c>Lock.Enter</c>, <c>Lock.Exit</c> or <c>Lock.EnterScope</c>.</param>
-    /// <param name="Class">The lock class.</param>
+    /// <param name="Api">The call as the weaver finds it in IL: the declaring type's metadata name (nested types after '/') and the method's name, such as <c>System.Threading.Monitor.Enter</c>.</param>
+    /// <param name="Class">The lock class, or null for a call of an annotated method (its checks name their classes).</param>
     /// <param name="Site">The file, line and member reports print; the weaver finds the site by file, line and <paramref name="Column"/>.</param>
     /// <param name="Column">The 1-based column of the <c>lock</c> keyword or the called method's name.</param>
     /// <param name="Path">The syntax tree's path, to order the table.</param>
     /// <param name="Position">The position in the tree, to order the table.</param>
-    internal sealed record WovenSite(string Api, ClassRef Class, LockSiteInfo Site, int Column, string Path, int Position);
+    /// <param name="CheckedCall">The generated method the call is redirected to (<see cref="Emit.Names.CheckedCallsClass"/>), or empty when a runtime hook does the work (<c>lock</c> statements, scopes, locks classed by type).</param>
+    internal sealed record WovenSite(string Api, ClassRef? Class, LockSiteInfo Site, int Column, string Path, int Position, string CheckedCall);
 
-    /// <summary>The interceptors for the calls in one source file.</summary>
-    /// <param name="HideFrames">Mark interceptors <c>[StackTraceHidden]</c> (.NET 6 and later), so stack traces show the user's call, not the generated wrapper.</param>
-    internal sealed record FileInterceptors(string Path, EquatableArray<LockCall> Locks, EquatableArray<ContractCall> Contracts, bool HideFrames);
+    /// <summary>The checked calls the weaver redirects lock API calls and annotated calls to.</summary>
+    /// <param name="HideFrames">Mark them <c>[StackTraceHidden]</c> (.NET 6 and later), so stack traces show the user's call, not the generated one.</param>
+    /// <param name="Nullable">The language version allows <c>#nullable enable</c> and <c>!</c>.</param>
+    internal sealed record CheckedCallsModel(EquatableArray<InterceptedApi> Locks, EquatableArray<ContractCall> Contracts, bool HideFrames, bool Nullable)
+    {
+        public static CheckedCallsModel Empty { get; } = new CheckedCallsModel(EquatableArray<InterceptedApi>.Empty, EquatableArray<ContractCall>.Empty, false, false);
+
+        /// <summary>The name of the checked call for the <paramref name="index"/>-th lock API overload: its method's name and a number unique in the class.</summary>
+        public string NameOf(InterceptedApi api, int index) => api.Method + "_" + index.ToString(System.Globalization.CultureInfo.InvariantCulture);
+
+        /// <summary>The name of the checked call for the <paramref name="index"/>-th annotated method, numbered after the lock APIs'.</summary>
+        public string NameOf(ContractCall call, int index) => call.MethodName + "_" + (Locks.Count + index).ToString(System.Globalization.CultureInfo.InvariantCulture);
+    }
 
     /// <summary>A contradiction among declared orders, as LDG001 reports it.</summary>
     internal sealed record OrderCycleReport(string Cycle, SourceSpan? Where);
 
     /// <summary>
-    /// Everything bound from the compilation: the interceptors per file, and the registry (every class the
-    /// interceptors or the declared orders name, the orders, and the order contradictions left out of them).
+    /// Everything bound from the compilation: the checked calls, and the registry (every class the sites or
+    /// the declared orders name, the orders, the order contradictions left out of them, and the site table).
     /// </summary>
     internal sealed record BoundCalls(
-        EquatableArray<FileInterceptors> Files,
+        CheckedCallsModel CheckedCalls,
         EquatableArray<ClassRef> Classes,
         EquatableArray<DeclaredOrderPair> Orders,
         EquatableArray<OrderCycleReport> Cycles,
         EquatableArray<WovenSite> Woven)
     {
         public static BoundCalls Empty { get; } = new BoundCalls(
-            EquatableArray<FileInterceptors>.Empty,
+            CheckedCallsModel.Empty,
             EquatableArray<ClassRef>.Empty,
             EquatableArray<DeclaredOrderPair>.Empty,
             EquatableArray<OrderCycleReport>.Empty,
             EquatableArray<WovenSite>.Empty);
     }
 
-    /// <summary>The registry file's content: what <see cref="BoundCalls"/> says of classes and orders, and the weaver's site table.</summary>
-    internal sealed record RegistryModel(EquatableArray<ClassRef> Classes, EquatableArray<DeclaredOrderPair> Orders, EquatableArray<OrderCycleReport> Cycles, EquatableArray<WovenSite> Woven);
+    /// <summary>The registry file's content: what <see cref="BoundCalls"/> says of classes and orders, and the weaver's site table; <paramref name="Nullable"/> as in <see cref="CheckedCallsModel"/>.</summary>
+    internal sealed record RegistryModel(EquatableArray<ClassRef> Classes, EquatableArray<DeclaredOrderPair> Orders, EquatableArray<OrderCycleReport> Cycles, EquatableArray<WovenSite> Woven, bool Nullable);
 }

@@ -13,11 +13,13 @@ using Microsoft.CodeAnalysis.Operations;
 namespace LockDiscipline.Generator.Parse
 {
     /// <summary>
-    /// Binds the candidate invocations (found by name) and keeps those that get an interceptor: lock API
-    /// calls on a lock that resolves to a field or property, and calls of methods carrying
-    /// <c>[RequiresLock]</c>, <c>[RequiresSharedLock]</c>, <c>[ExcludesLock]</c>, <c>[HardIrqContext]</c>,
-    /// <c>[SoftIrqContext]</c> or <c>[MightSleep]</c>. Runs once per compilation over all candidates, so
-    /// the tree lookup and semantic models are shared; its output is plain data.
+    /// Binds the candidates (invocations found by name, <c>lock</c> statements) and keeps those the weaver
+    /// checks: lock API calls and <c>lock</c> statements the lock model resolves to a class, and calls of
+    /// methods carrying <c>[RequiresLock]</c>, <c>[RequiresSharedLock]</c>, <c>[ExcludesLock]</c>,
+    /// <c>[HardIrqContext]</c>, <c>[SoftIrqContext]</c> or <c>[MightSleep]</c>. Each becomes a row of the
+    /// site table; calls that need more than a runtime hook also get a checked call, one per overload and
+    /// shape (not per site). Runs once per compilation over all candidates, so the tree lookup and semantic
+    /// models are shared; its output is plain data.
     /// </summary>
     internal sealed class CallBinder
     {
@@ -30,19 +32,19 @@ namespace LockDiscipline.Generator.Parse
         private readonly string _projectDirectory;
         private readonly Dictionary<SyntaxTree, SemanticModel> _models = new Dictionary<SyntaxTree, SemanticModel>();
         private readonly Dictionary<IOperation, ValueOrigins> _origins = new Dictionary<IOperation, ValueOrigins>();
-        private readonly List<(LockCall Call, InterceptLocation Location, string Path)> _locks = new List<(LockCall, InterceptLocation, string)>();
-        private readonly List<(ContractCall Call, InterceptLocation Location, string Path)> _contracts = new List<(ContractCall, InterceptLocation, string)>();
         private readonly Dictionary<string, ClassRef> _usedClasses = new Dictionary<string, ClassRef>(StringComparer.Ordinal);
-        private readonly List<WovenSite> _woven = new List<WovenSite>();
-        private readonly bool _weaves;
 
-        private CallBinder(Compilation compilation, string projectDirectory)
+        // Each site with what its checked call does: an InterceptedApi, a ContractCall, or null for a runtime hook.
+        private readonly List<(WovenSite Site, object? CheckedCall)> _sites = new List<(WovenSite, object?)>();
+        private readonly bool _nullable;
+
+        private CallBinder(Compilation compilation, string projectDirectory, bool nullable)
         {
             _compilation = compilation;
             _model = new LockModelContext(compilation);
             _known = new KnownTypes(compilation);
             _projectDirectory = projectDirectory;
-            _weaves = compilation.GetTypeByMetadataName(KnownTypes.SiteTableTypeName) is not null;
+            _nullable = nullable;
         }
 
         /// <summary>The simple names of every lock API method: the syntactic filter before any binding.</summary>
@@ -52,10 +54,11 @@ namespace LockDiscipline.Generator.Parse
         public const string LockStatementName = "lock statement";
 
         /// <summary>
-        /// The lock calls the weaver rewrites in IL (docs/runtime-checks.md), by the lock model's type and method:
-        /// blocking acquisitions and releases whose lock object is on the stack at the call.
+        /// The lock calls the weaver's runtime hooks handle without a checked call (docs/runtime-checks.md), by
+        /// the lock model's type and method: blocking acquisitions and releases whose lock object is on the
+        /// stack at the call. The lock statement's calls and locks classed by type go this way.
         /// </summary>
-        private static readonly HashSet<string> WovenApis = new HashSet<string>(StringComparer.Ordinal)
+        private static readonly HashSet<string> HookedApis = new HashSet<string>(StringComparer.Ordinal)
         {
             "System.Threading.Monitor.Enter",
             "System.Threading.Monitor.Exit",
@@ -64,13 +67,13 @@ namespace LockDiscipline.Generator.Parse
             "System.Threading.Lock.EnterScope",
         };
 
-        public static BoundCalls Bind(ImmutableArray<CallCandidate> candidates, Compilation compilation, string projectDirectory, CancellationToken cancellationToken)
+        public static BoundCalls Bind(ImmutableArray<CallCandidate> candidates, Compilation compilation, string projectDirectory, bool nullable, CancellationToken cancellationToken)
         {
-            var binder = new CallBinder(compilation, projectDirectory);
+            var binder = new CallBinder(compilation, projectDirectory, nullable);
             var trees = new Dictionary<string, SyntaxTree?>(StringComparer.Ordinal);
             foreach (var tree in compilation.SyntaxTrees)
             {
-                // Interception needs unique paths; a path shared by two trees cannot be targeted.
+                // The weaver finds a site by its file: a path shared by two trees cannot be told apart.
                 trees[tree.FilePath] = trees.ContainsKey(tree.FilePath) ? null : tree;
             }
 
@@ -97,7 +100,7 @@ namespace LockDiscipline.Generator.Parse
 
             if (candidate.Name == LockStatementName)
             {
-                if (_weaves && root.FindNode(span, getInnermostNodeForTie: true).AncestorsAndSelf().OfType<LockStatementSyntax>().FirstOrDefault(node => node.Span == span) is { } statement)
+                if (root.FindNode(span, getInnermostNodeForTie: true).AncestorsAndSelf().OfType<LockStatementSyntax>().FirstOrDefault(node => node.Span == span) is { } statement)
                 {
                     BindLockStatement(ModelFor(tree), statement, cancellationToken);
                 }
@@ -131,10 +134,12 @@ namespace LockDiscipline.Generator.Parse
         }
 
         /// <summary>
-        /// Intercepts a lock API call when the lock model resolves it to one operation on a class a runtime
-        /// check can be keyed by: a lock in a field or property (or an element of one, or a local copied
-        /// from one). Locks classed by static type (<c>this</c>, parameters) and APIs the model marks as not
-        /// intercepted are left to the compile-time rules (docs/runtime-checks.md).
+        /// Checks a lock API call when the lock model resolves it to one operation on a class: through the
+        /// runtime hooks when the API's release is a call the compiler emits (<c>EnterScope</c>) or it is a
+        /// blocking <c>Monitor</c>/<c>Lock</c> call on a lock classed by static type (<c>this</c>, parameters),
+        /// as a <c>lock</c> statement on it is; through a checked call otherwise, try-acquisitions, semaphores,
+        /// reader-writer locks and the K* primitives on locks classed by type included. APIs the model does not
+        /// check (<c>SpinLock</c>, <c>Mutex</c>) are left to the compile-time rules (docs/runtime-checks.md).
         /// </summary>
         private void BindLockCall(SemanticModel model, InvocationExpressionSyntax invocation, IInvocationOperation operation, CancellationToken cancellationToken)
         {
@@ -145,31 +150,27 @@ namespace LockDiscipline.Generator.Parse
             }
 
             var lockClass = resolved[0].Class.NestingBase ?? resolved[0].Class;
-            if (api.NotInterceptedBecause is not null || lockClass.ClassedByType)
+            var hooked = api.Type + "." + api.Method;
+            var byHook = HookedApis.Contains(hooked) && resolved[0].Kind != LockOperationKind.TryAcquire;
+            if (api.NotInterceptedBecause is not null || (lockClass.ClassedByType && byHook))
             {
-                // What an interceptor cannot keep exact, the weaver can: the release of a scope is a call in IL.
-                var woven = api.Type + "." + api.Method;
-                if (_weaves && WovenApis.Contains(woven) && resolved[0].Kind != LockOperationKind.TryAcquire)
+                // The release of a scope is a call in IL the hooks pair with its acquisition; a Monitor or Lock
+                // on a lock classed by type goes through the hooks as a lock statement on it does.
+                if (byHook)
                 {
-                    AddWoven(model, woven, lockClass, NameOf(invocation), cancellationToken);
+                    AddSite(model, hooked, lockClass, NameOf(invocation), null, cancellationToken);
                 }
 
                 return;
             }
 
-            if (!TryLocate(model, invocation, cancellationToken, out var location, out var site))
-            {
-                return;
-            }
-
-            var intercepted = Intercepted(api, resolved[0].Kind, operation.TargetMethod);
-            _locks.Add((new LockCall(intercepted, Use(lockClass), site, EquatableArray<InterceptLocation>.Empty), location, invocation.SyntaxTree.FilePath));
+            AddSite(model, MetadataName(operation.TargetMethod), lockClass, NameOf(invocation), Intercepted(api, resolved[0].Kind, operation.TargetMethod), cancellationToken);
         }
 
         /// <summary>
         /// A <c>lock</c> statement compiles to <c>Monitor.Enter(o, ref taken)</c> and <c>Monitor.Exit</c>, or on a
         /// <c>System.Threading.Lock</c> to <c>EnterScope</c> and the scope's <c>Dispose</c>: calls no interceptor
-        /// can reach, so the weaver rewrites them. The class is the lock model's, as for any lock object.
+        /// statement can name, so the weaver's hooks check them. The class is the lock model's, as for any lock object.
         /// </summary>
         private void BindLockStatement(SemanticModel model, LockStatementSyntax statement, CancellationToken cancellationToken)
         {
@@ -185,17 +186,32 @@ namespace LockDiscipline.Generator.Parse
                 return;
             }
 
-            AddWoven(model, onLock ? "System.Threading.Lock.EnterScope" : "System.Threading.Monitor.Enter", resolved.Class.NestingBase ?? resolved.Class, statement.LockKeyword, cancellationToken);
+            AddSite(model, onLock ? "System.Threading.Lock.EnterScope" : "System.Threading.Monitor.Enter", resolved.Class.NestingBase ?? resolved.Class, statement.LockKeyword, null, cancellationToken);
         }
 
-        private void AddWoven(SemanticModel model, string api, LockClass lockClass, SyntaxNodeOrToken at, CancellationToken cancellationToken)
+        /// <param name="checkedCall">What the call is redirected to (an <see cref="InterceptedApi"/> or a <see cref="ContractCall"/>), or null for a runtime hook.</param>
+        private void AddSite(SemanticModel model, string api, LockClass? lockClass, SyntaxNodeOrToken at, object? checkedCall, CancellationToken cancellationToken)
         {
             var mapped = at.GetLocation()!.GetMappedLineSpan();
             var site = new LockSiteInfo(RelativePath(mapped.Path), mapped.StartLinePosition.Line + 1, MemberName(model.GetEnclosingSymbol(at.SpanStart, cancellationToken)));
-            _woven.Add(new WovenSite(api, Use(lockClass), site, mapped.StartLinePosition.Character + 1, model.SyntaxTree.FilePath, at.SpanStart));
+            _sites.Add((new WovenSite(api, lockClass is null ? null : Use(lockClass), site, mapped.StartLinePosition.Character + 1, model.SyntaxTree.FilePath, at.SpanStart, string.Empty), checkedCall));
         }
 
-        /// <summary>The overload bound at the call, as its interceptor declares it, with what the model's row says it does.</summary>
+        /// <summary>A method as the weaver reads its call in IL: the declaring type's metadata name, nested types after '/', then the method's name.</summary>
+        private static string MetadataName(IMethodSymbol method)
+        {
+            var type = method.ContainingType.OriginalDefinition;
+            var name = type.MetadataName;
+            for (var outer = type.ContainingType; outer is not null; outer = outer.ContainingType)
+            {
+                name = outer.MetadataName + "/" + name;
+            }
+
+            var ns = type.ContainingNamespace;
+            return (ns is null || ns.IsGlobalNamespace ? name : ns.ToDisplayString() + "." + name) + "." + method.Name;
+        }
+
+        /// <summary>The overload bound at the call, as its checked call declares it, with what the model's row says it does.</summary>
         private static InterceptedApi Intercepted(LockApi api, LockOperationKind kind, IMethodSymbol method)
         {
             var parameters = method.Parameters
@@ -289,11 +305,6 @@ namespace LockDiscipline.Generator.Parse
                 return;
             }
 
-            if (!TryLocate(model, invocation, cancellationToken, out var location, out var site))
-            {
-                return;
-            }
-
             var contractChecks = checks.Select(check => new ContractCheck(check.Hook, Use(check.Class))).ToEquatableArray();
 
             var call = new ContractCall(
@@ -308,10 +319,8 @@ namespace LockDiscipline.Generator.Parse
                 access == CalleeAccess.UnsafeStaticByName ? RuntimeTypeName(method.ContainingType) : string.Empty,
                 contractChecks,
                 mightSleep,
-                irq,
-                site,
-                EquatableArray<InterceptLocation>.Empty);
-            _contracts.Add((call, location, invocation.SyntaxTree.FilePath));
+                irq);
+            AddSite(model, MetadataName(method), null, NameOf(invocation), call, cancellationToken);
         }
 
         private void AddChecks(List<(string Hook, LockClass Class)> checks, string hook, AttributeData attribute, IMethodSymbol annotated)
@@ -338,9 +347,10 @@ namespace LockDiscipline.Generator.Parse
         }
 
         /// <summary>
-        /// Whether a non-generic interceptor can declare the method's signature as bound here and forward to
+        /// Whether a non-generic checked call can declare the method's signature as bound here and forward to
         /// it: every type in it is nameable from the generated class, the receiver is a class or interface
-        /// reached without <c>base</c>, and the method itself is accessible or reachable through
+        /// reached without <c>base</c> (a base call is not virtual; the checked call's would be), and the
+        /// method itself is accessible or reachable through
         /// <c>[UnsafeAccessor]</c> (.NET 8 and later: private and protected non-virtual methods of a
         /// non-generic class of this assembly; a static class's only from .NET 10, which can name it).
         /// </summary>
@@ -433,25 +443,6 @@ namespace LockDiscipline.Generator.Parse
             _ => string.Empty,
         };
 
-        private bool TryLocate(SemanticModel model, InvocationExpressionSyntax invocation, CancellationToken cancellationToken, out InterceptLocation location, out LockSiteInfo site)
-        {
-            location = null!;
-            site = null!;
-            var interceptable = model.GetInterceptableLocation(invocation, cancellationToken);
-            if (interceptable is null)
-            {
-                return false;
-            }
-
-            var name = NameOf(invocation);
-            var mapped = name.GetLocation().GetMappedLineSpan();
-            var file = RelativePath(mapped.Path);
-            var line = mapped.StartLinePosition.Line + 1;
-            site = new LockSiteInfo(file, line, MemberName(model.GetEnclosingSymbol(invocation.SpanStart, cancellationToken)));
-            location = new InterceptLocation(interceptable.Version, interceptable.Data, file + "(" + line + "," + (mapped.StartLinePosition.Character + 1) + ")", name.SpanStart);
-            return true;
-        }
-
         private static SyntaxNode NameOf(InvocationExpressionSyntax invocation) => invocation.Expression switch
         {
             MemberAccessExpressionSyntax access => access.Name,
@@ -530,42 +521,47 @@ namespace LockDiscipline.Generator.Parse
             return used;
         }
 
+        /// <summary>
+        /// The site table in source order, each row naming its checked call: one per distinct lock API overload
+        /// (with its flags) and one per distinct annotated method with its checks, in order of first use.
+        /// </summary>
         private BoundCalls Result(CancellationToken cancellationToken)
         {
-            var files = new SortedDictionary<string, (List<(LockCall, InterceptLocation)> Locks, List<(ContractCall, InterceptLocation)> Contracts)>(StringComparer.Ordinal);
-            foreach (var (call, location, path) in _locks)
+            var ordered = _sites.OrderBy(entry => entry.Site.Path, StringComparer.Ordinal).ThenBy(entry => entry.Site.Position).ToList();
+            var locks = new Dictionary<InterceptedApi, int>();
+            var contracts = new Dictionary<ContractCall, int>();
+            foreach (var (_, checkedCall) in ordered)
             {
-                For(path).Locks.Add((call, location));
+                if (checkedCall is InterceptedApi api && !locks.ContainsKey(api))
+                {
+                    locks.Add(api, locks.Count);
+                }
+                else if (checkedCall is ContractCall call && !contracts.ContainsKey(call))
+                {
+                    contracts.Add(call, contracts.Count);
+                }
             }
 
-            foreach (var (call, location, path) in _contracts)
+            var model = new CheckedCallsModel(
+                locks.OrderBy(pair => pair.Value).Select(pair => pair.Key).ToEquatableArray(),
+                contracts.OrderBy(pair => pair.Value).Select(pair => pair.Key).ToEquatableArray(),
+                _compilation.GetTypeByMetadataName("System.Diagnostics.StackTraceHiddenAttribute") is { DeclaredAccessibility: Accessibility.Public },
+                _nullable);
+            var woven = new List<WovenSite>(ordered.Count);
+            foreach (var (site, checkedCall) in ordered)
             {
-                For(path).Contracts.Add((call, location));
+                woven.Add(checkedCall switch
+                {
+                    InterceptedApi api => site with { CheckedCall = model.NameOf(api, locks[api]) },
+                    ContractCall call => site with { CheckedCall = model.NameOf(call, contracts[call]) },
+                    _ => site,
+                });
             }
-
-            var hideFrames = _compilation.GetTypeByMetadataName("System.Diagnostics.StackTraceHiddenAttribute") is { DeclaredAccessibility: Accessibility.Public };
-            var result = files.Select(pair => new FileInterceptors(
-                pair.Key,
-                Group(pair.Value.Locks, (call, locations) => call with { Locations = locations }, call => call.Locations),
-                Group(pair.Value.Contracts, (call, locations) => call with { Locations = locations }, call => call.Locations),
-                hideFrames)).ToEquatableArray();
 
             cancellationToken.ThrowIfCancellationRequested();
             var (orders, cycles) = DeclaredOrders();
             var classes = _usedClasses.Values.OrderBy(used => used.Key, StringComparer.Ordinal).ToEquatableArray();
-            var woven = _woven.OrderBy(site => site.Path, StringComparer.Ordinal).ThenBy(site => site.Position).ToEquatableArray();
-            return new BoundCalls(result, classes, orders, cycles, woven);
-
-            (List<(LockCall, InterceptLocation)> Locks, List<(ContractCall, InterceptLocation)> Contracts) For(string path)
-            {
-                if (!files.TryGetValue(path, out var lists))
-                {
-                    lists = (new List<(LockCall, InterceptLocation)>(), new List<(ContractCall, InterceptLocation)>());
-                    files.Add(path, lists);
-                }
-
-                return lists;
-            }
+            return new BoundCalls(model, classes, orders, cycles, woven.ToEquatableArray());
         }
 
         /// <summary>
@@ -617,14 +613,5 @@ namespace LockDiscipline.Generator.Parse
             var mapped = location.GetMappedLineSpan();
             return mapped.IsValid ? RelativePath(mapped.Path) + ":" + (mapped.StartLinePosition.Line + 1) : "?";
         }
-
-        /// <summary>Calls with identical models (same method, class and printed site) share one interceptor; interceptors follow source order.</summary>
-        private static EquatableArray<T> Group<T>(List<(T Call, InterceptLocation Location)> calls, Func<T, EquatableArray<InterceptLocation>, T> withLocations, Func<T, EquatableArray<InterceptLocation>> locationsOf)
-            where T : IEquatable<T>
-            => calls
-                .GroupBy(entry => entry.Call)
-                .Select(group => withLocations(group.Key, group.Select(entry => entry.Location).OrderBy(l => l.Position).ToEquatableArray()))
-                .OrderBy(call => locationsOf(call)[0].Position)
-                .ToEquatableArray();
     }
 }

@@ -17,6 +17,14 @@ namespace LockDiscipline.Generator.Parse
         public const string SiteTableTypeName = "LockDiscipline.Validation.LockSiteTable";
 
         /// <summary>The attributes that make a call of a method get a wrapper.</summary>
+        /// <summary>The attributes that declare lock orders.</summary>
+        public static readonly string[] OrderAttributeNames =
+        {
+            "LockDiscipline.LockOrderAttribute",
+            "LockDiscipline.AcquiredBeforeAttribute",
+            "LockDiscipline.AcquiredAfterAttribute",
+        };
+
         public static readonly string[] ContractAttributeNames =
         {
             RequiresLockAttributeName, RequiresSharedLockAttributeName, ExcludesLockAttributeName,

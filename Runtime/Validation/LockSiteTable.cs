@@ -6,19 +6,26 @@ using System.Globalization;
 namespace LockDiscipline.Validation
 {
     /// <summary>
-    /// The lock operations of one assembly that the LockDiscipline weaver rewrote (<c>lock</c> statements,
-    /// <c>EnterScope</c> scopes, locks reached through <c>this</c>, parameters or fresh objects): for each,
-    /// its lock class and call site. The generator writes the table into the assembly; woven code passes it
-    /// with a site index to <see cref="WovenLocks"/>. Not meant to be used by hand.
+    /// The lock operations and annotated calls of one assembly that the LockDiscipline weaver rewrote: for
+    /// each, its lock class and call site. The generator writes the table into the assembly; woven code
+    /// passes it with a site index to <see cref="WovenLocks"/> or to the generated checked calls. Not meant
+    /// to be used by hand.
     /// </summary>
     /// <remarks>
     /// The text has one line per site, fields separated by tabs: the API, the index of the class in the
-    /// class ids, the file, the 1-based line and column, and the member (see docs/runtime-checks.md). Only
-    /// the class, file, line and member matter at run time; the weaver reads the rest.
+    /// class ids (empty for a call that names no class of its own), the file, the 1-based line and column,
+    /// the member, and the generated method the call is redirected to (empty when a
+    /// <see cref="WovenLocks"/> hook does the work; see docs/runtime-checks.md). Only the class, file, line
+    /// and member matter at run time; the weaver reads the rest.
     /// </remarks>
     [EditorBrowsable(EditorBrowsableState.Never)]
     public sealed class LockSiteTable
     {
+        /// <summary>The class id of a site that names no class of its own (a call of an annotated method).</summary>
+        public const int NoClass = -1;
+
+        private const int FieldCount = 7;
+
         private readonly int[] _classIds;
         private readonly LockSite[] _sites;
 
@@ -48,12 +55,12 @@ namespace LockDiscipline.Validation
             for (var i = 0; i < lines.Length; i++)
             {
                 var fields = lines[i].Split('\t');
-                if (fields.Length != 6)
+                if (fields.Length != FieldCount)
                 {
                     throw new FormatException("Lock site " + i + " has " + fields.Length + " fields: " + lines[i]);
                 }
 
-                _classIds[i] = classIds[int.Parse(fields[1], CultureInfo.InvariantCulture)];
+                _classIds[i] = fields[1].Length == 0 ? NoClass : classIds[int.Parse(fields[1], CultureInfo.InvariantCulture)];
                 _sites[i] = new LockSite(Shared(fields[2]), int.Parse(fields[3], CultureInfo.InvariantCulture), Shared(fields[5]));
             }
 
@@ -72,8 +79,14 @@ namespace LockDiscipline.Validation
         /// <summary>The number of sites.</summary>
         public int Count => _sites.Length;
 
-        internal int ClassId(int site) => _classIds[site];
+        /// <summary>The id of the lock class a site works on, or <see cref="NoClass"/>.</summary>
+        /// <param name="site">The site's index.</param>
+        /// <returns>The id <see cref="LockdepHooks.RegisterClass"/> returned for the class.</returns>
+        public int ClassId(int site) => _classIds[site];
 
-        internal ref readonly LockSite Site(int site) => ref _sites[site];
+        /// <summary>Where the site is, as reports print it.</summary>
+        /// <param name="site">The site's index.</param>
+        /// <returns>The site, kept in the table (nothing is copied or allocated).</returns>
+        public ref readonly LockSite Site(int site) => ref _sites[site];
     }
 }

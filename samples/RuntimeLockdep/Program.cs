@@ -169,11 +169,10 @@ namespace RuntimeLockdep
             Lockdep.Callback = report =>
             {
                 Interlocked.Increment(ref reports);
-                lock (Console.Out)
-                {
-                    Console.WriteLine(report.Text.TrimEnd('\n'));
-                    Console.WriteLine($"lockdep-report [{id}]: {report.Kind}: {string.Join(" | ", report.Classes)}");
-                }
+
+                // One write, which Console keeps whole: a lock here would be checked too, and the callback
+                // runs wherever the report is raised, in a simulated interrupt as well.
+                Console.Out.Write(report.Text.TrimEnd('\n') + "\n" + $"lockdep-report [{id}]: {report.Kind}: {string.Join(" | ", report.Classes)}" + "\n");
             };
 
             try

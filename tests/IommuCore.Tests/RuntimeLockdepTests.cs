@@ -34,10 +34,10 @@ public sealed class RuntimeLockdepTests
     ];
 
     [Fact]
-    public void Each_IommuCore_module_that_takes_locks_carries_the_generated_checks_in_Debug_only()
+    public void Each_IommuCore_module_that_takes_locks_carries_the_woven_checks_in_Debug_only()
     {
         Assert.Equal(LockingModules.Length, LockingModules.Select(a => a.GetName().Name).Distinct().Count());
-        int interceptorClasses = 0;
+        int checkedCalls = 0;
         foreach (Assembly assembly in LockingModules.Append(typeof(IommuScenarios).Assembly))
         {
             Type[] generated = assembly.GetTypes().Where(t => t.Namespace == "LockDiscipline.Generated").ToArray();
@@ -45,18 +45,83 @@ public sealed class RuntimeLockdepTests
             {
                 Assert.Empty(generated);
                 Assert.False(ReferencesLockdepHooks(assembly), assembly.GetName().Name);
+                continue;
             }
-            else if (LockingModules.Contains(assembly))
+
+            if (!LockingModules.Contains(assembly))
             {
-                Assert.Contains(generated, t => t.Name == "LockClasses");
-                Assert.True(generated.Any(t => t.Name.StartsWith("Interceptors_", StringComparison.Ordinal)),
-                    assembly.GetName().Name + " has no interceptor classes: " + string.Join(", ", generated.Select(t => t.Name)));
-                Assert.True(ReferencesLockdepHooks(assembly), assembly.GetName().Name + " does not call LockdepHooks");
-                interceptorClasses += generated.Count(t => t.Name.StartsWith("Interceptors_", StringComparison.Ordinal));
+                continue;
+            }
+
+            string name = assembly.GetName().Name!;
+            Assert.Equal(new[] { "CheckedCalls", "LockClasses" }, generated.Select(t => t.Name).Order(StringComparer.Ordinal));
+            Assert.True(ReferencesLockdepHooks(assembly), name + " does not call LockdepHooks");
+
+            // Woven: the lock primitives' calls go through the checked calls, and none is left bare.
+            List<MethodBase> called = assembly.GetTypes()
+                .Where(t => t.Namespace != "LockDiscipline.Generated")
+                .SelectMany(t => t.GetMethods(BindingFlags.Instance | BindingFlags.Static | BindingFlags.Public | BindingFlags.NonPublic | BindingFlags.DeclaredOnly).Cast<MethodBase>()
+                    .Concat(t.GetConstructors(BindingFlags.Instance | BindingFlags.Static | BindingFlags.Public | BindingFlags.NonPublic)))
+                .SelectMany(CalledMethods)
+                .ToList();
+            Assert.DoesNotContain(called, m => m.DeclaringType == typeof(KMutex) && m.Name is "Lock" or "Unlock");
+            checkedCalls += called.Count(m => m.DeclaringType?.Name == "CheckedCalls");
+        }
+
+        Assert.True(!ChecksExpected || checkedCalls >= 100, "calls of checked calls in all modules: " + checkedCalls);
+    }
+
+    /// <summary>The methods a method's IL calls (call, callvirt), read with the opcode table of System.Reflection.Emit.</summary>
+    private static IEnumerable<MethodBase> CalledMethods(MethodBase method)
+    {
+        byte[]? il = method.GetMethodBody()?.GetILAsByteArray();
+        if (il is null)
+        {
+            yield break;
+        }
+
+        for (int offset = 0; offset < il.Length;)
+        {
+            System.Reflection.Emit.OpCode opCode = il[offset] == 0xFE ? TwoByteOpCodes[il[offset + 1]] : OneByteOpCodes[il[offset]];
+            offset += opCode.Size;
+            if (opCode == System.Reflection.Emit.OpCodes.Call || opCode == System.Reflection.Emit.OpCodes.Callvirt)
+            {
+                MethodBase? callee = method.Module.ResolveMethod(BitConverter.ToInt32(il, offset), method.DeclaringType?.GetGenericArguments(), method.IsGenericMethod ? method.GetGenericArguments() : null);
+                if (callee is not null)
+                {
+                    yield return callee;
+                }
+            }
+
+            offset += opCode.OperandType switch
+            {
+                System.Reflection.Emit.OperandType.InlineNone => 0,
+                System.Reflection.Emit.OperandType.ShortInlineBrTarget or System.Reflection.Emit.OperandType.ShortInlineI or System.Reflection.Emit.OperandType.ShortInlineVar => 1,
+                System.Reflection.Emit.OperandType.InlineVar => 2,
+                System.Reflection.Emit.OperandType.InlineI8 or System.Reflection.Emit.OperandType.InlineR => 8,
+                System.Reflection.Emit.OperandType.InlineSwitch => 4 + (4 * BitConverter.ToInt32(il, offset)),
+                _ => 4,
+            };
+        }
+    }
+
+    private static readonly System.Reflection.Emit.OpCode[] OneByteOpCodes = OpCodeTable(oneByte: true);
+
+    private static readonly System.Reflection.Emit.OpCode[] TwoByteOpCodes = OpCodeTable(oneByte: false);
+
+    private static System.Reflection.Emit.OpCode[] OpCodeTable(bool oneByte)
+    {
+        var table = new System.Reflection.Emit.OpCode[256];
+        foreach (FieldInfo field in typeof(System.Reflection.Emit.OpCodes).GetFields(BindingFlags.Public | BindingFlags.Static))
+        {
+            var opCode = (System.Reflection.Emit.OpCode)field.GetValue(null)!;
+            if ((opCode.Size == 1) == oneByte)
+            {
+                table[(ushort)opCode.Value & 0xFF] = opCode;
             }
         }
 
-        Assert.True(!ChecksExpected || interceptorClasses >= 10, "interceptor classes in all modules: " + interceptorClasses);
+        return table;
     }
 
     [Fact]

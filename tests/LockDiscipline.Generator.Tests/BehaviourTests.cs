@@ -70,7 +70,9 @@ public sealed class BehaviourTests
         var program = Build("""
             public static void Run(LockDiscipline.KMutex sameMutex)
             {
-                sameMutex.Lock();
+                // Through a delegate: a call of Lock no site table lists.
+                System.Action take = sameMutex.Lock;
+                take();
                 s_mutex.Unlock();
             }
             """);

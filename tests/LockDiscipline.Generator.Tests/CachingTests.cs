@@ -1,13 +1,14 @@
 using LockDiscipline.Generator.Tests.Harness;
 using Microsoft.CodeAnalysis;
 using Microsoft.CodeAnalysis.CSharp;
+using System.Collections.Immutable;
 
 namespace LockDiscipline.Generator.Tests;
 
 /// <summary>
 /// What the incremental driver can reuse after an edit: every tracked step's outputs must be Cached or
-/// Unchanged after an edit that touches no lock, and only the edited file's interceptors are rebuilt
-/// after an edit that does.
+/// Unchanged after an edit that touches no lock, and no generated file is rewritten; an edit that adds a
+/// call of an overload already checked changes the site table only.
 /// </summary>
 public sealed class CachingTests
 {
@@ -51,7 +52,7 @@ public sealed class CachingTests
     private static readonly string[] TrackedSteps =
     {
         TrackingNames.Settings, TrackingNames.AnnotatedNames,
-        TrackingNames.Candidates, TrackingNames.FilteredCandidates, TrackingNames.BoundCalls, TrackingNames.Files, TrackingNames.Registry,
+        TrackingNames.Candidates, TrackingNames.FilteredCandidates, TrackingNames.BoundCalls, TrackingNames.CheckedCalls, TrackingNames.Registry,
     };
 
     [Fact]
@@ -71,21 +72,39 @@ public sealed class CachingTests
     }
 
     [Fact]
-    public void An_edit_to_one_file_with_locks_rebuilds_that_file_only()
+    public void A_new_call_of_an_overload_already_checked_adds_a_site_and_no_checked_call()
     {
         var (first, second) = RunTwice(Replace("Other.cs", Other.Replace("Monitor.Exit(_gate); }", "Monitor.Exit(_gate); }\n    public void More() { Monitor.Enter(_gate); Monitor.Exit(_gate); }")));
 
-        var files = second.Result.Results.Single().TrackedSteps[TrackingNames.Files].SelectMany(step => step.Outputs).Select(o => o.Reason).ToList();
-        Assert.Equal(1, files.Count(reason => reason == IncrementalStepRunReason.Modified));
-        Assert.Equal(1, files.Count(reason => reason is IncrementalStepRunReason.Cached or IncrementalStepRunReason.Unchanged));
-        Assert.All(Reasons(second, TrackingNames.Registry), reason => Assert.True(reason is IncrementalStepRunReason.Cached or IncrementalStepRunReason.Unchanged, reason.ToString()));
-
-        var changed = second.Sources.Single(s => s.HintName.Contains(".Other.", StringComparison.Ordinal)).SourceText.ToString();
-        Assert.Contains("Other.More", changed);
-        Assert.Equal(
-            first.Sources.Single(s => s.HintName.Contains(".Locks.", StringComparison.Ordinal)).SourceText.ToString(),
-            second.Sources.Single(s => s.HintName.Contains(".Locks.", StringComparison.Ordinal)).SourceText.ToString());
+        Assert.All(Reasons(second, TrackingNames.CheckedCalls), reason => Assert.True(reason is IncrementalStepRunReason.Cached or IncrementalStepRunReason.Unchanged, reason.ToString()));
+        Assert.Equal(Generated(first, "LockDiscipline.CheckedCalls.g.cs"), Generated(second, "LockDiscipline.CheckedCalls.g.cs"));
+        Assert.Contains(IncrementalStepRunReason.Modified, Reasons(second, TrackingNames.Registry));
+        Assert.Contains("Other.More", Generated(second, "LockDiscipline.LockClasses.g.cs"));
+        Assert.DoesNotContain("Other.More", Generated(first, "LockDiscipline.LockClasses.g.cs"));
     }
+
+    /// <summary>
+    /// A project with no lock operation and no annotated call (most projects that merely reference a library
+    /// built with LockDiscipline): nothing is generated, nothing is bound, and an edit changes neither.
+    /// </summary>
+    [Fact]
+    public void A_project_with_nothing_to_check_generates_nothing_before_and_after_an_edit()
+    {
+        var first = GeneratorHarness.Run(new[] { ("Unrelated.cs", Unrelated) });
+        var edited = first.Output.ReplaceSyntaxTree(
+            first.Output.SyntaxTrees.Single(),
+            CSharpSyntaxTree.ParseText(Unrelated.Replace("value * 2", "value + value"), GeneratorHarness.ParseOptions(), GeneratorHarness.ProjectDirectory + "Unrelated.cs"));
+        var driver = first.Driver.RunGenerators(edited);
+        var second = new GeneratorRun(driver, driver.GetRunResult(), edited, ImmutableArray<Diagnostic>.Empty);
+
+        Assert.Empty(first.Sources);
+        Assert.Empty(second.Sources);
+        Assert.Empty(Reasons(second, TrackingNames.FilteredCandidates));
+        Assert.Same(first.Result.Results.Single().TrackedSteps[TrackingNames.BoundCalls].Single().Outputs.Single().Value, second.Result.Results.Single().TrackedSteps[TrackingNames.BoundCalls].Single().Outputs.Single().Value);
+        Assert.All(Reasons(second, TrackingNames.BoundCalls), reason => Assert.True(reason is IncrementalStepRunReason.Cached or IncrementalStepRunReason.Unchanged, reason.ToString()));
+    }
+
+    private static string Generated(GeneratorRun run, string hintName) => run.Sources.Single(s => s.HintName == hintName).SourceText.ToString();
 
     [Fact]
     public void Using_a_new_lock_class_changes_the_registry()

@@ -4,7 +4,8 @@ namespace LockDiscipline.Generator.Tests;
 
 /// <summary>
 /// The generated code, compared with the golden files in Golden/ (regenerate with
-/// LOCKDISCIPLINE_UPDATE_GOLDEN=1), and compiled with the sources it intercepts.
+/// LOCKDISCIPLINE_UPDATE_GOLDEN=1), compiled with the sources it checks, and woven: every site of the
+/// table is found in the sample's IL.
 /// </summary>
 public sealed class GoldenTests
 {
@@ -15,13 +16,15 @@ public sealed class GoldenTests
     [InlineData("Registry")]
     [InlineData("Shapes")]
     [InlineData("Woven")]
-    public void Interceptors(string sample)
+    public void Registry_site_table_and_checked_calls(string sample)
     {
         var run = GeneratorHarness.Run(sample + ".cs", Samples.Read(sample + ".cs.txt"));
 
         Assert.Empty(run.GeneratorDiagnostics);
         run.AssertCompiles();
         Golden.Verify(sample, run.GeneratedText());
+        run.Load();
+        Assert.True(run.Woven!.WovenSites > 0);
     }
 
     /// <summary>With LockDisciplineRuntimeChecks off the generator adds nothing: no file, no diagnostic.</summary>

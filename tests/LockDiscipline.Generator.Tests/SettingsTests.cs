@@ -4,7 +4,7 @@ using Microsoft.CodeAnalysis.CSharp;
 
 namespace LockDiscipline.Generator.Tests;
 
-/// <summary>LockDisciplineRuntimeChecks and what the project must allow for the checks to be generated.</summary>
+/// <summary>LockDisciplineRuntimeChecks, and the checks in every language version the generator may meet.</summary>
 public sealed class SettingsTests
 {
     private static readonly (string, string)[] Source =
@@ -36,9 +36,9 @@ public sealed class SettingsTests
     }
 
     [Fact]
-    public void Checks_off_emits_nothing_even_where_checks_could_not_be_generated()
+    public void Checks_off_emits_nothing_in_an_old_language_version_either()
     {
-        var run = GeneratorHarness.Run(Source, GeneratorHarness.Properties(("LockDisciplineRuntimeChecks", "false")), GeneratorHarness.ParseOptions(interceptorsEnabled: false));
+        var run = GeneratorHarness.Run(OldLanguageSource, GeneratorHarness.Properties(("LockDisciplineRuntimeChecks", "false")), GeneratorHarness.ParseOptions(LanguageVersion.CSharp7_3));
 
         Assert.Empty(run.Sources);
         Assert.Empty(run.GeneratorDiagnostics);
@@ -47,11 +47,11 @@ public sealed class SettingsTests
     [Theory]
     [InlineData("true", OptimizationLevel.Release)]
     [InlineData("True", OptimizationLevel.Debug)]
-    public void Checks_on_emits_the_registry_and_interceptors(string value, OptimizationLevel optimization)
+    public void Checks_on_emits_the_registry_and_the_checked_calls(string value, OptimizationLevel optimization)
     {
         var run = GeneratorHarness.Run(Source, GeneratorHarness.Properties(("LockDisciplineRuntimeChecks", value)), optimization: optimization);
 
-        Assert.Equal(new[] { "LockDiscipline.Interceptors.Counter.2F9CD4B9.g.cs", "LockDiscipline.LockClasses.g.cs" }, run.Sources.Select(s => s.HintName).Order(StringComparer.Ordinal));
+        Assert.Equal(new[] { "LockDiscipline.CheckedCalls.g.cs", "LockDiscipline.LockClasses.g.cs" }, run.Sources.Select(s => s.HintName).Order(StringComparer.Ordinal));
         run.AssertCompiles();
     }
 
@@ -67,61 +67,24 @@ public sealed class SettingsTests
         Assert.Empty(run.GeneratorDiagnostics);
     }
 
-    [Fact]
-    public void Interceptors_not_enabled_for_the_namespace_is_LDG002_and_no_output()
-    {
-        var parseOptions = GeneratorHarness.ParseOptions(interceptorsEnabled: false);
-        var run = GeneratorHarness.Run(Source, parseOptions: parseOptions);
-
-        Assert.Empty(run.Sources);
-        var diagnostic = Assert.Single(run.GeneratorDiagnostics);
-        Assert.Equal("LDG002", diagnostic.Id);
-        Assert.Equal(DiagnosticSeverity.Warning, diagnostic.Severity);
-        Assert.Contains("InterceptorsNamespaces", diagnostic.GetMessage());
-        run.AssertCompiles();
-    }
-
-    [Fact]
-    public void Interceptors_enabled_among_other_namespaces_are_accepted()
-    {
-        var parseOptions = GeneratorHarness.ParseOptions(interceptorsEnabled: false)
-            .WithFeatures(new[] { new KeyValuePair<string, string>("InterceptorsNamespaces", "Other.Generated;LockDiscipline.Generated") });
-        var run = GeneratorHarness.Run(Source, parseOptions: parseOptions);
-
-        Assert.Empty(run.GeneratorDiagnostics);
-        Assert.NotEmpty(run.Sources);
-        run.AssertCompiles();
-    }
-
     /// <summary>
-    /// netstandard2.0, net48 and net6.0 projects default to a C# below 11: checks that are only on by
-    /// default (the package's targets chose the value, or no property at all) are off there without a
-    /// word, so a strict Debug build of such a project stays clean.
+    /// The generated code is plain C# the weaver calls: no interceptor, so no InterceptorsNamespaces and no
+    /// C# 11. netstandard2.0 and net48 projects default to C# 7.3 and net6.0 ones to C# 10; each gets the
+    /// checks, whether the package's targets or the project chose them, without a diagnostic, and the
+    /// generated code compiles there, nullable annotations left out where the language has none.
     /// </summary>
     [Theory]
-    [InlineData(false)]
-    [InlineData(true)]
-    public void Checks_on_by_default_below_CSharp_11_are_off_without_a_diagnostic(bool propertiesFromThePackage)
+    [InlineData(LanguageVersion.CSharp7_3, false)]
+    [InlineData(LanguageVersion.CSharp7_3, true)]
+    [InlineData(LanguageVersion.CSharp10, true)]
+    public void Checks_are_generated_in_every_language_version(LanguageVersion version, bool propertyFromThePackage)
     {
-        var properties = propertiesFromThePackage
-            ? GeneratorHarness.Properties(("LockDisciplineRuntimeChecks", "true"), ("LockDisciplineRuntimeChecksIsDefault", "true"))
-            : GeneratorHarness.Properties();
-        var run = GeneratorHarness.Run(OldLanguageSource, properties, GeneratorHarness.ParseOptions(version: LanguageVersion.CSharp7_3));
+        var properties = propertyFromThePackage ? GeneratorHarness.ChecksOn : GeneratorHarness.Properties();
+        var run = GeneratorHarness.Run(OldLanguageSource, properties, GeneratorHarness.ParseOptions(version));
 
-        Assert.Empty(run.Sources);
+        Assert.Equal(new[] { "LockDiscipline.CheckedCalls.g.cs", "LockDiscipline.LockClasses.g.cs" }, run.Sources.Select(s => s.HintName).Order(StringComparer.Ordinal));
         Assert.Empty(run.GeneratorDiagnostics);
-    }
-
-    /// <summary>A project that set LockDisciplineRuntimeChecks itself is told why it gets no checks.</summary>
-    [Fact]
-    public void Checks_asked_for_below_CSharp_11_are_LDG002_and_no_output()
-    {
-        var run = GeneratorHarness.Run(OldLanguageSource, GeneratorHarness.ChecksOn, GeneratorHarness.ParseOptions(version: LanguageVersion.CSharp10));
-
-        Assert.Empty(run.Sources);
-        var diagnostic = Assert.Single(run.GeneratorDiagnostics);
-        Assert.Equal("LDG002", diagnostic.Id);
-        Assert.Equal(DiagnosticSeverity.Warning, diagnostic.Severity);
-        Assert.Contains("C# 11", diagnostic.GetMessage());
+        Assert.Equal(version >= LanguageVersion.CSharp8, run.GeneratedText().Contains("#nullable enable", StringComparison.Ordinal));
+        run.AssertCompiles();
     }
 }

@@ -5,8 +5,8 @@ namespace LockDiscipline.Package.Tests;
 
 /// <summary>
 /// Consumers/LegacyTargets: a library with TreatWarningsAsErrors targeting netstandard2.0 (C# 7.3 by
-/// default, no interceptors) and net10.0. Its Debug build passes with no warning, and only the leg that
-/// can have runtime checks gets them.
+/// default) and net10.0. Its Debug build passes with no warning, and both legs get runtime checks: the
+/// generated code compiles in C# 7.3 and the weaver does the rest, whatever the language version.
 /// </summary>
 [Collection(PackageCollection.Name)]
 public sealed class LegacyTargetTests
@@ -31,16 +31,18 @@ public sealed class LegacyTargetTests
     }
 
     [Theory]
-    [InlineData("netstandard2.0", false)]
-    [InlineData("net10.0", true)]
-    public void Only_the_leg_that_can_have_interceptors_gets_runtime_checks(string targetFramework, bool expected)
+    [InlineData("netstandard2.0")]
+    [InlineData("net10.0")]
+    public void Both_legs_get_runtime_checks_woven_at_every_site(string targetFramework)
     {
         ConsumerBuild build = Build();
         Assert.True(build.Process.ExitCode == 0, "The strict library failed to build.\n" + build.Describe());
 
         int generatedTypes = GeneratedChecks.Read(Path.Combine(build.ProjectDirectory, "bin", "Debug", targetFramework, "Legacy.dll")).GeneratedTypes;
+        string marker = File.ReadAllText(Path.Combine(build.ProjectDirectory, "obj", "Debug", targetFramework, "Legacy.lockdiscipline.woven"));
 
-        Assert.Equal(expected, generatedTypes > 0);
+        Assert.Equal(2, generatedTypes);
+        Assert.Equal("2 of 2 lock sites woven", marker.Trim());
     }
 
     private ConsumerBuild Build() =>

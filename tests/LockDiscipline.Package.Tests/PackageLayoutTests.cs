@@ -139,15 +139,15 @@ public sealed class PackageLayoutTests
     }
 
     [Fact]
-    public void Build_targets_turn_the_runtime_checks_on_in_Debug_and_list_the_interceptors_namespace()
+    public void Build_targets_turn_the_runtime_checks_on_in_Debug_with_no_interceptors_namespace()
     {
         XDocument targets = XDocument.Load(_package.Package.ExtractEntry("buildTransitive/LockDiscipline.targets"));
         XElement[] checks = targets.Descendants().Where(e => e.Name.LocalName == "LockDisciplineRuntimeChecks").ToArray();
         Assert.Contains(checks, e => e.Value == "true" && ((string?)e.Attribute("Condition") ?? "").Contains("'Debug'", StringComparison.Ordinal));
         Assert.Contains(checks, e => e.Value == "false");
-        Assert.Contains(targets.Descendants().Where(e => e.Name.LocalName == "InterceptorsNamespaces"), e => e.Value.Contains("LockDiscipline.Generated", StringComparison.Ordinal));
+        Assert.DoesNotContain(targets.Descendants(), e => e.Name.LocalName is "InterceptorsNamespaces" or "InterceptorsPreviewNamespaces");
         string[] visible = targets.Descendants().Where(e => e.Name.LocalName == "CompilerVisibleProperty").Select(e => (string?)e.Attribute("Include") ?? "").ToArray();
-        Assert.Equal(new[] { "LockDisciplineRuntimeChecks", "LockDisciplineRuntimeChecksIsDefault" }, visible);
+        Assert.Equal(new[] { "LockDisciplineRuntimeChecks" }, visible);
     }
 
     [Theory]

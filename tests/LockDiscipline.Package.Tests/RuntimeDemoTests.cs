@@ -74,7 +74,7 @@ public sealed class RuntimeDemoTests
         Assert.Equal("PackageReference", reference.Name.LocalName);
         Assert.Equal("LockDiscipline", (string?)reference.Attribute("Include"));
 
-        // The package alone turns the checks on in Debug and sets up the interceptors.
+        // The package alone turns the checks on in Debug, with nothing for the project to enable.
         string[] properties = project.Root.Elements("PropertyGroup").Elements().Select(e => e.Name.LocalName).ToArray();
         foreach (string property in new[] { "LockDisciplineRuntimeChecks", "InterceptorsNamespaces", "InterceptorsPreviewNamespaces", "Features", "Configuration", "Optimize" })
         {
@@ -136,7 +136,7 @@ public sealed class RuntimeDemoTests
             Assert.Contains("inconsistent {HARDIRQ-ON-W} -> {IN-HARDIRQ-W} usage.", text, StringComparison.Ordinal);
         }
 
-        // The generated interceptors say nothing about the program: their frames stay out of the report.
+        // The generated checked calls say nothing about the program: their frames stay out of the report.
         Assert.False(text.Contains(GeneratedNamespace, StringComparison.Ordinal), $"The report shows generated frames:\n{text}");
     }
 

@@ -9,8 +9,9 @@ namespace LockDiscipline.Runtime.Benchmarks;
 
 /// <summary>
 /// Uncontended acquire and release of <see cref="Depth"/> nested locks, innermost released first, on a
-/// chain the validator has already seen. Each validated case runs what generated checks run (the hook,
-/// then the real operation; on release the real one only if the hook allows it) and is compared with the
+/// chain the validator has already seen. Each validated case runs what the generated checked calls the
+/// weaver redirects lock calls to run (the class and site read from the site table by the site's index,
+/// the hook, then the real operation; on release the real one only if the hook allows it) and is compared with the
 /// bare operation it wraps: <see cref="KMutex"/> and <c>System.Threading.Lock</c> with bare <c>Lock</c>
 /// (category <c>Lock</c>), <see cref="Monitor"/>, which a <c>lock</c> statement on an object calls, with
 /// bare <see cref="Monitor"/> (category <c>Monitor</c>). <see cref="KMutexChecksOff"/> is what a build
@@ -21,7 +22,7 @@ public class NestingBenchmarks
     private Lock[] _locks = [];
     private object[] _monitors = [];
     private KMutex[] _mutexes = [];
-    private int[] _classes = [];
+    private LockSiteTable _sites = new(string.Empty, []);
 
     [Params(1, 4, 10)]
     public int Depth { get; set; }
@@ -48,7 +49,10 @@ public class NestingBenchmarks
     {
         Setup();
         Lockdep.CaptureStackTraces = false;
-        _classes = Enumerable.Range(0, Depth).Select(i => LockdepHooks.RegisterClass("bench:Bench._" + kind + i, "Bench._" + kind + i, kind)).ToArray();
+        // One acquisition site and one release site per depth (rows i and Depth + i), as the generator writes the table.
+        int[] classes = Enumerable.Range(0, Depth).Select(i => LockdepHooks.RegisterClass("bench:Bench._" + kind + i, "Bench._" + kind + i, kind)).ToArray();
+        string rows = string.Join("\n", Enumerable.Range(0, 2 * Depth).Select(row => "Bench.Api\t" + (row % Depth) + "\tBench.cs\t" + (10 + row) + "\t9\tBench.Nest\tApi_0"));
+        _sites = new LockSiteTable(rows, classes);
         firstPass();
         if (Lockdep.Statistics.Reports != 0 || !Lockdep.IsValidating)
         {
@@ -110,16 +114,17 @@ public class NestingBenchmarks
     public void KMutexChecksOn()
     {
         KMutex[] mutexes = _mutexes;
-        int[] classes = _classes;
+        LockSiteTable sites = _sites;
+        int depth = sites.Count / 2;
         for (int i = 0; i < mutexes.Length; i++)
         {
-            LockdepHooks.Acquire(classes[i], mutexes[i], AcquireFlags.None, 0, new LockSite("Bench.cs", 10, "Nest"));
+            LockdepHooks.Acquire(sites.ClassId(i), mutexes[i], AcquireFlags.None, 0, in sites.Site(i));
             mutexes[i].Lock();
         }
 
         for (int i = mutexes.Length - 1; i >= 0; i--)
         {
-            if (LockdepHooks.Release(classes[i], mutexes[i], new LockSite("Bench.cs", 20, "Nest")))
+            if (LockdepHooks.Release(sites.ClassId(depth + i), mutexes[i], in sites.Site(depth + i)))
             {
                 mutexes[i].Unlock();
             }
@@ -132,24 +137,25 @@ public class NestingBenchmarks
     public void MonitorChecksOn()
     {
         object[] monitors = _monitors;
-        int[] classes = _classes;
+        LockSiteTable sites = _sites;
+        int depth = sites.Count / 2;
         for (int i = 0; i < monitors.Length; i++)
         {
-            LockdepHooks.Acquire(classes[i], monitors[i], AcquireFlags.None, 0, new LockSite("Bench.cs", 30, "Nest"));
+            LockdepHooks.Acquire(sites.ClassId(i), monitors[i], AcquireFlags.None, 0, in sites.Site(i));
             try
             {
                 Monitor.Enter(monitors[i]);
             }
             catch
             {
-                LockdepHooks.AcquireFailed(classes[i], monitors[i]);
+                LockdepHooks.AcquireFailed(sites.ClassId(i), monitors[i]);
                 throw;
             }
         }
 
         for (int i = monitors.Length - 1; i >= 0; i--)
         {
-            if (LockdepHooks.Release(classes[i], monitors[i], new LockSite("Bench.cs", 40, "Nest")) || Monitor.IsEntered(monitors[i]))
+            if (LockdepHooks.Release(sites.ClassId(depth + i), monitors[i], in sites.Site(depth + i)) || Monitor.IsEntered(monitors[i]))
             {
                 Monitor.Exit(monitors[i]);
             }
@@ -162,24 +168,25 @@ public class NestingBenchmarks
     public void LockChecksOn()
     {
         Lock[] locks = _locks;
-        int[] classes = _classes;
+        LockSiteTable sites = _sites;
+        int depth = sites.Count / 2;
         for (int i = 0; i < locks.Length; i++)
         {
-            LockdepHooks.Acquire(classes[i], locks[i], AcquireFlags.None, 0, new LockSite("Bench.cs", 50, "Nest"));
+            LockdepHooks.Acquire(sites.ClassId(i), locks[i], AcquireFlags.None, 0, in sites.Site(i));
             try
             {
                 locks[i].Enter();
             }
             catch
             {
-                LockdepHooks.AcquireFailed(classes[i], locks[i]);
+                LockdepHooks.AcquireFailed(sites.ClassId(i), locks[i]);
                 throw;
             }
         }
 
         for (int i = locks.Length - 1; i >= 0; i--)
         {
-            if (LockdepHooks.Release(classes[i], locks[i], new LockSite("Bench.cs", 60, "Nest")) || locks[i].IsHeldByCurrentThread)
+            if (LockdepHooks.Release(sites.ClassId(depth + i), locks[i], in sites.Site(depth + i)) || locks[i].IsHeldByCurrentThread)
             {
                 locks[i].Exit();
             }

@@ -141,7 +141,7 @@ public class WovenLockBenchmarks
     private LockSiteTable Table(string api, string key, LockClassKind kind)
     {
         int[] classes = Enumerable.Range(0, Depth).Select(i => LockdepHooks.RegisterClass(key + i, key[6..] + i, kind)).ToArray();
-        string text = string.Join("\n", Enumerable.Range(0, Depth).Select(i => api + "\t" + i + "\tBench.cs\t" + (10 + i) + "\t9\tBench.Nest"));
+        string text = string.Join("\n", Enumerable.Range(0, Depth).Select(i => api + "\t" + i + "\tBench.cs\t" + (10 + i) + "\t9\tBench.Nest\t"));
         return new LockSiteTable(text, classes);
     }
 }

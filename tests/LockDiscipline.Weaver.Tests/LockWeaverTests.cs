@@ -159,6 +159,101 @@ public sealed class LockWeaverTests : IDisposable
         Assert.Contains("Ledger.Post (Ledger.cs:14)", report.Text, StringComparison.Ordinal);
     }
 
+    /// <summary>
+    /// Explicit lock calls and annotated calls go to the generated checked calls, wherever they are: no bare
+    /// KMutex or Monitor call is left in the user's methods, and each checked call takes the site's index.
+    /// </summary>
+    [Fact]
+    public void Explicit_lock_calls_and_annotated_calls_are_redirected_to_their_checked_calls()
+    {
+        string assembly = WovenSample.Emit(_directory, source: WovenSample.ExplicitSource);
+
+        WeaveResult result = LockWeaver.Weave(assembly, Array.Empty<string>());
+
+        Assert.Empty(result.Skipped);
+        Assert.Equal(11, result.TableSites);
+        Assert.Equal(11, result.WovenSites);
+        using ModuleDefinition module = ModuleDefinition.ReadModule(assembly);
+        TypeDefinition device = module.GetType("Sample.Device");
+        Assert.Equal(new[] { "CheckedCalls.Lock_0", "CheckedCalls.Lock_0", "CheckedCalls.Unlock_1", "CheckedCalls.Unlock_1" }, Redirected(device.Methods.Single(m => m.IsConstructor)));
+        Assert.Equal(new[] { "CheckedCalls.Lock_0", "CheckedCalls.Probe_4", "CheckedCalls.Unlock_1" }, Redirected(device.Methods.Single(m => m.Name == "get_Config")));
+        Assert.Equal(new[] { "CheckedCalls.TryEnter_2", "CheckedCalls.Exit_3" }, Redirected(device.Methods.Single(m => m.Name.Contains("Take", StringComparison.Ordinal))));
+        Assert.DoesNotContain(device.Methods.SelectMany(m => m.Body.Instructions), i => i.OpCode.Code is Code.Call or Code.Callvirt && i.Operand is MethodReference { DeclaringType.Name: "KMutex" or "Monitor" });
+    }
+
+    /// <summary>
+    /// The woven explicit calls on real threads: the constructor's order and the getter's, through the
+    /// annotated call (whose required lock is held), are an ABBA reported at the source's sites; the stack
+    /// traces show the user's frames, never the checked calls.
+    /// </summary>
+    [Fact]
+    public void Woven_explicit_calls_report_an_inversion_at_their_sites()
+    {
+        string assembly = WovenSample.Emit(_directory, source: WovenSample.ExplicitSource);
+        LockWeaver.Weave(assembly, Array.Empty<string>());
+        Type deviceType = Assembly.LoadFile(assembly).GetType("Sample.Device")!;
+        var reports = new ConcurrentQueue<LockdepReport>();
+        Lockdep.Mode = LockdepMode.Callback;
+        Lockdep.Callback = reports.Enqueue;
+
+        object device = null!;
+        RunOnThread(() => device = Activator.CreateInstance(deviceType)!);
+        RunOnThread(() => deviceType.GetProperty("Config")!.GetValue(device));
+        RunOnThread(() => Assert.True((bool)deviceType.GetMethod("Stats")!.Invoke(device, null)!));
+
+        LockdepReport report = Assert.Single(reports);
+        Assert.Equal(LockdepReportKind.CircularDependency, report.Kind);
+        Assert.Contains("(Device._probe){+.+.}-{3:3}, at: Device.Probe (Ledger.cs:50)", report.Text, StringComparison.Ordinal);
+        Assert.Contains("(Device._config){+.+.}-{3:3}, at: Device.Config (Ledger.cs:24)", report.Text, StringComparison.Ordinal);
+        Assert.Contains("Device..ctor (Ledger.cs:15)", report.Text, StringComparison.Ordinal);
+        Assert.Contains("Sample.Device.get_Config (", report.Text, StringComparison.Ordinal);
+        Assert.DoesNotContain("CheckedCalls", report.Text, StringComparison.Ordinal);
+    }
+
+    /// <summary>
+    /// <c>Monitor.TryEnter</c> on a parameter goes through its checked call, classed by the parameter's type;
+    /// the release, a blocking API's, through the runtime hook as a <c>lock</c> statement's would. Run, the
+    /// engine holds the lock while the monitor is held, and nothing after.
+    /// </summary>
+    [Fact]
+    public void A_try_acquisition_on_a_lock_classed_by_type_is_checked()
+    {
+        string assembly = WovenSample.Emit(_directory, source: WovenSample.ClassedByTypeSource);
+
+        WeaveResult result = LockWeaver.Weave(assembly, Array.Empty<string>());
+
+        Assert.Empty(result.Skipped);
+        Assert.Equal(2, result.WovenSites);
+        using (ModuleDefinition module = ModuleDefinition.ReadModule(assembly))
+        {
+            MethodDefinition tryUse = module.GetType("Sample.Pool").Methods.Single(m => m.Name == "TryUse");
+            Assert.Equal(new[] { "CheckedCalls.TryEnter_0" }, Redirected(tryUse));
+            Assert.Contains("WovenLocks.MonitorExit", Calls(tryUse));
+        }
+
+        Type poolType = Assembly.LoadFile(assembly).GetType("Sample.Pool")!;
+        var reports = new ConcurrentQueue<LockdepReport>();
+        Lockdep.Mode = LockdepMode.Callback;
+        Lockdep.Callback = reports.Enqueue;
+        bool heldInside = false;
+        RunOnThread(() =>
+        {
+            Action whileHeld = () => heldInside = Lockdep.IsHeld("Pool");
+            Assert.True((bool)poolType.GetMethod("TryUse")!.Invoke(Activator.CreateInstance(poolType), new[] { Activator.CreateInstance(poolType), whileHeld })!);
+            Assert.False(Lockdep.IsHeld("Pool"));
+        });
+
+        Assert.True(heldInside, "The engine did not see the try-acquisition.");
+        Assert.Empty(reports);
+    }
+
+    /// <summary>The checked calls a method's calls were redirected to, as <c>CheckedCalls.Name</c>.</summary>
+    private static string[] Redirected(MethodDefinition method)
+        => method.Body.Instructions
+            .Where(i => i.OpCode.Code == Code.Call && i.Operand is MethodReference { DeclaringType.Name: "CheckedCalls" })
+            .Select(i => "CheckedCalls." + ((MethodReference)i.Operand).Name)
+            .ToArray();
+
     private static void RunOnThread(Action body)
     {
         Exception? error = null;

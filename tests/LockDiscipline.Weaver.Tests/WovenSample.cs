@@ -100,12 +100,93 @@ internal static class WovenSample
         }
         """;
 
+    /// <summary>
+    /// Explicit lock calls on fields and a call of an annotated method, in places C# interceptors could not
+    /// reach (a constructor, a property getter, a local function) as well as in an ordinary method.
+    /// </summary>
+    public const string ExplicitSource = """
+        using System.Threading;
+        using LockDiscipline;
+
+        namespace Sample;
+
+        public sealed class Device
+        {
+            private readonly KMutex _probe = new();
+            private readonly KMutex _config = new();
+            private readonly object _stats = new();
+
+            public Device()
+            {
+                _probe.Lock();
+                _config.Lock();
+                _config.Unlock();
+                _probe.Unlock();
+            }
+
+            public int Config
+            {
+                get
+                {
+                    _config.Lock();
+                    Probe();
+                    _config.Unlock();
+                    return 0;
+                }
+            }
+
+            public bool Stats()
+            {
+                return Take();
+
+                bool Take()
+                {
+                    if (!Monitor.TryEnter(_stats, 10))
+                    {
+                        return false;
+                    }
+
+                    Monitor.Exit(_stats);
+                    return true;
+                }
+            }
+
+            [RequiresLock(nameof(_config))]
+            private void Probe()
+            {
+                _probe.Lock();
+                _probe.Unlock();
+            }
+        }
+        """;
+
+    /// <summary>A try-acquisition on a lock classed by its type (a parameter), which no interceptor could check.</summary>
+    public const string ClassedByTypeSource = """
+        using System.Threading;
+
+        namespace Sample;
+
+        public sealed class Pool
+        {
+            public bool TryUse(Pool other, System.Action whileHeld)
+            {
+                if (!Monitor.TryEnter(other, 10))
+                {
+                    return false;
+                }
+
+                whileHeld();
+                Monitor.Exit(other);
+                return true;
+            }
+        }
+        """;
+
     /// <summary>Compiles <paramref name="source"/> (by default <see cref="Source"/>) into <paramref name="directory"/> and returns the assembly's path.</summary>
     public static string Emit(string directory, bool runtimeChecks = true, string source = Source)
     {
         Directory.CreateDirectory(directory);
-        var parseOptions = new CSharpParseOptions(LanguageVersion.Latest)
-            .WithFeatures(new[] { new KeyValuePair<string, string>("InterceptorsNamespaces", "LockDiscipline.Generated") });
+        var parseOptions = new CSharpParseOptions(LanguageVersion.Latest);
         var tree = CSharpSyntaxTree.ParseText(source, parseOptions, Path.Combine(directory, "Ledger.cs"), System.Text.Encoding.UTF8);
         var compilation = CSharpCompilation.Create(
             "Sample",

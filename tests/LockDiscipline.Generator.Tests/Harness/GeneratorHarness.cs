@@ -5,6 +5,8 @@ using LockDiscipline.Generator;
 using Microsoft.CodeAnalysis;
 using Microsoft.CodeAnalysis.CSharp;
 using Microsoft.CodeAnalysis.Diagnostics;
+using Microsoft.CodeAnalysis.Emit;
+using LockDiscipline.Weaving;
 
 namespace LockDiscipline.Generator.Tests.Harness;
 
@@ -34,13 +36,7 @@ public static class GeneratorHarness
         return result;
     }
 
-    public static CSharpParseOptions ParseOptions(bool interceptorsEnabled = true, LanguageVersion version = LanguageVersion.Latest)
-    {
-        var options = new CSharpParseOptions(version);
-        return interceptorsEnabled
-            ? options.WithFeatures(new[] { new KeyValuePair<string, string>("InterceptorsNamespaces", "LockDiscipline.Generated") })
-            : options;
-    }
+    public static CSharpParseOptions ParseOptions(LanguageVersion version = LanguageVersion.Latest) => new CSharpParseOptions(version);
 
     /// <summary>
     /// A compilation of the sources (paths relative to <see cref="ProjectDirectory"/>), against the runtime
@@ -49,17 +45,21 @@ public static class GeneratorHarness
     public static CSharpCompilation Compile(IEnumerable<(string Path, string Source)> files, CSharpParseOptions? parseOptions = null, OptimizationLevel optimization = OptimizationLevel.Debug, bool withRecordingHooks = false, IEnumerable<MetadataReference>? references = null)
     {
         parseOptions ??= ParseOptions();
-        var trees = files.Select(f => CSharpSyntaxTree.ParseText(f.Source, parseOptions, ProjectDirectory + f.Path)).ToList();
+        // With an encoding, as a build reads files: a PDB needs one to record the source's checksum.
+        var trees = files.Select(f => CSharpSyntaxTree.ParseText(f.Source, parseOptions, ProjectDirectory + f.Path, System.Text.Encoding.UTF8)).ToList();
         if (withRecordingHooks)
         {
-            trees.Add(CSharpSyntaxTree.ParseText(RecordingHooks.Source, parseOptions, "/hooks/RecordingHooks.cs"));
+            trees.Add(CSharpSyntaxTree.ParseText(RecordingHooks.Source, parseOptions, "/hooks/RecordingHooks.cs", System.Text.Encoding.UTF8));
         }
 
         return CSharpCompilation.Create(
             "TestProject",
             trees,
             references ?? References.Value,
-            new CSharpCompilationOptions(OutputKind.DynamicallyLinkedLibrary, nullableContextOptions: NullableContextOptions.Enable, optimizationLevel: optimization));
+            new CSharpCompilationOptions(
+                OutputKind.DynamicallyLinkedLibrary,
+                nullableContextOptions: parseOptions.LanguageVersion >= LanguageVersion.CSharp8 ? NullableContextOptions.Enable : NullableContextOptions.Disable,
+                optimizationLevel: optimization));
     }
 
     public static GeneratorDriver CreateDriver(IReadOnlyDictionary<string, string>? properties = null, CSharpParseOptions? parseOptions = null)
@@ -117,12 +117,37 @@ public sealed record GeneratorRun(GeneratorDriver Driver, GeneratorDriverRunResu
         Assert.True(problems.Count == 0, "The compilation with the generated code has problems:\n" + string.Join("\n", problems) + "\n\n" + GeneratedText());
     }
 
-    /// <summary>Emits the compilation and loads it, to run intercepted code.</summary>
+    /// <summary>
+    /// Emits the compilation with a portable PDB, weaves it as the package's build step does
+    /// (<see cref="LockWeaver.Weave(string, IEnumerable{string})"/>), and loads it, to run checked code.
+    /// Every site of the table must have been woven: a site left unchecked fails the test that ran it.
+    /// </summary>
     public Assembly Load()
     {
-        using var stream = new MemoryStream();
-        var emitted = Output.Emit(stream);
-        Assert.True(emitted.Success, string.Join("\n", emitted.Diagnostics));
-        return Assembly.Load(stream.ToArray());
+        var directory = Path.Combine(Path.GetTempPath(), "lockdiscipline-generator-tests", Guid.NewGuid().ToString("N"));
+        Directory.CreateDirectory(directory);
+        try
+        {
+            var assembly = Path.Combine(directory, "TestProject.dll");
+            var pdb = Path.ChangeExtension(assembly, ".pdb");
+            using (var peStream = File.Create(assembly))
+            using (var pdbStream = File.Create(pdb))
+            {
+                var emitted = Output.Emit(peStream, pdbStream, options: new EmitOptions(debugInformationFormat: DebugInformationFormat.PortablePdb, pdbFilePath: pdb));
+                Assert.True(emitted.Success, string.Join("\n", emitted.Diagnostics));
+            }
+
+            Woven = LockWeaver.Weave(assembly, Array.Empty<string>());
+            Assert.True(Woven.Skipped.Count == 0, "Sites left unwoven:\n" + string.Join("\n", Woven.Skipped));
+            Assert.Equal(Woven.TableSites, Woven.WovenSites);
+            return Assembly.Load(File.ReadAllBytes(assembly), File.ReadAllBytes(pdb));
+        }
+        finally
+        {
+            Directory.Delete(directory, recursive: true);
+        }
     }
+
+    /// <summary>What the weaver did in <see cref="Load"/>.</summary>
+    public WeaveResult? Woven { get; private set; }
 }

@@ -2,8 +2,8 @@ namespace LockDiscipline.Generator.Tests.Harness;
 
 /// <summary>
 /// The engine API of notes/runtime-hooks-contract.md, implemented as a recorder: compiled into a test
-/// compilation, it shadows the runtime's engine (CS0436) so a test can run intercepted code and see
-/// exactly which hooks the interceptors call, in which order, with which arguments.
+/// compilation, it shadows the runtime's engine and site table (CS0436) so a test can run woven code and
+/// see exactly which hooks the checked calls call, in which order, with which arguments.
 /// </summary>
 public static class RecordingHooks
 {
@@ -24,6 +24,30 @@ public static class RecordingHooks
                 public int Line { get; }
                 public string Member { get; }
                 public override string ToString() => File + ":" + Line + " " + Member;
+            }
+
+            // The runtime's table, read the same way, handing out this file's LockSite.
+            public sealed class LockSiteTable
+            {
+                private readonly int[] _classIds;
+                private readonly LockSite[] _sites;
+
+                public LockSiteTable(string table, int[] classIds)
+                {
+                    var lines = table.Length == 0 ? new string[0] : table.Split('\n');
+                    _classIds = new int[lines.Length];
+                    _sites = new LockSite[lines.Length];
+                    for (var i = 0; i < lines.Length; i++)
+                    {
+                        var fields = lines[i].Split('\t');
+                        _classIds[i] = fields[1].Length == 0 ? -1 : classIds[int.Parse(fields[1])];
+                        _sites[i] = new LockSite(fields[2], int.Parse(fields[3]), fields[5]);
+                    }
+                }
+
+                public int ClassId(int site) => _classIds[site];
+
+                public ref readonly LockSite Site(int site) => ref _sites[site];
             }
 
             public static class LockdepHooks

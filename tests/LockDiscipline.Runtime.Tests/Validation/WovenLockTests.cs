@@ -13,11 +13,11 @@ namespace LockDiscipline.Runtime.Tests.Validation;
 public class WovenLockTests : LockdepTestBase
 {
     private const string Table =
-        "System.Threading.Monitor.Enter\t0\tLedger.cs\t13\t9\tLedger.Post\n" +
-        "System.Threading.Lock.EnterScope\t1\tLedger.cs\t15\t13\tLedger.Post\n" +
-        "System.Threading.Lock.EnterScope\t1\tLedger.cs\t23\t9\tLedger.Audit\n" +
-        "System.Threading.Monitor.Enter\t0\tLedger.cs\t25\t13\tLedger.Audit\n" +
-        "System.Threading.Monitor.Exit\t0\tLedger.cs\t30\t9\tLedger.Release";
+        "System.Threading.Monitor.Enter\t0\tLedger.cs\t13\t9\tLedger.Post\t\n" +
+        "System.Threading.Lock.EnterScope\t1\tLedger.cs\t15\t13\tLedger.Post\t\n" +
+        "System.Threading.Lock.EnterScope\t1\tLedger.cs\t23\t9\tLedger.Audit\t\n" +
+        "System.Threading.Monitor.Enter\t0\tLedger.cs\t25\t13\tLedger.Audit\t\n" +
+        "System.Threading.Monitor.Exit\t0\tLedger.cs\t30\t9\tLedger.Release\t";
 
     private readonly LockSiteTable _sites;
     private readonly object _accounts = new();
@@ -143,8 +143,8 @@ public class WovenLockTests : LockdepTestBase
     public void One_object_locked_as_this_and_through_a_member_is_two_classes_and_its_reentry_is_not_reported()
     {
         var sites = new LockSiteTable(
-            "System.Threading.Monitor.Enter\t0\tGate.cs\t5\t9\tGate.Close\n" +
-            "System.Threading.Monitor.Enter\t1\tOwner.cs\t9\t9\tOwner.Shut",
+            "System.Threading.Monitor.Enter\t0\tGate.cs\t5\t9\tGate.Close\t\n" +
+            "System.Threading.Monitor.Enter\t1\tOwner.cs\t9\t9\tOwner.Shut\t",
             new[]
             {
                 LockdepHooks.RegisterClass("type:T:Gate", "Gate", LockClassKind.Monitor),
@@ -174,8 +174,8 @@ public class WovenLockTests : LockdepTestBase
     public void Two_objects_of_one_class_nested_are_reported_as_possible_recursive_locking()
     {
         var sites = new LockSiteTable(
-            "System.Threading.Monitor.Enter\t0\tAccount.cs\t7\t9\tAccount.Transfer\n" +
-            "System.Threading.Monitor.Enter\t0\tAccount.cs\t9\t13\tAccount.Transfer",
+            "System.Threading.Monitor.Enter\t0\tAccount.cs\t7\t9\tAccount.Transfer\t\n" +
+            "System.Threading.Monitor.Enter\t0\tAccount.cs\t9\t13\tAccount.Transfer\t",
             new[] { LockdepHooks.RegisterClass("type:T:Account", "Account", LockClassKind.Monitor) });
         object from = new(), to = new();
         RunAs("transfer", () =>
@@ -196,5 +196,20 @@ public class WovenLockTests : LockdepTestBase
         Assert.Equal(5, _sites.Count);
         Assert.Equal(0, new LockSiteTable(string.Empty, Array.Empty<int>()).Count);
         Assert.Throws<FormatException>(() => new LockSiteTable("System.Threading.Monitor.Enter\t0\tLedger.cs", new[] { 1 }));
+        Assert.Throws<FormatException>(() => new LockSiteTable("System.Threading.Monitor.Enter\t0\tLedger.cs\t13\t9\tLedger.Post", new[] { 1 }));
+    }
+
+    /// <summary>A row redirected to a generated method names it in the last field; an annotated call's row names no class.</summary>
+    [Fact]
+    public void A_call_of_an_annotated_method_has_no_class_and_every_site_keeps_its_place()
+    {
+        var sites = new LockSiteTable(
+            "LockDiscipline.KMutex.Lock\t0\tDriver.cs\t4\t15\tDriver.Probe\tLock_0\n" +
+            "Driver.Attach\t\tDriver.cs\t6\t9\tDriver.Probe\tAttach_1",
+            new[] { 42 });
+
+        Assert.Equal(42, sites.ClassId(0));
+        Assert.Equal(LockSiteTable.NoClass, sites.ClassId(1));
+        Assert.Equal("Driver.Probe (Driver.cs:6)", sites.Site(1).ToString());
     }
 }

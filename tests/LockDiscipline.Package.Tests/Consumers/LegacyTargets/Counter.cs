@@ -3,7 +3,7 @@ using LockDiscipline;
 
 namespace LegacyTargets
 {
-    /// <summary>Written in C# 7.3: a Monitor on a field, the shape the runtime checks intercept.</summary>
+    /// <summary>Written in C# 7.3: a Monitor on a field, checked at run time like any lock.</summary>
     public sealed class Counter
     {
         private readonly object _gate = new object();
