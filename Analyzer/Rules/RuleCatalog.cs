@@ -119,6 +119,14 @@ namespace LockDiscipline.Analyzer.Rules
             DiagnosticSeverity.Warning,
             "A lock class is acquired while another instance of the same class is held, and the analysis cannot tell the two instances apart (two parameters, a local, an object reached through a link it cannot order). Two threads nesting them in opposite orders deadlock; whether that can happen depends on which objects meet at run time. Name the order with LockNested(n) or distinct [LockClass] names, or take the locks in one global order.");
 
+        public static readonly DiagnosticDescriptor MalformedBaseline = Create(
+            "LD0016",
+            "Baseline file cannot be read",
+            "{0}{1}",
+            DiagnosticSeverity.Warning,
+            "A lockdiscipline.baseline file has a line that is not 'RULE MEMBER [LOCK-CLASS ...]', or lacks the version header. The lines that cannot be read are ignored (the findings they meant to accept are reported); the other lines still apply. Write the file again with `lockdiscipline baseline`.",
+            WellKnownDiagnosticTags.CompilationEnd);
+
         private static string RulesDocs()
         {
             foreach (var metadata in typeof(RuleCatalog).Assembly.GetCustomAttributes<AssemblyMetadataAttribute>())
