@@ -5,15 +5,18 @@ namespace LockDiscipline.Cli;
 /// <summary>A placed lock class: its box, top-left corner and size, in SVG user units.</summary>
 internal sealed record PlacedNode(LockGraphNode Node, double X, double Y, double Width, double Height);
 
-/// <summary>A drawn edge: its SVG path, where its number badge goes, and whether it runs backwards (closing a cycle).</summary>
+/// <summary>
+/// A drawn edge: its SVG path, where its number badge goes, and whether it runs backwards (right to left: it
+/// closes a cycle, and its path runs from its target to its source, the arrow at the path's start).
+/// </summary>
 internal sealed record PlacedEdge(LockGraphEdge Edge, int Number, string Path, double LabelX, double LabelY, bool Backward);
 
 /// <summary>
-/// A layered drawing of the lock graph, left to right, computed here so the page needs nothing external:
-/// back edges found by a depth-first search are set aside so the rest is acyclic; each class goes in the
-/// column of its longest chain of predecessors; a few barycentre sweeps order each column to untangle the
-/// edges; forward edges are curves between columns, and back edges (each cycle has one) loop underneath.
-/// Deterministic: the same graph gives the same picture.
+/// A layered drawing of the lock graph, left to right, computed here so the page needs nothing external
+/// (Sugiyama's method, small): back edges found by a depth-first search are turned round so the graph is
+/// acyclic; each class goes in the column of its longest chain of predecessors; an edge that spans several
+/// columns gets a waypoint in each, so it passes between boxes; barycentre sweeps order each column to
+/// untangle the edges. Deterministic: the same graph gives the same picture.
 /// </summary>
 internal sealed class GraphLayout
 {
@@ -23,8 +26,12 @@ internal sealed class GraphLayout
     private const double ColumnGap = 110;
     private const double RowGap = 26;
     private const double Margin = 30;
-    private const double LoopDepth = 34;
+    private const double WaypointHeight = 8;
+    private const double ParallelGap = 9;
     private const int Sweeps = 8;
+
+    /// <summary>Where along its curve the number of the first, second, ... edge between one pair of classes goes.</summary>
+    private static readonly double[] BadgePositions = { 0.5, 0.25, 0.75, 0.12, 0.88 };
 
     private GraphLayout(List<PlacedNode> nodes, List<PlacedEdge> edges, double width, double height)
     {
@@ -51,35 +58,65 @@ internal sealed class GraphLayout
             index.Add(graph.Nodes[i].Key, i);
         }
 
-        var edges = graph.Edges.Select(e => (From: index[e.From], To: index[e.To], Edge: e)).ToList();
-        var backward = FindBackEdges(count, edges.Select(e => (e.From, e.To)).ToList());
-        var layer = Layers(count, edges.Where((_, i) => !backward.Contains(i)).Select(e => (e.From, e.To)).ToList());
-        var columns = Order(count, layer, edges.Where((_, i) => !backward.Contains(i)).Select(e => (e.From, e.To)).ToList());
+        var edges = graph.Edges.Select(e => (From: index[e.From], To: index[e.To])).ToList();
+        var backward = FindBackEdges(count, edges);
 
-        // Column x positions from the widest box of each column; rows stacked and centred on the tallest column.
-        var width = new double[count];
-        for (var i = 0; i < count; i++)
-        {
-            width[i] = graph.Nodes[i].Name.Length * CharWidth + BoxPadding;
-        }
+        // Back edges are turned round so the graph is acyclic (and drawn with the arrow at their start).
+        var upright = edges.Select((e, i) => backward.Contains(i) ? (From: e.To, To: e.From) : e).ToList();
+        var layer = Layers(count, upright).ToList();
 
-        var tallest = columns.Max(c => c.Count);
-        var columnsHeight = tallest * BoxHeight + (tallest - 1) * RowGap;
-        var x = new double[count];
-        var y = new double[count];
-        var left = Margin;
-        foreach (var column in columns)
+        // An edge longer than one column gets a waypoint in each column it crosses, ordered like a node,
+        // so it runs between boxes instead of through them.
+        var chains = new List<List<int>>();
+        var segments = new List<(int From, int To)>();
+        foreach (var (from, to) in upright)
         {
-            var columnWidth = column.Max(n => width[n]);
-            var height = column.Count * BoxHeight + (column.Count - 1) * RowGap;
-            var top = Margin + (columnsHeight - height) / 2;
-            for (var row = 0; row < column.Count; row++)
+            var chain = new List<int> { from };
+            for (var column = layer[from] + 1; column < layer[to]; column++)
             {
-                var node = column[row];
-                x[node] = left + (columnWidth - width[node]) / 2;
-                y[node] = top + row * (BoxHeight + RowGap);
+                chain.Add(layer.Count);
+                layer.Add(column);
             }
 
+            chain.Add(to);
+            for (var i = 1; i < chain.Count; i++)
+            {
+                segments.Add((chain[i - 1], chain[i]));
+            }
+
+            chains.Add(chain);
+        }
+
+        var total = layer.Count;
+        var columns = Order(total, layer.ToArray(), segments);
+        var width = new double[total];
+        var height = new double[total];
+        for (var i = 0; i < total; i++)
+        {
+            width[i] = i < count ? graph.Nodes[i].Name.Length * CharWidth + BoxPadding : 0;
+            height[i] = i < count ? BoxHeight : WaypointHeight;
+        }
+
+        var columnsHeight = columns.Max(c => c.Sum(n => height[n]) + (c.Count - 1) * RowGap);
+        var x = new double[total];
+        var y = new double[total];
+        var columnLeft = new double[columns.Count];
+        var columnRight = new double[columns.Count];
+        var left = Margin;
+        for (var c = 0; c < columns.Count; c++)
+        {
+            var column = columns[c];
+            var columnWidth = column.Max(n => width[n]);
+            var top = Margin + (columnsHeight - (column.Sum(n => height[n]) + (column.Count - 1) * RowGap)) / 2;
+            foreach (var node in column)
+            {
+                x[node] = left + (columnWidth - width[node]) / 2;
+                y[node] = top;
+                top += height[node] + RowGap;
+            }
+
+            columnLeft[c] = left;
+            columnRight[c] = left + columnWidth;
             left += columnWidth + ColumnGap;
         }
 
@@ -89,41 +126,66 @@ internal sealed class GraphLayout
             placedNodes.Add(new PlacedNode(graph.Nodes[i], x[i], y[i], width[i], BoxHeight));
         }
 
+        // Two edges between the same pair of classes (one each way) are drawn a little apart.
+        var parallel = new Dictionary<(int, int), int>();
         var placedEdges = new List<PlacedEdge>(edges.Count);
-        var bottom = Margin + columnsHeight;
-        var loops = 0;
         for (var i = 0; i < edges.Count; i++)
         {
-            var (from, to, edge) = edges[i];
-            if (!backward.Contains(i))
+            var chain = chains[i];
+            var pair = (Math.Min(chain[0], chain[^1]), Math.Max(chain[0], chain[^1]));
+            var nth = parallel.TryGetValue(pair, out var seen) ? seen : 0;
+            parallel[pair] = nth + 1;
+            var shift = nth * ParallelGap;
+
+            var points = new List<(double X, double Y)> { (x[chain[0]] + width[chain[0]], y[chain[0]] + BoxHeight / 2 + shift) };
+            for (var k = 1; k < chain.Count - 1; k++)
             {
-                var (x0, y0) = (x[from] + width[from], y[from] + BoxHeight / 2);
-                var (x3, y3) = (x[to], y[to] + BoxHeight / 2);
-                var bend = Math.Max(40, (x3 - x0) / 2);
-                placedEdges.Add(Curve(edge, i + 1, (x0, y0), (x0 + bend, y0), (x3 - bend, y3), (x3, y3), backward: false));
+                var waypoint = chain[k];
+                points.Add((columnLeft[layer[waypoint]], y[waypoint] + WaypointHeight / 2 + shift));
+                points.Add((columnRight[layer[waypoint]], y[waypoint] + WaypointHeight / 2 + shift));
+            }
+
+            points.Add((x[chain[^1]], y[chain[^1]] + BoxHeight / 2 + shift));
+            placedEdges.Add(Path(graph.Edges[i], i + 1, points, backward.Contains(i), BadgePositions[nth % BadgePositions.Length]));
+        }
+
+        return new GraphLayout(placedNodes, placedEdges, left - ColumnGap + Margin, columnsHeight + 2 * Margin);
+    }
+
+    /// <summary>
+    /// Curves between columns (leaving and entering level, so parallel edges stay apart) and straight runs
+    /// across the columns an edge passes; its number sits on its middle curve, at <paramref name="badgeAt"/>
+    /// (a fraction of the curve), which differs between parallel edges so their numbers do not cover each other.
+    /// </summary>
+    private static PlacedEdge Path(LockGraphEdge edge, int number, List<(double X, double Y)> points, bool backward, double badgeAt)
+    {
+        var path = new System.Text.StringBuilder();
+        path.Append(Invariant($"M{points[0].X:0.#},{points[0].Y:0.#}"));
+        var curves = new List<((double X, double Y) From, (double X, double Y) To)>();
+        for (var i = 1; i < points.Count; i++)
+        {
+            var (a, b) = (points[i - 1], points[i]);
+            if (i % 2 == 1)
+            {
+                var bend = (b.X - a.X) / 2;
+                path.Append(Invariant($" C{a.X + bend:0.#},{a.Y:0.#} {b.X - bend:0.#},{b.Y:0.#} {b.X:0.#},{b.Y:0.#}"));
+                curves.Add((a, b));
             }
             else
             {
-                // Under everything, each loop a little deeper than the last so loops never coincide.
-                loops++;
-                var depth = bottom + LoopDepth * loops;
-                var (x0, y0) = (x[from] + width[from] * 0.6, y[from] + BoxHeight);
-                var (x3, y3) = (x[to] + width[to] * 0.4, y[to] + BoxHeight);
-                placedEdges.Add(Curve(edge, i + 1, (x0, y0), (x0, depth), (x3, depth), (x3, y3), backward: true));
+                path.Append(Invariant($" L{b.X:0.#},{b.Y:0.#}"));
             }
         }
 
-        return new GraphLayout(placedNodes, placedEdges, left - ColumnGap + Margin, bottom + LoopDepth * (loops + 1) + Margin);
+        // The curve's point at t. Its inner control points sit halfway across, level with the ends.
+        var (from, to) = curves[curves.Count / 2];
+        var t = badgeAt;
+        var ease = t * t * (3 - 2 * t);
+        var badgeX = from.X + (to.X - from.X) * (1.5 * t * (1 - t) + t * t * t);
+        return new PlacedEdge(edge, number, path.ToString(), badgeX, from.Y + (to.Y - from.Y) * ease, backward);
     }
 
-    private static PlacedEdge Curve(LockGraphEdge edge, int number, (double X, double Y) p0, (double X, double Y) p1, (double X, double Y) p2, (double X, double Y) p3, bool backward)
-    {
-        // The curve's point at t = 1/2, where its number goes.
-        var labelX = (p0.X + 3 * p1.X + 3 * p2.X + p3.X) / 8;
-        var labelY = (p0.Y + 3 * p1.Y + 3 * p2.Y + p3.Y) / 8;
-        var path = string.Create(CultureInfo.InvariantCulture, $"M{p0.X:0.#},{p0.Y:0.#} C{p1.X:0.#},{p1.Y:0.#} {p2.X:0.#},{p2.Y:0.#} {p3.X:0.#},{p3.Y:0.#}");
-        return new PlacedEdge(edge, number, path, labelX, labelY, backward);
-    }
+    private static string Invariant(FormattableString text) => text.ToString(CultureInfo.InvariantCulture);
 
     /// <summary>The edges that close a cycle in a depth-first search from each node in order: without them the graph is acyclic.</summary>
     private static HashSet<int> FindBackEdges(int count, List<(int From, int To)> edges)

@@ -75,7 +75,7 @@ internal static class HtmlWriter
             html.Append("<path d=\"").Append(edge.Path).Append("\" fill=\"none\" stroke=\"").Append(colour)
                 .Append(edge.Edge.InCycle ? "\" stroke-width=\"2.2\"" : "\" stroke-width=\"1.3\"")
                 .Append(edge.Backward ? " stroke-dasharray=\"6 3\"" : string.Empty)
-                .Append(" marker-end=\"url(#").Append(edge.Edge.InCycle ? "cycle" : "plain").Append(")\"/>");
+                .Append(edge.Backward ? " marker-start=\"url(#" : " marker-end=\"url(#").Append(edge.Edge.InCycle ? "cycle" : "plain").Append(")\"/>");
             html.Append(Invariant($"<circle cx=\"{edge.LabelX:0.#}\" cy=\"{edge.LabelY:0.#}\" r=\"9\" fill=\"white\" stroke=\"{colour}\"/>"));
             html.Append(Invariant($"<text x=\"{edge.LabelX:0.#}\" y=\"{edge.LabelY + 4:0.#}\" text-anchor=\"middle\" font-size=\"10\" fill=\"{colour}\">{edge.Number}</text></g>\n"));
         }
@@ -106,7 +106,7 @@ internal static class HtmlWriter
     }
 
     private static void AppendMarker(StringBuilder html, string id, string colour)
-        => html.Append("<marker id=\"").Append(id).Append("\" viewBox=\"0 0 10 10\" refX=\"9\" refY=\"5\" markerWidth=\"8\" markerHeight=\"8\" orient=\"auto-start-reverse\">")
+        => html.Append("<marker id=\"").Append(id).Append("\" viewBox=\"0 0 10 10\" refX=\"9\" refY=\"5\" markerWidth=\"9\" markerHeight=\"9\" markerUnits=\"userSpaceOnUse\" orient=\"auto-start-reverse\">")
             .Append("<path d=\"M0,0 L10,5 L0,10 z\" fill=\"").Append(colour).Append("\"/></marker>\n");
 
     private static string Describe(LockGraph graph, LockGraphEdge edge)
