@@ -146,6 +146,21 @@ namespace LockDiscipline.Analyzer.Baseline
                 values[i - 1] = value;
             }
 
+            if (values[0] != NoMember && values[0] != WholeProgram && (values[0].Length < 3 || values[0][1] != ':'))
+            {
+                error = $"'{fields[1]}' is not a member's documentation ID (such as M:Shop.Cache.Add), '*' or '-'";
+                return false;
+            }
+
+            for (var i = 1; i < values.Length; i++)
+            {
+                if (values[i].IndexOf(':') <= 0)
+                {
+                    error = $"'{fields[i + 1]}' is not a lock class key (kind:name, such as member:F:Shop.Cache._items)";
+                    return false;
+                }
+            }
+
             var classes = new string[values.Length - 1];
             System.Array.Copy(values, 1, classes, 0, classes.Length);
             key = Create(fields[0], values[0], classes);
