@@ -166,7 +166,7 @@ internal static class WorkspaceLoader
         }
 
         var solutions = Directory.GetFiles(full, "*.sln").Concat(Directory.GetFiles(full, "*.slnx")).ToArray();
-        var candidates = solutions.Length > 0 ? solutions : Directory.GetFiles(full, "*.csproj");
+        var candidates = (solutions.Length > 0 ? solutions : Directory.GetFiles(full, "*.csproj")).Order(StringComparer.Ordinal).ToArray();
         return candidates.Length == 1
             ? candidates[0]
             : throw new UsageException(candidates.Length == 0
