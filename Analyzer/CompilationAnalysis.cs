@@ -29,11 +29,11 @@ namespace LockDiscipline.Analyzer
         private readonly ConcurrentBag<SiblingNesting> _siblingNestings = new ConcurrentBag<SiblingNesting>();
         private readonly ConcurrentDictionary<IMethodSymbol, byte> _privateMethodsUsedUnseen = new ConcurrentDictionary<IMethodSymbol, byte>(SymbolEqualityComparer.Default);
 
-        private readonly System.Action<Compilation, ProgramGraph>? _graphObserver;
+        private readonly System.Action<ProgramGraph>? _graphObserver;
 
         private readonly BaselineFilter _baseline;
 
-        public CompilationAnalysis(Compilation compilation, BaselineFile baseline, System.Action<Compilation, ProgramGraph>? graphObserver = null)
+        public CompilationAnalysis(Compilation compilation, BaselineFile baseline, System.Action<ProgramGraph>? graphObserver = null)
         {
             _compilation = compilation;
             _baseline = new BaselineFilter(compilation, baseline);
@@ -103,7 +103,7 @@ namespace LockDiscipline.Analyzer
             IrqSafeToUnsafeOrderRule.Analyze(graph, report);
             SleepInAtomicContextRule.AnalyzeProgram(graph, report);
             WaitForWorkHoldingItsLockRule.Analyze(graph, report);
-            _graphObserver?.Invoke(_compilation, graph);
+            _graphObserver?.Invoke(graph);
         }
 
         /// <summary>

@@ -37,7 +37,7 @@ namespace LockDiscipline.Analyzer
         /// Handed each compilation's whole-program graph once the compilation-end rules have read it: how the
         /// command-line tool draws the graph the rules saw, rather than one computed apart. Null in the compiler.
         /// </summary>
-        internal System.Action<Compilation, Graph.ProgramGraph>? ProgramGraphObserver { get; set; }
+        internal System.Action<Graph.ProgramGraph>? ProgramGraphObserver { get; set; }
 
         public override void Initialize(AnalysisContext context)
         {

@@ -91,7 +91,7 @@ internal static class WorkspaceLoader
         if (path.EndsWith(".csproj", StringComparison.OrdinalIgnoreCase))
         {
             var project = await workspace.OpenProjectAsync(path);
-            // A multi-targeting project opens once per target framework; the one opened stands for the others.
+            // A multi-targeting project opens as one project per target framework: each is analysed, and they share one baseline.
             projects = project.Solution.Projects.Where(p => string.Equals(p.FilePath, path, StringComparison.OrdinalIgnoreCase));
         }
         else
@@ -121,7 +121,7 @@ internal static class WorkspaceLoader
     {
         var compilation = await project.GetCompilationAsync() ?? throw new UsageException($"{project.Name} has no compilation");
         ProgramGraph? programGraph = null;
-        var analyzer = new LockDisciplineAnalyzer { ProgramGraphObserver = (_, graph) => programGraph = graph };
+        var analyzer = new LockDisciplineAnalyzer { ProgramGraphObserver = graph => programGraph = graph };
         var additionalFiles = project.AnalyzerOptions.AdditionalFiles;
         var exceptions = new List<Exception>();
         var options = new CompilationWithAnalyzersOptions(

@@ -63,15 +63,24 @@ public sealed class AdoptionTests
         Assert.Equal(new[] { "Journal.cs(7,52) LD0001" }, Errors(BuildDiagnostic.Parse(newCycle.Output).Where(d => d.IsLockDiscipline)));
     }
 
-    /// <summary>Packs the tool into the run's feed and installs it the way a repository does: a tool manifest, then install.</summary>
+    /// <summary>Packs the tool into the run's feed and installs it the way a repository does: a tool manifest, install, restore.</summary>
+    /// <remarks>
+    /// The tool's package gets a version of this run's own: the SDK remembers where each local tool version was
+    /// restored (its tool resolver cache, in the user's profile), and a same-version package of an earlier,
+    /// deleted run would be looked for there.
+    /// </remarks>
     private void InstallTool(string directory)
     {
+        var version = _package.PackageVersion + "-adoption." + Path.GetFileName(_package.TempRoot).Replace("-", string.Empty, StringComparison.Ordinal);
         Succeed(ProcessRunner.RunDotnet(
             RepositoryLayout.Root,
             "pack", Path.Combine(RepositoryLayout.Root, "Cli", "LockDiscipline.Cli.csproj"),
-            "-c", "Release", "-o", _package.PackageDirectory, "-p:UseArtifactsOutput=false", "-nologo", "-v:q", "-tl:off", "-nodeReuse:false"));
+            "-c", "Release", "-o", _package.PackageDirectory, "-p:PackageVersion=" + version, "-p:UseArtifactsOutput=false", "-nologo", "-v:q", "-tl:off", "-nodeReuse:false"));
         Succeed(ProcessRunner.RunDotnet(directory, "new", "tool-manifest"));
-        Succeed(ProcessRunner.RunDotnet(directory, "tool", "install", "LockDiscipline.Cli", "--version", _package.PackageVersion));
+        Succeed(ProcessRunner.RunDotnet(directory, "tool", "install", "LockDiscipline.Cli", "--version", version));
+
+        // What a fresh clone runs before using the manifest's tools.
+        Succeed(ProcessRunner.RunDotnet(directory, "tool", "restore"));
     }
 
     private static ProcessResult Build(string directory)
