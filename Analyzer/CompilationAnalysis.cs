@@ -1,5 +1,6 @@
 using System.Collections.Concurrent;
 using System.Collections.Immutable;
+using LockDiscipline.Analyzer.Baseline;
 using LockDiscipline.Analyzer.Flow;
 using LockDiscipline.Analyzer.Graph;
 using LockDiscipline.Analyzer.Resolve;
@@ -30,11 +31,19 @@ namespace LockDiscipline.Analyzer
         private readonly ConcurrentDictionary<IMethodSymbol, byte> _privateMethodsUsedUnseen = new ConcurrentDictionary<IMethodSymbol, byte>(SymbolEqualityComparer.Default);
         private readonly bool _checksBodies;
 
+        private readonly System.Action<ProgramGraph>? _graphObserver;
+
+        private readonly BaselineFilter _baseline;
+
+        /// <param name="baseline">Accepted findings, not reported.</param>
         /// <param name="checksBodies">False when only the summaries are wanted (the summary generator): the per-body rules are skipped.</param>
-        public CompilationAnalysis(Compilation compilation, bool checksBodies = true)
+        /// <param name="graphObserver">Handed the whole-program graph (the command-line tool); null in the compiler.</param>
+        public CompilationAnalysis(Compilation compilation, BaselineFile baseline, bool checksBodies = true, System.Action<ProgramGraph>? graphObserver = null)
         {
             _compilation = compilation;
+            _baseline = new BaselineFilter(compilation, baseline);
             _checksBodies = checksBodies;
+            _graphObserver = graphObserver;
             _resolvers = new Resolvers(compilation);
             _elements = new ElementAllocations(compilation);
         }
@@ -75,30 +84,32 @@ namespace LockDiscipline.Analyzer
                     IPropertySymbol { GetMethod: { } getter } when root.Kind != OperationKind.PropertyInitializer => getter,
                     _ => null,
                 };
-                AnalyzeGraph(graph, owner, enclosing: null, context.ReportDiagnostic);
+                AnalyzeGraph(graph, owner, enclosing: null, _baseline.Wrap(context.ReportDiagnostic));
             }
         }
 
         public void AnalyzeSymbol(SymbolAnalysisContext context)
-            => UnresolvedLockNameRule.AnalyzeAttributes(context.Symbol, context.Symbol.GetAttributes(), _resolvers, context.ReportDiagnostic);
+            => UnresolvedLockNameRule.AnalyzeAttributes(context.Symbol, context.Symbol.GetAttributes(), _resolvers, _baseline.Wrap(context.ReportDiagnostic));
 
         public void AnalyzeProgram(CompilationAnalysisContext context)
         {
-            UnresolvedLockNameRule.AnalyzeAttributes(_compilation.Assembly, _compilation.Assembly.GetAttributes(), _resolvers, context.ReportDiagnostic);
-            UnresolvedLockNameRule.AnalyzeDeclaredOrder(_resolvers.Order, context.ReportDiagnostic);
+            var report = _baseline.Wrap(context.ReportDiagnostic);
+            UnresolvedLockNameRule.AnalyzeAttributes(_compilation.Assembly, _compilation.Assembly.GetAttributes(), _resolvers, report);
+            UnresolvedLockNameRule.AnalyzeDeclaredOrder(_resolvers.Order, report);
 
             var summaries = SortedSummaries();
             summaries.AddRange(_resolvers.Imports.Read((assembly, problem) => UnreadableSummaryRule.Report(assembly, problem, context.ReportDiagnostic)));
             var graph = new ProgramGraph(summaries, _initializerBindings, _privateMethodsUsedUnseen.Keys, _resolvers.Links);
-            CircularLockDependencyRule.Analyze(graph, context.ReportDiagnostic);
-            RecursiveLockingRule.AnalyzeProgram(graph, context.ReportDiagnostic);
-            IndistinguishableNestingRule.AnalyzeProgram(graph, context.ReportDiagnostic);
-            CircularLockDependencyRule.AnalyzeSiblingMembers(_siblingNestings.ToArray(), context.ReportDiagnostic);
-            DeclaredOrderViolationRule.AnalyzeProgram(graph, _resolvers.Order, context.ReportDiagnostic);
-            InconsistentLockStateRule.Analyze(graph, context.ReportDiagnostic);
-            IrqSafeToUnsafeOrderRule.Analyze(graph, context.ReportDiagnostic);
-            SleepInAtomicContextRule.AnalyzeProgram(graph, context.ReportDiagnostic);
-            WaitForWorkHoldingItsLockRule.Analyze(graph, context.ReportDiagnostic);
+            CircularLockDependencyRule.Analyze(graph, report);
+            RecursiveLockingRule.AnalyzeProgram(graph, report);
+            IndistinguishableNestingRule.AnalyzeProgram(graph, report);
+            CircularLockDependencyRule.AnalyzeSiblingMembers(_siblingNestings.ToArray(), report);
+            DeclaredOrderViolationRule.AnalyzeProgram(graph, _resolvers.Order, report);
+            InconsistentLockStateRule.Analyze(graph, report);
+            IrqSafeToUnsafeOrderRule.Analyze(graph, report);
+            SleepInAtomicContextRule.AnalyzeProgram(graph, report);
+            WaitForWorkHoldingItsLockRule.Analyze(graph, report);
+            _graphObserver?.Invoke(graph);
         }
 
         /// <summary>Summarises one body without checking it: the summary generator's way in.</summary>

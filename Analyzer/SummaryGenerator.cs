@@ -1,6 +1,7 @@
 using System;
 using System.Text;
 using System.Threading;
+using LockDiscipline.Analyzer.Baseline;
 using LockDiscipline.Analyzer.Summaries.Assemblies;
 using Microsoft.CodeAnalysis;
 using Microsoft.CodeAnalysis.CSharp;
@@ -42,7 +43,7 @@ namespace LockDiscipline.Analyzer
                 return null;
             }
 
-            var analysis = new CompilationAnalysis(compilation, checksBodies: false);
+            var analysis = new CompilationAnalysis(compilation, BaselineFile.Empty, checksBodies: false);
             foreach (var tree in compilation.SyntaxTrees)
             {
                 if (IsGenerated(tree, cancellation))

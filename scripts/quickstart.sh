@@ -11,9 +11,15 @@ packages="$root/artifacts/packages"
 log="$root/artifacts/quickstart-build.log"
 mkdir -p "$packages"
 
-echo "==> Packing the LockDiscipline package into artifacts/packages"
+echo "==> Packing the LockDiscipline packages and the lockdiscipline tool into artifacts/packages"
 if ! dotnet pack nuget/LockDiscipline.Package.csproj -c Release -o "$packages" -nologo -v:q -tl:off; then
   echo "quickstart: packing failed (see the errors above); nothing was built." >&2
+  exit 2
+fi
+
+# The lockdiscipline tool (baseline, SARIF, lock graph: docs/adoption.md) goes beside the packages.
+if ! dotnet pack Cli/LockDiscipline.Cli.csproj -c Release -o "$packages" -nologo -v:q -tl:off; then
+  echo "quickstart: packing the lockdiscipline tool failed (see the errors above)." >&2
   exit 2
 fi
 

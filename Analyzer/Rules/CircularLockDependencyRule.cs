@@ -1,6 +1,8 @@
+using LockDiscipline.Analyzer.Baseline;
 using System.Collections.Generic;
 using System.Text;
 using LockDiscipline.Analyzer.Graph;
+using LockDiscipline.LockModel;
 using Microsoft.CodeAnalysis;
 
 namespace LockDiscipline.Analyzer.Rules
@@ -64,7 +66,7 @@ namespace LockDiscipline.Analyzer.Rules
                     AddDistinct(additional, edge.Inner, site);
                 }
 
-                report(Diagnostic.Create(RuleCatalog.CircularLockDependency, site, additional, message.ToString()));
+                report(Diagnostic.Create(RuleCatalog.CircularLockDependency, site, additional, BaselineKey.WholeProgramProperties(ClassesOf(cycle)), message.ToString()));
             }
         }
 
@@ -108,12 +110,12 @@ namespace LockDiscipline.Analyzer.Rules
                 AddDistinct(additional, sibling.HeldLocation, sibling.Location);
                 AddDistinct(additional, reverse.HeldLocation, sibling.Location);
                 AddDistinct(additional, reverse.Location, sibling.Location);
-                report(Diagnostic.Create(RuleCatalog.CircularLockDependency, sibling.Location, additional, message));
+                report(Diagnostic.Create(RuleCatalog.CircularLockDependency, sibling.Location, additional, BaselineKey.WholeProgramProperties(sibling.Class), message));
             }
         }
 
         /// <summary>"Cache.Add at Cache.cs:4" or "Boot.Init at Boot.cs:9 -> Core.Register -> Core.AddDevice at Core.cs:30".</summary>
-        private static string Describe(ProgramGraph graph, DependencyEdge edge)
+        internal static string Describe(ProgramGraph graph, DependencyEdge edge)
         {
             var holder = graph.Calls.Summaries[edge.Holder];
             var text = new StringBuilder(ReportText.Method(holder.Method));
@@ -141,6 +143,17 @@ namespace LockDiscipline.Analyzer.Rules
             }
 
             return text.ToString();
+        }
+
+        private static LockClass[] ClassesOf(List<DependencyEdge> cycle)
+        {
+            var classes = new LockClass[cycle.Count];
+            for (var i = 0; i < cycle.Count; i++)
+            {
+                classes[i] = cycle[i].From;
+            }
+
+            return classes;
         }
 
         /// <summary>Only sites of this compilation: a referenced assembly's sites are named in the message.</summary>

@@ -1,3 +1,4 @@
+using LockDiscipline.Analyzer.Baseline;
 using System.Collections.Generic;
 using LockDiscipline.Analyzer.Flow;
 using LockDiscipline.Analyzer.Graph;
@@ -34,6 +35,7 @@ namespace LockDiscipline.Analyzer.Rules
                             RuleCatalog.DeclaredOrderViolation,
                             acquisition.Operation.Site.Syntax.GetLocation(),
                             heldAt is null ? new[] { declaration.Location } : new[] { heldAt, declaration.Location },
+                            BaselineKey.Properties(acquired, held.Class),
                             Explain(acquired, held.Class, declaration)));
                     }
                 }
@@ -87,6 +89,7 @@ namespace LockDiscipline.Analyzer.Rules
                             RuleCatalog.DeclaredOrderViolation,
                             site.Location,
                             additional,
+                            BaselineKey.Properties(entry.Key, held.Class),
                             Explain(entry.Key, held.Class, declaration) + $"; this call leads to the acquisition at {ReportText.Place(inner)}");
                     }
                 }

@@ -1,3 +1,4 @@
+using LockDiscipline.Analyzer.Baseline;
 using LockDiscipline.Analyzer.Graph;
 using LockDiscipline.Analyzer.Resolve;
 using Microsoft.CodeAnalysis;
@@ -53,7 +54,7 @@ namespace LockDiscipline.Analyzer.Rules
                 $"inconsistent {{{irq}-ON-{onAccess}}} -> {{IN-{irq}-{inAccess}}} usage: '{lockClass}' is taken in {kind}-IRQ context here "
                 + $"({Describe(graph, inIrq)}), and {enabledHow} {ReportText.Place(withIrqOn.Acquisition.Location)} ({Describe(graph, withIrqOn)}); "
                 + $"an interrupt arriving while that holder has the lock spins on it forever";
-            report(Diagnostic.Create(RuleCatalog.InconsistentLockState, inIrq.Acquisition.Location, new[] { withIrqOn.Acquisition.Location }, message));
+            report(Diagnostic.Create(RuleCatalog.InconsistentLockState, inIrq.Acquisition.Location, new[] { withIrqOn.Acquisition.Location }, BaselineKey.Properties(lockClass), message));
         }
 
         /// <summary>The path from the context's entry (an IRQ handler, or a process-context entry point) to the acquisition.</summary>

@@ -1,3 +1,4 @@
+using LockDiscipline.Analyzer.Baseline;
 using System.Collections.Generic;
 using LockDiscipline.Analyzer.Graph;
 using Microsoft.CodeAnalysis;
@@ -34,7 +35,7 @@ namespace LockDiscipline.Analyzer.Rules
                     var heldAt = held.Site?.Syntax.GetLocation();
                     var message = $"'{held.Class}' is acquired on {ReportText.Instance(operation.Instance)} while held on {ReportText.Instance(held.Instance)} (since {ReportText.Place(heldAt)}); "
                         + "the two instances cannot be told apart, so the order they nest in is not known statically; " + Fix;
-                    report(Diagnostic.Create(RuleCatalog.IndistinguishableNesting, operation.Site.Syntax.GetLocation(), heldAt is null ? null : new[] { heldAt }, message));
+                    report(Diagnostic.Create(RuleCatalog.IndistinguishableNesting, operation.Site.Syntax.GetLocation(), heldAt is null ? null : new[] { heldAt }, BaselineKey.Properties(held.Class), message));
                 }
             }
         }
@@ -65,7 +66,7 @@ namespace LockDiscipline.Analyzer.Rules
                 var message = $"'{recursion.Held.Class}' is held here on {ReportText.Instance(recursion.Held.Instance)} across a call that acquires it again at {ReportText.Place(recursion.Step.Acquisition.Location)} "
                     + $"({RecursiveLockingRule.CallPath(graph, recursion)}) on {ReportText.Instance(acquired)}; "
                     + "the two instances cannot be told apart, so the order they nest in is not known statically; " + Fix;
-                report(Diagnostic.Create(RuleCatalog.IndistinguishableNesting, call.Location, RecursiveLockingRule.AdditionalLocations(recursion), message));
+                report(Diagnostic.Create(RuleCatalog.IndistinguishableNesting, call.Location, RecursiveLockingRule.AdditionalLocations(recursion), BaselineKey.Properties(recursion.Held.Class), message));
             }
         }
     }

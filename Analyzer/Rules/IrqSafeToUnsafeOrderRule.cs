@@ -1,3 +1,4 @@
+using LockDiscipline.Analyzer.Baseline;
 using System.Collections.Generic;
 using LockDiscipline.Analyzer.Graph;
 using LockDiscipline.Analyzer.Resolve;
@@ -133,7 +134,7 @@ namespace LockDiscipline.Analyzer.Rules
             }
 
             additional.Remove(last.Inner);
-            report(Diagnostic.Create(RuleCatalog.IrqSafeToUnsafeOrder, last.Inner, additional, irq, message));
+            report(Diagnostic.Create(RuleCatalog.IrqSafeToUnsafeOrder, last.Inner, additional, BaselineKey.Properties(safe, unsafeClass), irq, message));
         }
     }
 }

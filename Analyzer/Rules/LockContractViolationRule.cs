@@ -1,3 +1,4 @@
+using LockDiscipline.Analyzer.Baseline;
 using System.Collections.Generic;
 using System.Collections.Immutable;
 using LockDiscipline.Analyzer.Flow;
@@ -38,7 +39,7 @@ namespace LockDiscipline.Analyzer.Rules
                         var other = shared.Length == 0 && HeldElsewhere(call.Held, required, instance, links) is { } elsewhere
                             ? $" (the lock held is {ReportText.Instance(elsewhere.Instance)}; the call needs {ReportText.Instance(instance)})"
                             : string.Empty;
-                        report(Diagnostic.Create(RuleCatalog.LockContractViolation, call.Site.Syntax.GetLocation(), $"{callee} requires '{required.Class}' to be held ([{attribute}]), but it is not held here{shared}{other}"));
+                        report(Diagnostic.Create(RuleCatalog.LockContractViolation, call.Site.Syntax.GetLocation(), BaselineKey.Properties(required.Class), $"{callee} requires '{required.Class}' to be held ([{attribute}]), but it is not held here{shared}{other}"));
                     }
                 }
 
@@ -52,6 +53,7 @@ namespace LockDiscipline.Analyzer.Rules
                             RuleCatalog.LockContractViolation,
                             call.Site.Syntax.GetLocation(),
                             heldAt is null ? null : new[] { heldAt },
+                            BaselineKey.Properties(excluded.Class),
                             $"{callee} must not be called with '{excluded.Class}' held ([ExcludesLock]), but it is held here ({HeldSince(heldAt)})"));
                     }
                 }

@@ -1,3 +1,4 @@
+using LockDiscipline.Analyzer.Baseline;
 using System.Collections.Generic;
 using System.Text;
 using LockDiscipline.Analyzer.Graph;
@@ -35,7 +36,7 @@ namespace LockDiscipline.Analyzer.Rules
                     var heldAt = held.Site?.Syntax.GetLocation();
                     var message = $"'{held.Class}' is acquired while already held (since {ReportText.Place(heldAt)}); "
                         + Reason(nesting.Kind, held.Class, held.Instance, operation.Instance, held.Mode == LockMode.Shared && operation.Mode == LockMode.Shared);
-                    report(Diagnostic.Create(RuleCatalog.RecursiveLocking, operation.Site.Syntax.GetLocation(), heldAt is null ? null : new[] { heldAt }, message));
+                    report(Diagnostic.Create(RuleCatalog.RecursiveLocking, operation.Site.Syntax.GetLocation(), heldAt is null ? null : new[] { heldAt }, BaselineKey.Properties(held.Class), message));
                 }
             }
         }
@@ -55,7 +56,7 @@ namespace LockDiscipline.Analyzer.Rules
                 var acquired = recursion.Step.Instance.ThroughCall(call.Receiver);
                 var message = $"'{lockClass}' is held here across a call that acquires it again at {ReportText.Place(recursion.Step.Acquisition.Location)} ({CallPath(graph, recursion)}); "
                     + Reason(recursion.Kind, lockClass, recursion.Held.Instance, acquired, recursion.Held.Mode == LockMode.Shared && recursion.Step.Acquisition.Mode == LockMode.Shared);
-                report(Diagnostic.Create(RuleCatalog.RecursiveLocking, call.Location, AdditionalLocations(recursion), message));
+                report(Diagnostic.Create(RuleCatalog.RecursiveLocking, call.Location, AdditionalLocations(recursion), BaselineKey.Properties(lockClass), message));
             }
         }
 

@@ -127,6 +127,14 @@ namespace LockDiscipline.Analyzer.Rules
             "A referenced assembly carries a LockDiscipline summary (what its methods lock and call), and this analyzer cannot use it: it is cut short, corrupted, of another version, or larger than an analyzer reads. The analysis goes on as if the assembly carried no summary, so lock-order cycles through it are not found. Build the library and this project with the same LockDiscipline version.",
             WellKnownDiagnosticTags.CompilationEnd);
 
+        public static readonly DiagnosticDescriptor MalformedBaseline = Create(
+            "LD0016",
+            "Baseline file cannot be read",
+            "{0}{1}",
+            DiagnosticSeverity.Warning,
+            "A lockdiscipline.baseline file has a line that is not 'RULE MEMBER [LOCK-CLASS ...]', or lacks the version header. The lines that cannot be read are ignored (the findings they meant to accept are reported); the other lines still apply. Write the file again with `lockdiscipline baseline`.",
+            WellKnownDiagnosticTags.CompilationEnd);
+
         private static string RulesDocs()
         {
             foreach (var metadata in typeof(RuleCatalog).Assembly.GetCustomAttributes<AssemblyMetadataAttribute>())

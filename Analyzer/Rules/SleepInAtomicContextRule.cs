@@ -1,3 +1,4 @@
+using LockDiscipline.Analyzer.Baseline;
 using System.Collections.Generic;
 using LockDiscipline.Analyzer.Flow;
 using LockDiscipline.Analyzer.Graph;
@@ -24,7 +25,7 @@ namespace LockDiscipline.Analyzer.Rules
                 if (operation.Class.Sleeps && Atomicity(acquisition.HeldBefore, acquisition.HardIrqsOff, acquisition.SoftIrqsOff, flow) is { } why
                     && reported.Add(operation.Site.Syntax.SpanStart))
                 {
-                    report(Diagnostic.Create(RuleCatalog.SleepInAtomicContext, operation.Site.Syntax.GetLocation(), $"acquiring '{operation.Class}' ({RecursiveLockingRule.PrimitiveName(operation.Class.Primitive)}) may sleep, but {why}"));
+                    report(Diagnostic.Create(RuleCatalog.SleepInAtomicContext, operation.Site.Syntax.GetLocation(), BaselineKey.Properties(operation.Class), $"acquiring '{operation.Class}' ({RecursiveLockingRule.PrimitiveName(operation.Class.Primitive)}) may sleep, but {why}"));
                 }
             }
 
@@ -32,7 +33,7 @@ namespace LockDiscipline.Analyzer.Rules
             {
                 if (sleep.Atomic && Atomicity(sleep.Held, sleep.HardIrqsOff, sleep.SoftIrqsOff, flow) is { } why && reported.Add(sleep.Site.Syntax.SpanStart))
                 {
-                    report(Diagnostic.Create(RuleCatalog.SleepInAtomicContext, sleep.Site.Syntax.GetLocation(), $"{sleep.What} may sleep, but {why}"));
+                    report(Diagnostic.Create(RuleCatalog.SleepInAtomicContext, sleep.Site.Syntax.GetLocation(), BaselineKey.Properties(), $"{sleep.What} may sleep, but {why}"));
                 }
             }
         }
@@ -72,6 +73,7 @@ namespace LockDiscipline.Analyzer.Rules
                             RuleCatalog.SleepInAtomicContext,
                             site.Location,
                             new[] { step.Sleep.Location },
+                            BaselineKey.Properties(HeldSpinlock(site.Held)?.Class),
                             $"{ReportText.Chain(chain)} may sleep ({step.Sleep.What} at {ReportText.Place(step.Sleep.Location)}), but {why}"));
                         break;
                     }

@@ -1,3 +1,4 @@
+using LockDiscipline.Analyzer.Baseline;
 using System.Collections.Generic;
 using LockDiscipline.Analyzer.Flow;
 using Microsoft.CodeAnalysis;
@@ -47,6 +48,7 @@ namespace LockDiscipline.Analyzer.Rules
                         RuleCatalog.ThreadAffineLockAcrossAwait,
                         site.GetLocation(),
                         heldAt is null ? null : new[] { heldAt },
+                        BaselineKey.Properties(held.Class),
                         held.Class.DisplayName,
                         RecursiveLockingRule.PrimitiveName(held.Class.Primitive)));
                 }

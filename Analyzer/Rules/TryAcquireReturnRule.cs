@@ -1,3 +1,4 @@
+using LockDiscipline.Analyzer.Baseline;
 using System;
 using System.Collections.Generic;
 using LockDiscipline.Analyzer.Flow;
@@ -53,7 +54,7 @@ namespace LockDiscipline.Analyzer.Rules
                     var message = success
                         ? $"{method} returns its success value {Show(value.Value)} here without holding '{tryLock.Class}': its caller will go on as if it held the lock, and release one it never got"
                         : $"{method} returns {Show(value.Value)} (not its success value {Show(tryLock.SuccessValue)}) here while still holding '{tryLock.Class}': its caller will never release it";
-                    report(Diagnostic.Create(RuleCatalog.TryAcquireReturnsWrongly, returned.Value.Syntax.GetLocation(), message));
+                    report(Diagnostic.Create(RuleCatalog.TryAcquireReturnsWrongly, returned.Value.Syntax.GetLocation(), BaselineKey.Properties(tryLock.Class), message));
                 }
             }
         }

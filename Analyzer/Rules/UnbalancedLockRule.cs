@@ -1,3 +1,4 @@
+using LockDiscipline.Analyzer.Baseline;
 using System.Collections.Generic;
 using LockDiscipline.Analyzer.Flow;
 using LockDiscipline.Analyzer.Resolve;
@@ -43,7 +44,7 @@ namespace LockDiscipline.Analyzer.Rules
                     message += $" (when '{cause.Syntax}' throws before the lock is taken)";
                 }
 
-                report(Diagnostic.Create(RuleCatalog.UnbalancedLock, release.Operation.Site.Syntax.GetLocation(), message));
+                report(Diagnostic.Create(RuleCatalog.UnbalancedLock, release.Operation.Site.Syntax.GetLocation(), BaselineKey.Properties(name), message));
             }
 
             foreach (var exit in Ordered(flow.Exits))
@@ -73,7 +74,7 @@ namespace LockDiscipline.Analyzer.Rules
                             : $"'{held.Class}' acquired here may still be held when {method} returns";
                     }
 
-                    report(Diagnostic.Create(RuleCatalog.UnbalancedLock, held.Site.Syntax.GetLocation(), message));
+                    report(Diagnostic.Create(RuleCatalog.UnbalancedLock, held.Site.Syntax.GetLocation(), BaselineKey.Properties(held.Class), message));
                 }
             }
         }
@@ -89,6 +90,7 @@ namespace LockDiscipline.Analyzer.Rules
                     report(Diagnostic.Create(
                         RuleCatalog.UnbalancedLock,
                         declaration,
+                        BaselineKey.Properties(acquired.Class),
                         $"{method} is declared [AcquiresLock] but returns without holding '{acquired.Class}' on some path: its callers will release a lock they do not hold"));
                 }
             }
@@ -100,6 +102,7 @@ namespace LockDiscipline.Analyzer.Rules
                     report(Diagnostic.Create(
                         RuleCatalog.UnbalancedLock,
                         declaration,
+                        BaselineKey.Properties(released.Class),
                         $"{method} is declared [ReleasesLock] but returns with '{released.Class}' still held on some path: its callers will take it as released"));
                 }
             }
@@ -118,6 +121,7 @@ namespace LockDiscipline.Analyzer.Rules
                         report(Diagnostic.Create(
                             RuleCatalog.UnbalancedLock,
                             release.Operation.Site.Syntax.GetLocation(),
+                            BaselineKey.Properties(required.Class),
                             $"'{required.Class}' is released here, and {method} returns without it on some path, but it is declared [{(required.Mode == LockMode.Shared ? "RequiresSharedLock" : "RequiresLock")}]: its caller still holds the lock as far as it knows, and will release it again"));
                         break;
                     }

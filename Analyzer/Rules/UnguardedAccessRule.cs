@@ -1,3 +1,4 @@
+using LockDiscipline.Analyzer.Baseline;
 using System.Collections.Generic;
 using LockDiscipline.Analyzer.Flow;
 using LockDiscipline.Analyzer.Resolve;
@@ -30,6 +31,7 @@ namespace LockDiscipline.Analyzer.Rules
                 report(Diagnostic.Create(
                     RuleCatalog.UnguardedAccess,
                     access.Site.Syntax.GetLocation(),
+                    BaselineKey.Properties(access.Guard.Class),
                     $"'{member}' is guarded by '{access.Guard.Class}', but is {how} here without holding it{Why(access, links)}"));
             }
         }

@@ -1,3 +1,4 @@
+using LockDiscipline.Analyzer.Baseline;
 using System.Collections.Generic;
 using LockDiscipline.Analyzer.Graph;
 using Microsoft.CodeAnalysis;
@@ -81,6 +82,7 @@ namespace LockDiscipline.Analyzer.Rules
                     RuleCatalog.WaitForWorkHoldingItsLock,
                     wait.Location,
                     additional,
+                    BaselineKey.Properties(held.Class),
                     $"blocking wait ({wait.How}) for work that acquires '{held.Class}' ({ReportText.Chain(chain)} at {ReportText.Place(step.Acquisition.Location)}) while holding '{held.Class}' (since {ReportText.Place(held.Location)}): the work cannot take the lock until this thread releases it, and this thread waits for the work"));
                 return true;
             }

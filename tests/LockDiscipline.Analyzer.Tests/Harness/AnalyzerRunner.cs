@@ -12,11 +12,12 @@ public static class AnalyzerRunner
     /// As the compiler runs it (the default). Callers that analyse many small compilations in
     /// parallel themselves turn it off: its scheduling costs more than such a compilation's analysis.
     /// </param>
-    public static ImmutableArray<Diagnostic> Run(Compilation compilation, bool concurrentAnalysis = true)
+    /// <param name="additionalFiles">The project's additional files (a baseline), none by default.</param>
+    public static ImmutableArray<Diagnostic> Run(Compilation compilation, bool concurrentAnalysis = true, ImmutableArray<AdditionalText> additionalFiles = default)
     {
         var exceptions = new List<Exception>();
         var options = new CompilationWithAnalyzersOptions(
-            new AnalyzerOptions(ImmutableArray<AdditionalText>.Empty),
+            new AnalyzerOptions(additionalFiles.IsDefault ? ImmutableArray<AdditionalText>.Empty : additionalFiles),
             onAnalyzerException: (exception, _, _) => { lock (exceptions) exceptions.Add(exception); },
             concurrentAnalysis: concurrentAnalysis,
             logAnalyzerExecutionTime: false);

@@ -74,6 +74,6 @@ public class LiveDiagnosticsTests
             .Where(d => d.CustomTags.Contains(WellKnownDiagnosticTags.CompilationEnd))
             .Select(d => d.Id)
             .OrderBy(id => id);
-        Assert.Equal(new[] { "LD0001", "LD0004", "LD0005", "LD0013", "LD0015" }, compilationEnd);
+        Assert.Equal(new[] { "LD0001", "LD0004", "LD0005", "LD0013", "LD0015", "LD0016" }, compilationEnd);
     }
 }

@@ -12,10 +12,13 @@ namespace LockDiscipline.Analyzer.Tests.KernelRules;
 /// </summary>
 public class RulePageExampleTests
 {
-    /// <summary>Every analyzer rule page, LDxxxx.md, so a new page is checked without being listed here.</summary>
+    /// <summary>
+    /// Every analyzer rule page, LDxxxx.md, so a new page is checked without being listed here; but LD0016,
+    /// whose input is the baseline file, not C# (its examples are checked by <c>BaselineTests</c>).
+    /// </summary>
     private static readonly string[] Pages = Directory.GetFiles(Path.Combine(RulePage.Root, "docs", "rules"), "LD*.md")
         .Select(Path.GetFileNameWithoutExtension)
-        .Where(name => name is not null && Regex.IsMatch(name, @"^LD\d{4}$", RegexOptions.CultureInvariant))
+        .Where(name => name is not null && name != "LD0016" && Regex.IsMatch(name, @"^LD\d{4}$", RegexOptions.CultureInvariant))
         .Select(name => name!)
         .OrderBy(name => name, StringComparer.Ordinal)
         .ToArray();

@@ -267,7 +267,7 @@ public sealed class PackageFixture : IDisposable
     private void WriteConsumerScaffolding()
     {
         // Stop MSBuild's search for Directory.Build.* above the temporary folder, and restore into a
-        // package folder of this run.
+        // package folder of this run (the tool installs of AdoptionTests too, through globalPackagesFolder).
         File.WriteAllText(Path.Combine(TempRoot, "Directory.Build.props"), $"""
             <Project>
               <PropertyGroup>
@@ -281,6 +281,9 @@ public sealed class PackageFixture : IDisposable
         File.WriteAllText(Path.Combine(TempRoot, "nuget.config"), $"""
             <?xml version="1.0" encoding="utf-8"?>
             <configuration>
+              <config>
+                <add key="globalPackagesFolder" value="{PackagesFolder}" />
+              </config>
               <packageSources>
                 <clear />
                 <add key="lockdiscipline-under-test" value="{PackageDirectory}" />
@@ -290,6 +293,7 @@ public sealed class PackageFixture : IDisposable
                 <packageSource key="lockdiscipline-under-test">
                   <package pattern="LockDiscipline" />
                   <package pattern="LockDiscipline.Runtime" />
+                  <package pattern="LockDiscipline.Cli" />
                 </packageSource>
                 <packageSource key="nuget.org">
                   <package pattern="*" />
