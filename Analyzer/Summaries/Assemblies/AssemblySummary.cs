@@ -142,8 +142,9 @@ namespace LockDiscipline.Analyzer.Summaries.Assemblies
 
     internal sealed class SummaryCall
     {
-        public SummaryCall(SummaryCallKind kind, string target, int parameter, string? receiver, SummarySite site, ImmutableArray<SummaryHeld> held)
+        public SummaryCall(SummaryCallKind kind, string target, int parameter, string? receiver, SummarySite site, ImmutableArray<SummaryHeld> held, ImmutableArray<int> forwarded)
         {
+            Forwarded = forwarded;
             Kind = kind;
             Target = target;
             Parameter = parameter;
@@ -164,6 +165,13 @@ namespace LockDiscipline.Analyzer.Summaries.Assemblies
         public SummarySite Site { get; }
 
         public ImmutableArray<SummaryHeld> Held { get; }
+
+        /// <summary>
+        /// For a call of a method, each of its delegate parameters that receives one of the summarised
+        /// method's parameters unchanged: pairs (target parameter, summarised method's parameter), flattened.
+        /// What is passed to the summarised method reaches the target's invocations of it.
+        /// </summary>
+        public ImmutableArray<int> Forwarded { get; }
     }
 
     /// <summary>One method of the surface; <see cref="HeldOnEntry"/> and <see cref="LeftHeld"/> are its contract's classes.</summary>

@@ -71,6 +71,7 @@ namespace LockDiscipline.Analyzer.Summaries.Assemblies
                     WriteOptional(body, strings, call.Receiver);
                     WriteSite(body, call.Site);
                     WriteHeld(body, strings, call.Held);
+                    WriteClasses(body, call.Forwarded);
                 }
 
                 WriteClasses(body, method.HeldOnEntry);
@@ -120,6 +121,7 @@ namespace LockDiscipline.Analyzer.Summaries.Assemblies
             }
         }
 
+        /// <summary>A list of numbers: class indices, or parameter ordinals.</summary>
         private static void WriteClasses(Stream body, ImmutableArray<int> classes)
         {
             WriteCount(body, classes.Length);
@@ -280,7 +282,7 @@ namespace LockDiscipline.Analyzer.Summaries.Assemblies
                     var calls = ImmutableArray.CreateBuilder<SummaryCall>(callCount);
                     for (var c = 0; c < callCount && Problem is null; c++)
                     {
-                        calls.Add(new SummaryCall((SummaryCallKind)ReadEnum((int)SummaryCallKind.MemberDelegate, "call kind"), ReadString(), ReadNumber() - 1, ReadOptionalString(), ReadSite(), ReadHeld()));
+                        calls.Add(new SummaryCall((SummaryCallKind)ReadEnum((int)SummaryCallKind.MemberDelegate, "call kind"), ReadString(), ReadNumber() - 1, ReadOptionalString(), ReadSite(), ReadHeld(), ReadNumbers()));
                     }
 
                     var heldOnEntry = ReadClassList();
@@ -322,6 +324,18 @@ namespace LockDiscipline.Analyzer.Summaries.Assemblies
                 }
 
                 return Problem is null ? classes.MoveToImmutable() : ImmutableArray<int>.Empty;
+            }
+
+            private ImmutableArray<int> ReadNumbers()
+            {
+                var count = ReadCount();
+                var numbers = ImmutableArray.CreateBuilder<int>(count);
+                for (var i = 0; i < count && Problem is null; i++)
+                {
+                    numbers.Add(ReadNumber());
+                }
+
+                return Problem is null ? numbers.MoveToImmutable() : ImmutableArray<int>.Empty;
             }
 
             private SummarySite ReadSite()

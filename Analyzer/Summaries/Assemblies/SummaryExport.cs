@@ -282,27 +282,27 @@ namespace LockDiscipline.Analyzer.Summaries.Assemblies
                     {
                         if (parameter.Ordinal < parameters.Length && parameters[parameter.Ordinal] >= 0)
                         {
-                            Add(new SummaryCall(SummaryCallKind.ParameterDelegate, string.Empty, parameters[parameter.Ordinal], null, site, held));
+                            Add(new SummaryCall(SummaryCallKind.ParameterDelegate, string.Empty, parameters[parameter.Ordinal], null, site, held, ImmutableArray<int>.Empty));
                         }
                     }
                     else if (call.DelegateSlot is { } slot)
                     {
                         if (slot is not ILocalSymbol && IsVisible(slot) && slot.GetDocumentationCommentId() is { } slotId)
                         {
-                            Add(new SummaryCall(SummaryCallKind.MemberDelegate, slotId, -1, null, site, held));
+                            Add(new SummaryCall(SummaryCallKind.MemberDelegate, slotId, -1, null, site, held, ImmutableArray<int>.Empty));
                         }
                     }
                     else if (!SymbolEqualityComparer.Default.Equals(target.ContainingAssembly, _export._assembly))
                     {
                         if ((call.IsVirtual || _export.IsSummarised(target.ContainingAssembly)) && target.GetDocumentationCommentId() is { } targetId)
                         {
-                            Add(new SummaryCall(call.IsVirtual ? SummaryCallKind.Virtual : SummaryCallKind.Direct, targetId, -1, translate(call.Receiver).Text, site, held));
+                            Add(new SummaryCall(call.IsVirtual ? SummaryCallKind.Virtual : SummaryCallKind.Direct, targetId, -1, translate(call.Receiver).Text, site, held, ForwardedDelegates(call, target, parameters)));
                         }
                     }
                     else if (IsSurface(target) && target.GetDocumentationCommentId() is { } surfaceId)
                     {
                         var kind = call.IsVirtual && IsOverridable(target) ? SummaryCallKind.Virtual : SummaryCallKind.Direct;
-                        Add(new SummaryCall(kind, surfaceId, -1, translate(call.Receiver).Text, site, held));
+                        Add(new SummaryCall(kind, surfaceId, -1, translate(call.Receiver).Text, site, held, ForwardedDelegates(call, target, parameters)));
                     }
 
                     foreach (var callee in _export._calls.Targets(method, index))
@@ -320,9 +320,25 @@ namespace LockDiscipline.Analyzer.Summaries.Assemblies
                 }
             }
 
+            /// <summary>The target's delegate parameters that receive one of the root method's parameters unchanged, as (target's, root's) pairs.</summary>
+            private static ImmutableArray<int> ForwardedDelegates(CallSite call, IMethodSymbol target, int[] parameters)
+            {
+                var pairs = ImmutableArray<int>.Empty;
+                for (var i = 0; i < call.ForwardedParameters.Length && i < target.Parameters.Length; i++)
+                {
+                    var source = call.ForwardedParameters[i];
+                    if (source >= 0 && source < parameters.Length && parameters[source] >= 0 && target.Parameters[i].Type.TypeKind == TypeKind.Delegate)
+                    {
+                        pairs = pairs.Add(i).Add(parameters[source]);
+                    }
+                }
+
+                return pairs;
+            }
+
             private void Add(SummaryCall call)
             {
-                if (!Full && _seenSites.Add(SiteKey("c" + (int)call.Kind + call.Target + "#" + call.Parameter, -1, call.Held)))
+                if (!Full && _seenSites.Add(SiteKey("c" + (int)call.Kind + call.Target + "#" + call.Parameter + "/" + string.Join(",", call.Forwarded), -1, call.Held)))
                 {
                     Calls.Add(call);
                 }

@@ -145,16 +145,18 @@ namespace LockDiscipline.Analyzer.Summaries.Assemblies
                 }
 
                 var calls = ImmutableArray.CreateBuilder<CallSite>(method.Calls.Length);
+                var bindings = ImmutableArray.CreateBuilder<DelegateBinding>();
                 foreach (var call in method.Calls)
                 {
                     if (Location(call.Site) is { } location && Target(symbol, call) is { } target)
                     {
+                        Forward(symbol, target.Method, call.Forwarded, bindings);
                         var held = Held(call.Held);
                         calls.Add(new CallSite(location, target.Method, target.Slot, call.Kind == SummaryCallKind.Virtual, InstancePath.FromText(call.Receiver), held, hardIrqsOff: false, softIrqsOff: false, Atomic(held), calleeMightSleep: false, Freshness.None, afterYield: false, nullArguments: 0, receiverParameter: -1, ImmutableArray<int>.Empty, default, ImmutableArray<FlagValue>.Empty, ImmutableArray<string>.Empty, ImmutableArray<FlagValue>.Empty));
                     }
                 }
 
-                return new MethodSummary(symbol, IrqContextKind.None, acquisitions.ToImmutable(), ImmutableArray<AcquisitionSite>.Empty, calls.ToImmutable(), ImmutableArray<SleepSite>.Empty, ImmutableArray<WaitSite>.Empty, ImmutableArray<DelegateBinding>.Empty, Contract(method.HeldOnEntry), Contract(method.LeftHeld), ImmutableArray<FlagWrite>.Empty, ImmutableArray<AcquisitionSite>.Empty);
+                return new MethodSummary(symbol, IrqContextKind.None, acquisitions.ToImmutable(), ImmutableArray<AcquisitionSite>.Empty, calls.ToImmutable(), ImmutableArray<SleepSite>.Empty, ImmutableArray<WaitSite>.Empty, bindings.ToImmutable(), Contract(method.HeldOnEntry), Contract(method.LeftHeld), ImmutableArray<FlagWrite>.Empty, ImmutableArray<AcquisitionSite>.Empty);
             }
 
             private (IMethodSymbol Method, ISymbol? Slot)? Target(IMethodSymbol caller, SummaryCall call)
@@ -180,6 +182,18 @@ namespace LockDiscipline.Analyzer.Summaries.Assemblies
                         return type is not null && Invoke(type) is { } memberInvoke ? (memberInvoke, member!.OriginalDefinition) : ((IMethodSymbol, ISymbol?)?)null;
                     default:
                         return Symbol(call.Target, inAssembly: false) is IMethodSymbol method ? (method.OriginalDefinition, null) : ((IMethodSymbol, ISymbol?)?)null;
+                }
+            }
+
+            /// <summary>What is passed to the summarised method's parameter is what the target's parameter holds: an alias, as a binding within one compilation makes it.</summary>
+            private static void Forward(IMethodSymbol caller, IMethodSymbol target, ImmutableArray<int> pairs, ImmutableArray<DelegateBinding>.Builder bindings)
+            {
+                for (var i = 0; i + 1 < pairs.Length; i += 2)
+                {
+                    if (pairs[i] < target.Parameters.Length && pairs[i + 1] < caller.Parameters.Length)
+                    {
+                        bindings.Add(new DelegateBinding(target.Parameters[pairs[i]].OriginalDefinition, null, caller.Parameters[pairs[i + 1]].OriginalDefinition));
+                    }
                 }
             }
 

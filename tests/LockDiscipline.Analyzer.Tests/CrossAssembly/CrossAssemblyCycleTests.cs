@@ -259,6 +259,46 @@ public class CrossAssemblyCycleTests
             + "then 'Forwarder._relay' -> 'Registry._gate' (Forwarder.Forward at Relays.cs:10 -> Registry.Publish at Library.cs:20)", StringComparison.Ordinal));
     }
 
+    /// <summary>A callback the app passes to one library, which passes it on unchanged to another that invokes it under its lock.</summary>
+    [Fact]
+    public void Delegate_passed_on_from_library_to_library_reaches_the_app_lambda()
+    {
+        var core = TwoAssemblies.BuildLibrary("""
+            namespace Lib
+            {
+                public static class Core
+                {
+                    private static readonly object Gate = new object();
+                    public static void With(System.Action action)
+                    {
+                        lock (Gate) { action(); }
+                    }
+                }
+            }
+            """, "Cores");
+        var middle = TwoAssemblies.BuildLibrary("""
+            namespace Lib
+            {
+                public static class Middle
+                {
+                    public static void Run(System.Action action) => Core.With(action);
+                }
+            }
+            """, "Middles", new[] { core.Reference });
+        var diagnostic = TwoAssemblies.VerifyApp("""
+            namespace App
+            {
+                public sealed class Job
+                {
+                    private static readonly object Sync = new object();
+                    public void Update() { Lib.Middle.Run(() => { lock ({|LD0001:Sync|}) { } }); }
+                    public void Flush() { lock (Sync) { Lib.Core.With(() => { }); } }
+                }
+            }
+            """, core.Reference, middle.Reference).Single();
+        Assert.Contains("acquiring 'Job.Sync' while holding 'Core.Gate' (Core.With at Cores.cs:8 -> lambda in Job.Update at App.cs:6)", diagnostic.GetMessage(), StringComparison.Ordinal);
+    }
+
     /// <summary>A delegate handed to an assembly without a summary is never seen invoked, as before: Task.Run is not a callback under a lock.</summary>
     [Fact]
     public void Library_without_a_summary_adds_nothing()

@@ -196,7 +196,7 @@ public class UnreadableSummaryTests
             ImmutableArray.Create(new SummaryMethod(
                 "M:Lib.Registry.Publish",
                 ImmutableArray.Create(new SummaryAcquisition(acquiredClass, LockMode.Exclusive, "this._gate", site, holds)),
-                ImmutableArray.Create(new SummaryCall(callKind, "M:Lib.IListener.OnChanged", -1, null, site, ImmutableArray<SummaryHeld>.Empty)),
+                ImmutableArray.Create(new SummaryCall(callKind, "M:Lib.IListener.OnChanged", -1, null, site, ImmutableArray<SummaryHeld>.Empty, ImmutableArray<int>.Empty)),
                 ImmutableArray<int>.Empty,
                 ImmutableArray<int>.Empty)));
     }
