@@ -6,9 +6,9 @@ namespace IommuCore.Tests;
 
 /// <summary>
 /// Builds a copy of samples/RuntimeLockdep, with the samples/Regressions seed files its module projects
-/// compile (<see cref="SampleCopy"/>), with `dotnet build` once per run, against the runtime, generator
-/// and IommuCore this test assembly was built with (up to date, so not rebuilt), and runs it as a real
-/// process: the
+/// compile (<see cref="SampleCopy"/>), with `dotnet build` once per run (module by module), against the
+/// runtime, generator and IommuCore this test assembly was built with (not rebuilt), and runs it as a
+/// real process: the
 /// generated checks must report each regression's broken path in its expected words, citing the seed
 /// file's lines its <c>runtime:</c> markers name, and nothing for IommuCore's fixed scenarios. The copy
 /// has no seed mails next to it, so the sample prints its embedded splat excerpts.
@@ -27,21 +27,48 @@ public sealed class RuntimeLockdepSampleRun : IDisposable
             path => Path.GetFileName(path),
             path => "Regressions/" + Path.GetRelativePath(seeds, path).Replace(Path.DirectorySeparatorChar, '/'));
 
-        // Debug whatever this assembly was built in: the runtime checks exist only there.
-        Build = ProcessRunner.RunDotnet(
-            project,
-            "build", "RuntimeLockdep.csproj",
-            "-c", "Debug",
-            "-nologo", "-v:q", "-tl:off", "-nodeReuse:false",
-            // The seeds' module projects are built here; the repository's projects are up to date.
-            "-p:BuildProjectReferences=true",
-            "-p:UseSharedCompilation=false");
+        Build = BuildSample(project);
         Run = Build.ExitCode == 0
             ? ProcessRunner.RunDotnet(project, Path.Combine(project, "bin", "Debug", "net10.0", "RuntimeLockdep.dll"))
             : null;
     }
 
     public ProcessResult Build { get; }
+
+    /// <summary>
+    /// Builds the sample in Debug whatever this assembly was built in: the runtime checks exist only
+    /// there. A Debug test run has built the repository's projects in Debug, so each seed module is built
+    /// on its own, after the modules it references (the order <see cref="RegressionsBuild.Modules"/>
+    /// has), then the program, none of them building the repository's projects again; otherwise one
+    /// build makes everything. Returns the first build that failed, or the program's.
+    /// </summary>
+    private static ProcessResult BuildSample(string project)
+    {
+        if (Repository.Configuration != "Debug")
+        {
+            return BuildProject(project, "RuntimeLockdep.csproj", buildReferences: true);
+        }
+
+        foreach (string module in RegressionsBuild.Modules)
+        {
+            ProcessResult moduleBuild = BuildProject(Path.Combine(project, "Modules", module), $"RuntimeLockdep.{module}.csproj", buildReferences: false);
+            if (moduleBuild.ExitCode != 0)
+            {
+                return moduleBuild;
+            }
+        }
+
+        return BuildProject(project, "RuntimeLockdep.csproj", buildReferences: false);
+    }
+
+    private static ProcessResult BuildProject(string folder, string project, bool buildReferences) =>
+        ProcessRunner.RunDotnet(
+            folder,
+            "build", project,
+            "-c", "Debug",
+            "-nologo", "-v:q", "-tl:off", "-nodeReuse:false",
+            "-p:BuildProjectReferences=" + (buildReferences ? "true" : "false"),
+            "-p:UseSharedCompilation=false");
 
     public ProcessResult? Run { get; }
 
