@@ -28,12 +28,19 @@ namespace LockDiscipline.Analyzer
         private readonly ConcurrentBag<SiblingNesting> _siblingNestings = new ConcurrentBag<SiblingNesting>();
         private readonly ConcurrentDictionary<IMethodSymbol, byte> _privateMethodsUsedUnseen = new ConcurrentDictionary<IMethodSymbol, byte>(SymbolEqualityComparer.Default);
 
-        public CompilationAnalysis(Compilation compilation)
+        private readonly InertBodies? _inertBodies;
+
+        /// <param name="skipInertBodies">False flows every body, the inert ones too: the tests compare both ways.</param>
+        public CompilationAnalysis(Compilation compilation, bool skipInertBodies = true)
         {
             _compilation = compilation;
             _resolvers = new Resolvers(compilation);
             _elements = new ElementAllocations(compilation);
+            _inertBodies = skipInertBodies ? new InertBodies(_resolvers) : null;
         }
+
+        /// <summary>The summaries of the bodies analysed so far (read by the tests that compare the paths).</summary>
+        internal System.Collections.Generic.IReadOnlyCollection<MethodSummary> Summaries => _summaries;
 
         public void AnalyzeOperationBlock(OperationBlockAnalysisContext context)
         {
@@ -64,13 +71,20 @@ namespace LockDiscipline.Analyzer
                     continue;
                 }
 
-                var graph = context.GetControlFlowGraph(block);
                 var owner = context.OwningSymbol switch
                 {
                     IMethodSymbol method => method,
                     IPropertySymbol { GetMethod: { } getter } when root.Kind != OperationKind.PropertyInitializer => getter,
                     _ => null,
                 };
+                if (owner is not null && _inertBodies is not null && _inertBodies.IsInert(root, owner))
+                {
+                    // Nothing in it can matter to a rule or the graph: no control flow graph, no flow.
+                    _summaries.Add(SummaryBuilder.Inert(owner));
+                    continue;
+                }
+
+                var graph = context.GetControlFlowGraph(block);
                 AnalyzeGraph(graph, owner, enclosing: null, context.ReportDiagnostic);
             }
         }
