@@ -21,7 +21,7 @@
 #
 # --plain-types P adds P lock-free types (about 200 lines each) to every module: 0 is the dense project
 # (a lock site per 13 lines), 250 about the density of real libraries (a lock site per 150-300 lines).
-# --table-only prints the table again from DIR/results.tsv (the same --sizes) without building.
+# --table-only prints the table again from DIR/results.tsv (the same --sizes and --build-configs) without building.
 #
 # A size may carry its own repetition count (SIZE:REPS; big sizes take minutes per build, run them
 # once). NetAnalyzers (AnalysisMode=All) is by far the slowest build: --net-max-lines skips it above
