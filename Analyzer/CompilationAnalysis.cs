@@ -35,10 +35,13 @@ namespace LockDiscipline.Analyzer
 
         private readonly BaselineFilter _baseline;
 
+        private readonly InertBodies? _inertBodies;
+
         /// <param name="baseline">Accepted findings, not reported.</param>
         /// <param name="checksBodies">False when only the summaries are wanted (the summary generator): the per-body rules are skipped.</param>
         /// <param name="graphObserver">Handed the whole-program graph (the command-line tool); null in the compiler.</param>
-        public CompilationAnalysis(Compilation compilation, BaselineFile baseline, bool checksBodies = true, System.Action<ProgramGraph>? graphObserver = null)
+        /// <param name="skipInertBodies">False flows every body, the inert ones too: the tests compare both ways.</param>
+        public CompilationAnalysis(Compilation compilation, BaselineFile baseline, bool checksBodies = true, System.Action<ProgramGraph>? graphObserver = null, bool skipInertBodies = true)
         {
             _compilation = compilation;
             _baseline = new BaselineFilter(compilation, baseline);
@@ -46,6 +49,25 @@ namespace LockDiscipline.Analyzer
             _graphObserver = graphObserver;
             _resolvers = new Resolvers(compilation);
             _elements = new ElementAllocations(compilation);
+            _inertBodies = skipInertBodies ? new InertBodies(_resolvers) : null;
+        }
+
+        /// <summary>The summaries of the bodies analysed so far (read by the tests that compare the paths).</summary>
+        internal System.Collections.Generic.IReadOnlyCollection<MethodSummary> Summaries => _summaries;
+
+        /// <summary>
+        /// Summarises a body in which nothing can matter to a rule or the graph (<see cref="InertBodies"/>) without a
+        /// control flow graph or a flow; false when the body needs them.
+        /// </summary>
+        public bool TrySummarizeInert(IOperation root, IMethodSymbol? owner)
+        {
+            if (owner is null || _inertBodies is null || !_inertBodies.IsInert(root, owner))
+            {
+                return false;
+            }
+
+            _summaries.Add(SummaryBuilder.Inert(owner));
+            return true;
         }
 
         public void AnalyzeOperationBlock(OperationBlockAnalysisContext context)
@@ -77,13 +99,18 @@ namespace LockDiscipline.Analyzer
                     continue;
                 }
 
-                var graph = context.GetControlFlowGraph(block);
                 var owner = context.OwningSymbol switch
                 {
                     IMethodSymbol method => method,
                     IPropertySymbol { GetMethod: { } getter } when root.Kind != OperationKind.PropertyInitializer => getter,
                     _ => null,
                 };
+                if (TrySummarizeInert(root, owner))
+                {
+                    continue;
+                }
+
+                var graph = context.GetControlFlowGraph(block);
                 AnalyzeGraph(graph, owner, enclosing: null, _baseline.Wrap(context.ReportDiagnostic));
             }
         }

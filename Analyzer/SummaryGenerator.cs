@@ -55,7 +55,7 @@ namespace LockDiscipline.Analyzer
                 foreach (var node in tree.GetRoot(cancellation).DescendantNodes())
                 {
                     cancellation.ThrowIfCancellationRequested();
-                    if (Body(model, node, cancellation) is { } body && Graph(body.Root, cancellation) is { } graph)
+                    if (Body(model, node, cancellation) is { } body && !analysis.TrySummarizeInert(body.Root, body.Owner) && Graph(body.Root, cancellation) is { } graph)
                     {
                         analysis.SummarizeBody(graph, body.Owner);
                     }

@@ -37,6 +37,8 @@ namespace LockDiscipline.Analyzer.Flow
         private readonly Dictionary<FinallyEntry, LockState?> _finallyResults = new Dictionary<FinallyEntry, LockState?>();
         private readonly HashSet<FinallyEntry> _finallyRecorded = new HashSet<FinallyEntry>();
         private readonly Dictionary<IOperation, IOperation[]> _flattened = new Dictionary<IOperation, IOperation[]>();
+        private readonly List<IOperation> _flattening = new List<IOperation>();
+        private readonly Stack<(IOperation Operation, bool ChildrenDone)> _pending = new Stack<(IOperation Operation, bool ChildrenDone)>();
         private readonly Dictionary<IInvocationOperation, IReadOnlyList<LockOperation>> _resolved = new Dictionary<IInvocationOperation, IReadOnlyList<LockOperation>>();
         private bool _recording;
 
@@ -59,7 +61,7 @@ namespace LockDiscipline.Analyzer.Flow
         {
             var contract = resolvers.Contracts.For(owner);
             var declared = contract != MethodContract.None;
-            if (!declared && resolvers.Effects.For(owner) is { } inferred)
+            if (!declared && resolvers.Effects.For(owner, graph, origins) is { } inferred)
             {
                 contract = inferred;
             }
@@ -135,8 +137,10 @@ namespace LockDiscipline.Analyzer.Flow
                 return cached;
             }
 
-            var result = new List<IOperation>();
-            var pending = new Stack<(IOperation Operation, bool ChildrenDone)>();
+            // One stack and one list serve every root of the body: only the flattened arrays are kept.
+            var result = _flattening;
+            var pending = _pending;
+            result.Clear();
             pending.Push((root, false));
             while (pending.Count > 0)
             {
@@ -144,10 +148,9 @@ namespace LockDiscipline.Analyzer.Flow
                 if (!childrenDone)
                 {
                     pending.Push((operation, true));
-                    var children = new List<IOperation>(operation.ChildOperations);
-                    for (var i = children.Count - 1; i >= 0; i--)
+                    foreach (var child in operation.ChildOperations.Reverse())
                     {
-                        pending.Push((children[i], false));
+                        pending.Push((child, false));
                     }
 
                     continue;
@@ -168,7 +171,7 @@ namespace LockDiscipline.Analyzer.Flow
                 }
             }
 
-            cached = result.ToArray();
+            cached = result.Count == 0 ? System.Array.Empty<IOperation>() : result.ToArray();
             _flattened.Add(root, cached);
             return cached;
         }

@@ -54,6 +54,9 @@ namespace LockDiscipline.Analyzer.Summaries
         // One flow graph per inferable method, shared by every level: only the callees' effects differ.
         private readonly ConcurrentDictionary<IMethodSymbol, InferableBody?> _bodies = new ConcurrentDictionary<IMethodSymbol, InferableBody?>(SymbolEqualityComparer.Default);
 
+        // The driver's graphs of the bodies being flowed, lent for the time of their flow (never kept: most bodies are no wrapper).
+        private readonly ConcurrentDictionary<IMethodSymbol, InferableBody> _lent = new ConcurrentDictionary<IMethodSymbol, InferableBody>(SymbolEqualityComparer.Default);
+
         public NetLockEffects(Compilation compilation, Resolvers resolvers)
         {
             _compilation = compilation;
@@ -66,6 +69,29 @@ namespace LockDiscipline.Analyzer.Summaries
         }
 
         public MethodContract? For(IMethodSymbol method) => _levels[MaxDepth].For(method);
+
+        /// <summary>
+        /// The effect of a body the analyzer is flowing right now: if its effect has not been inferred yet,
+        /// the inference uses the driver's graph of the body instead of binding it again.
+        /// </summary>
+        public MethodContract? For(IMethodSymbol method, ControlFlowGraph graph, ValueOrigins origins)
+        {
+            var key = method.OriginalDefinition;
+            if (_bodies.ContainsKey(key))
+            {
+                return For(method);
+            }
+
+            _lent.TryAdd(key, new InferableBody(graph, origins));
+            try
+            {
+                return For(method);
+            }
+            finally
+            {
+                _lent.TryRemove(key, out _);
+            }
+        }
 
         private MethodContract? Infer(IMethodSymbol method, int depth)
         {
@@ -96,7 +122,17 @@ namespace LockDiscipline.Analyzer.Summaries
 
         private InferableBody? Prepare(IMethodSymbol method)
         {
-            if (!CanBeInferred(method) || Body(method) is not { } body)
+            if (!CanBeInferred(method))
+            {
+                return null;
+            }
+
+            if (_lent.TryGetValue(method, out var lent))
+            {
+                return lent;
+            }
+
+            if (Body(method) is not { } body)
             {
                 return null;
             }

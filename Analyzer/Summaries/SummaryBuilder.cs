@@ -120,6 +120,13 @@ namespace LockDiscipline.Analyzer.Summaries
             return new MethodSummary(flow.Owner, contract.Context, acquisitions.ToImmutable(), tryAcquisitions.ToImmutable(), calls.ToImmutable(), sleeps.ToImmutable(), waits.ToImmutable(), bindings, heldOnEntry, contract.LeavesHeld, flagWrites, irqsEnabledWhileHeld.ToImmutable());
         }
 
+        /// <summary>
+        /// The summary of a body whose flow records nothing (<see cref="InertBodies"/>): what <see cref="Build"/>
+        /// makes of an empty flow under no contract.
+        /// </summary>
+        public static MethodSummary Inert(IMethodSymbol owner)
+            => new MethodSummary(owner, IrqContextKind.None, ImmutableArray<AcquisitionSite>.Empty, ImmutableArray<AcquisitionSite>.Empty, ImmutableArray<CallSite>.Empty, ImmutableArray<SleepSite>.Empty, ImmutableArray<WaitSite>.Empty, ImmutableArray<DelegateBinding>.Empty, ImmutableArray<ContractLock>.Empty, ImmutableArray<ContractLock>.Empty, ImmutableArray<FlagWrite>.Empty, ImmutableArray<AcquisitionSite>.Empty);
+
         /// <summary>The paths of the locks on <c>this</c> held on every path to a point (<c>this._gate</c>).</summary>
         private static ImmutableArray<string> CertainlyHeldOnThis(ImmutableArray<HeldLock> holds)
         {

@@ -157,10 +157,8 @@ internal static class IdeBenchmark
     /// <summary>The whole analysis (compilation-end rules included) of a generated project, in process.</summary>
     public static async Task<int> RunWholeAsync(Dictionary<string, string> options)
     {
-        var project = ProjectGenerator.Generate(new GeneratorOptions(Program.Int(options, "lines", 50_000), Program.Int(options, "seed", 1), Program.Int(options, "cycles2", 3), Program.Int(options, "cycles3", 2)));
-        var parse = new CSharpParseOptions(LanguageVersion.Latest);
-        var trees = project.Files.Select(f => CSharpSyntaxTree.ParseText(f.Text, parse, f.Path)).ToArray();
-        var compilation = CSharpCompilation.Create("Bench", trees, References(), new CSharpCompilationOptions(OutputKind.DynamicallyLinkedLibrary));
+        var project = ProjectGenerator.Generate(new GeneratorOptions(Program.Int(options, "lines", 50_000), Program.Int(options, "seed", 1), Program.Int(options, "cycles2", 3), Program.Int(options, "cycles3", 2), Program.Int(options, "plain-types", 0)));
+        var compilation = AnalysisCost.Compile(project);
         var watch = Stopwatch.StartNew();
         var compilerDiagnostics = compilation.GetDiagnostics();
         Console.WriteLine(string.Create(CultureInfo.InvariantCulture, $"{project.Lines} lines, {project.LockSites} lock sites; compiler diagnostics {watch.Elapsed.TotalSeconds:F2}s, errors {compilerDiagnostics.Count(d => d.Severity == DiagnosticSeverity.Error)}"));
@@ -169,29 +167,23 @@ internal static class IdeBenchmark
         // action that does nothing, and with one that only builds the control flow graphs, splits
         // LockDiscipline's cost into the driver's, the CFGs' and its own.
         var cpu = new Dictionary<string, List<double>>();
+        var allocated = new Dictionary<string, List<double>>();
         for (var i = 0; i < Program.Int(options, "iterations", 3) + 1; i++)
         {
-            foreach (var (name, analyzer) in new (string, DiagnosticAnalyzer)[] { ("empty", new EmptyBlockAnalyzer(false)), ("cfg", new EmptyBlockAnalyzer(true)), ("LockDiscipline", new LockDisciplineAnalyzer()) })
+            foreach (var (name, analyzer) in new (string, DiagnosticAnalyzer)[] { ("empty", AnalysisCost.EmptyBlockAnalyzer(false)), ("cfg", AnalysisCost.EmptyBlockAnalyzer(true)), ("LockDiscipline", new LockDisciplineAnalyzer()) })
             {
-                var withAnalyzers = compilation.WithAnalyzers(
-                    ImmutableArray.Create(analyzer),
-                    new CompilationWithAnalyzersOptions(new AnalyzerOptions(ImmutableArray<AdditionalText>.Empty), onAnalyzerException: null, concurrentAnalysis: true, logAnalyzerExecutionTime: true, reportSuppressedDiagnostics: false));
-                GC.Collect();
-                var before = Process.GetCurrentProcess().TotalProcessorTime;
-                watch.Restart();
-                var diagnostics = await withAnalyzers.GetAnalyzerDiagnosticsAsync(CancellationToken.None);
-                var wallTime = watch.Elapsed.TotalSeconds;
-                var used = (Process.GetCurrentProcess().TotalProcessorTime - before).TotalSeconds;
-                var own = (await withAnalyzers.GetAnalyzerTelemetryInfoAsync(analyzer, CancellationToken.None)).ExecutionTime.TotalSeconds;
+                var run = await AnalysisCost.AnalyzeAsync(compilation, analyzer);
+                var (bytes, used, wallTime, own, diagnostics) = (run.AllocatedBytes, run.ProcessCpuSeconds, run.WallSeconds, run.AnalyzerSeconds, run.Diagnostics);
                 if (i > 0)
                 {
                     (cpu.TryGetValue(name, out var list) ? list : cpu[name] = new List<double>()).Add(used);
+                    (allocated.TryGetValue(name, out var sizes) ? sizes : allocated[name] = new List<double>()).Add(bytes / 1e6);
                 }
 
                 if (name == "LockDiscipline")
                 {
                     var byId = string.Join(", ", diagnostics.GroupBy(d => d.Id).OrderBy(g => g.Key).Select(g => $"{g.Key}×{g.Count()}"));
-                    Console.WriteLine(string.Create(CultureInfo.InvariantCulture, $"run {i}: wall {wallTime:F2}s, analyzer {own:F2}s, process CPU {used:F2}s, diagnostics: {byId}"));
+                    Console.WriteLine(string.Create(CultureInfo.InvariantCulture, $"run {i}: wall {wallTime:F2}s, analyzer {own:F2}s, process CPU {used:F2}s, allocated {bytes / 1e6:F1} MB, diagnostics: {byId}"));
                 }
             }
         }
@@ -199,6 +191,10 @@ internal static class IdeBenchmark
         var empty = Median(cpu["empty"]);
         Console.WriteLine(string.Create(CultureInfo.InvariantCulture,
             $"median process CPU: empty {empty:F2}s, +CFGs {Median(cpu["cfg"]) - empty:F2}s, +LockDiscipline {Median(cpu["LockDiscipline"]) - empty:F2}s (of which its own, without CFGs: {Median(cpu["LockDiscipline"]) - Median(cpu["cfg"]):F2}s)"));
+        var emptyBytes = Median(allocated["empty"]);
+        var ownBytes = Median(allocated["LockDiscipline"]) - Median(allocated["cfg"]);
+        Console.WriteLine(string.Create(CultureInfo.InvariantCulture,
+            $"median allocated: empty {emptyBytes:F1} MB, +CFGs {Median(allocated["cfg"]) - emptyBytes:F1} MB, +LockDiscipline {Median(allocated["LockDiscipline"]) - emptyBytes:F1} MB (of which its own, without CFGs: {ownBytes:F1} MB; ÷ driver and binding: {(Median(allocated["LockDiscipline"]) - emptyBytes) / emptyBytes:F2})"));
         return 0;
     }
 
@@ -237,7 +233,7 @@ internal static class IdeBenchmark
 
     /// <summary>An operation-block action that does nothing, or only builds the blocks' control flow graphs.</summary>
     [DiagnosticAnalyzer(LanguageNames.CSharp)]
-    private sealed class EmptyBlockAnalyzer : DiagnosticAnalyzer
+    internal sealed class EmptyBlockAnalyzer : DiagnosticAnalyzer
     {
         private static readonly DiagnosticDescriptor Rule = new("BENCH0001", "bench", "bench", "bench", DiagnosticSeverity.Warning, true);
         private readonly bool _buildGraphs;

@@ -6,9 +6,9 @@ namespace LockDiscipline.Benchmarks.Analyzer;
 /// <summary>
 /// The analyzer benchmark's tool.
 /// <code>
-/// generate --lines N --out DIR [--seed S] [--cycles2 A] [--cycles3 B] --runtime LockDiscipline.dll --analyzer LockDiscipline.Analyzer.dll
+/// generate --lines N --out DIR [--seed S] [--cycles2 A] [--cycles3 B] [--plain-types P] --runtime LockDiscipline.dll --analyzer LockDiscipline.Analyzer.dll
 /// ide [--lines 2000] [--context N] [--seed S] [--iterations I] [--vsthrd DIR] [--nesting]
-/// whole [--lines N] [--seed S] [--iterations I]   (the whole analysis in process: quick to iterate on and to profile)
+/// whole [--lines N] [--seed S] [--iterations I] [--plain-types P]   (the whole analysis in process: quick to iterate on and to profile)
 /// summary [--lines N | --sources DIR] [--seed S] [--iterations I]   (what carrying a summary costs: bytes and generator time)
 /// </code>
 /// </summary>
@@ -76,7 +76,7 @@ public static class Program
             return Usage();
         }
 
-        var generatorOptions = new GeneratorOptions(Int(options, "lines", 25_000), Int(options, "seed", 1), Int(options, "cycles2", 0), Int(options, "cycles3", 0));
+        var generatorOptions = new GeneratorOptions(Int(options, "lines", 25_000), Int(options, "seed", 1), Int(options, "cycles2", 0), Int(options, "cycles3", 0), Int(options, "plain-types", 0));
         var project = ProjectGenerator.Generate(generatorOptions);
         if (Directory.Exists(Path.Combine(output, "src")))
         {
@@ -108,9 +108,11 @@ public static class Program
     }
 
     /// <summary>
-    /// One project, four builds: <c>-p:BenchAnalyzer=None|LockDiscipline|VSTHRD|NetAnalyzers</c>. VSTHRD is
-    /// always restored (so one restore serves every build) and removed from the compiler's analyzers
-    /// unless selected; the SDK's NetAnalyzers are switched on only for their build.
+    /// One project, five builds: <c>-p:BenchAnalyzer=None|LockDiscipline|VSTHRD|NetAnalyzers|Package</c>, each
+    /// restored for itself (VSTHRD is referenced only in its build); the SDK's NetAnalyzers are switched on only for
+    /// their build. <c>Package</c> references the packed LockDiscipline package as a user does
+    /// (analyzer, runtime checks in Debug, the runtime library) instead of the analyzer dll; its build needs its own
+    /// restore, with a nuget.config whose source is the packed folder (scripts/bench-analyzer.sh writes it).
     /// </summary>
     private const string ProjectFile = """
         <Project Sdk="Microsoft.NET.Sdk">
@@ -130,18 +132,18 @@ public static class Program
             <EnableNETAnalyzers>true</EnableNETAnalyzers>
             <AnalysisMode>All</AnalysisMode>
           </PropertyGroup>
-          <ItemGroup>
-            <Reference Include="LockDiscipline" HintPath="$(LockDisciplineRuntime)" />
+          <ItemGroup Condition="'$(BenchAnalyzer)' == 'VSTHRD'">
             <PackageReference Include="Microsoft.VisualStudio.Threading.Analyzers" Version="18.12.1" PrivateAssets="all" />
+          </ItemGroup>
+          <ItemGroup Condition="'$(BenchAnalyzer)' != 'Package'">
+            <Reference Include="LockDiscipline" HintPath="$(LockDisciplineRuntime)" />
+          </ItemGroup>
+          <ItemGroup Condition="'$(BenchAnalyzer)' == 'Package'">
+            <PackageReference Include="LockDiscipline" Version="$(LockDisciplinePackageVersion)" />
           </ItemGroup>
           <ItemGroup Condition="'$(BenchAnalyzer)' == 'LockDiscipline'">
             <Analyzer Include="$(LockDisciplineAnalyzer)" />
           </ItemGroup>
-          <Target Name="_BenchSelectAnalyzers" BeforeTargets="CoreCompile">
-            <ItemGroup Condition="'$(BenchAnalyzer)' != 'VSTHRD'">
-              <Analyzer Remove="@(Analyzer)" Condition="$([System.String]::Copy('%(Filename)').StartsWith('Microsoft.VisualStudio.Threading'))" />
-            </ItemGroup>
-          </Target>
         </Project>
 
         """;

@@ -4,7 +4,11 @@ using System.Text.RegularExpressions;
 namespace LockDiscipline.Benchmarks.Analyzer;
 
 /// <summary>What to generate. Everything is a function of these values: the same options give the same bytes.</summary>
-public sealed record GeneratorOptions(int Lines, int Seed, int TwoClassCycles, int ThreeClassCycles);
+/// <param name="PlainTypesPerModule">
+/// Lock-free types added to every module (about <see cref="ProjectGenerator.PlainTypeLines"/> lines each): 0 gives the
+/// dense project (a lock site per 13 lines); 20 gives about the density of real libraries (a lock site per 150 to 300 lines).
+/// </param>
+public sealed record GeneratorOptions(int Lines, int Seed, int TwoClassCycles, int ThreeClassCycles, int PlainTypesPerModule = 0);
 
 /// <summary>One generated source file.</summary>
 public sealed record GeneratedFile(string Path, string Text)
@@ -66,6 +70,10 @@ public static class ProjectGenerator
             }
 
             lines += CountLines(Usings + RegistryBody(module)) + CountLines(Usings + CompositionBody(module, modulePlans));
+            for (var plain = 0; plain < options.PlainTypesPerModule; plain++)
+            {
+                lines += CountLines(Usings + PlainTypeBody(module, plain, options.PlainTypesPerModule));
+            }
 
             module++;
         }
@@ -82,6 +90,10 @@ public static class ProjectGenerator
 
             files.Add(new GeneratedFile($"src/M{group.Key:D3}/Registry.cs", Usings + RegistryBody(group.Key)));
             files.Add(new GeneratedFile($"src/M{group.Key:D3}/Composition.cs", Usings + CompositionBody(group.Key, group.ToList())));
+            for (var plain = 0; plain < options.PlainTypesPerModule; plain++)
+            {
+                files.Add(new GeneratedFile($"src/M{group.Key:D3}/P{plain:D3}.cs", Usings + PlainTypeBody(group.Key, plain, options.PlainTypesPerModule)));
+            }
         }
 
         return new GeneratedProject(files, cycles, plans.Count, module);
@@ -678,6 +690,211 @@ public static class ProjectGenerator
 
         s.Append("    }\n}\n");
         return s.ToString();
+    }
+
+    /// <summary>About how many lines <see cref="PlainTypeBody"/> writes.</summary>
+    public const int PlainTypeLines = 200;
+
+    /// <summary>
+    /// A lock-free type, as most of a real library is: computations on its own state and the BCL (bodies the
+    /// analyzer can skip), calls to the next plain type of the module (lock-free, but kept for the call graph),
+    /// and iterations and lambdas (which the analyzer flows). It takes no lock and calls no locking type, so the
+    /// project's lock order and its planted cycles are those of the dense types alone.
+    /// </summary>
+    private static string PlainTypeBody(int module, int index, int count)
+    {
+        var next = index + 1 < count ? $"P{index + 1:D3}" : null;
+        var forward = next is null ? "return seed * 3 + 1;" : $"return new {next}().Score(seed + 1) + Mix(seed);";
+        var chain = next is null ? "return text.Length;" : $"var other = new {next}();\n            other.Append(text);\n            return other.Count + Normalize(text).Length;";
+        return $$"""
+        namespace Bench.M{{module:D3}}.Plain
+        {
+            /// <summary>Lock-free code of module {{module}}: no lock, no locking type called.</summary>
+            public sealed class P{{index:D3}}
+            {
+                private readonly List<string> _lines = new List<string>();
+                private readonly Dictionary<string, int> _counts = new Dictionary<string, int>();
+                private int _total;
+                private string _name = "p{{index}}";
+
+                public int Count => _lines.Count;
+
+                public string Name
+                {
+                    get => _name;
+                    set => _name = string.IsNullOrWhiteSpace(value) ? "p{{index}}" : value.Trim();
+                }
+
+                public int Total => _total;
+
+                public void Append(string text)
+                {
+                    if (text is null)
+                    {
+                        throw new ArgumentNullException(nameof(text));
+                    }
+
+                    _lines.Add(text);
+                    _total += text.Length;
+                    _counts[text] = _counts.TryGetValue(text, out var seen) ? seen + 1 : 1;
+                }
+
+                public static int Mix(int seed)
+                {
+                    var value = seed;
+                    for (var i = 0; i < 16; i++)
+                    {
+                        value = unchecked(value * 31 + i);
+                        value ^= value >> 7;
+                        if (value < 0)
+                        {
+                            value = -value;
+                        }
+                    }
+
+                    return value % 1000;
+                }
+
+                public static string Normalize(string text)
+                {
+                    if (string.IsNullOrEmpty(text))
+                    {
+                        return string.Empty;
+                    }
+
+                    var trimmed = text.Trim();
+                    var lower = trimmed.ToLowerInvariant();
+                    return lower.Length > 64 ? lower.Substring(0, 64) : lower;
+                }
+
+                public static string Describe(object value)
+                {
+                    try
+                    {
+                        return value switch
+                        {
+                            null => "null",
+                            int number when number < 0 => "negative " + (-number).ToString(),
+                            int number => "number " + number.ToString(),
+                            string text => "text of " + text.Length.ToString() + " characters",
+                            _ => value.GetType().Name,
+                        };
+                    }
+                    catch (InvalidOperationException exception)
+                    {
+                        return exception.Message;
+                    }
+                }
+
+                public static double Average(int[] values)
+                {
+                    if (values.Length == 0)
+                    {
+                        return 0;
+                    }
+
+                    long sum = 0;
+                    for (var i = 0; i < values.Length; i++)
+                    {
+                        sum += values[i];
+                    }
+
+                    return (double)sum / values.Length;
+                }
+
+                public int Score(int seed)
+                {
+                    if (seed > 64)
+                    {
+                        return seed;
+                    }
+
+                    {{forward}}
+                }
+
+                public int Forward(string text)
+                {
+                    {{chain}}
+                }
+
+                public int Longest()
+                {
+                    var longest = 0;
+                    foreach (var line in _lines)
+                    {
+                        if (line.Length > longest)
+                        {
+                            longest = line.Length;
+                        }
+                    }
+
+                    return longest;
+                }
+
+                public List<string> Matching(string prefix)
+                {
+                    var result = new List<string>();
+                    _lines.ForEach(line =>
+                    {
+                        if (line.StartsWith(prefix, StringComparison.Ordinal))
+                        {
+                            result.Add(line);
+                        }
+                    });
+                    return result;
+                }
+
+                public string Summary()
+                {
+                    var text = $"{Name}: {Count} lines, {Total} characters, average {Average(new[] { Count, Total }):F1}";
+                    return Normalize(text) + " " + Describe(Mix(Total));
+                }
+
+                public int Frequency(string text)
+                    => _counts.TryGetValue(Normalize(text), out var count) ? count : 0;
+
+                public void Clear()
+                {
+                    _lines.Clear();
+                    _counts.Clear();
+                    _total = 0;
+                }
+
+                public static int Clamp(int value, int low, int high)
+                {
+                    if (low > high)
+                    {
+                        throw new ArgumentException("low is above high", nameof(low));
+                    }
+
+                    return value < low ? low : value > high ? high : value;
+                }
+
+                public static string Join(string[] parts, char separator)
+                {
+                    var length = 0;
+                    for (var i = 0; i < parts.Length; i++)
+                    {
+                        length += parts[i].Length + 1;
+                    }
+
+                    var builder = new System.Text.StringBuilder(length);
+                    for (var i = 0; i < parts.Length; i++)
+                    {
+                        if (i > 0)
+                        {
+                            builder.Append(separator);
+                        }
+
+                        builder.Append(parts[i]);
+                    }
+
+                    return builder.ToString();
+                }
+            }
+        }
+
+        """;
     }
 
     private static string RegistryBody(int module) => $$"""
