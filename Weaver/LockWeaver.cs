@@ -342,8 +342,21 @@ namespace LockDiscipline.Weaving
 
         private static string Where(SiteRow row) => row.File + "(" + row.Line + "," + row.Column + ")";
 
-        private static bool SameFile(string documentUrl, string file)
-            => documentUrl == file || documentUrl.EndsWith("/" + file, StringComparison.Ordinal);
+        /// <summary>
+        /// Whether a PDB document (a full path) is the file a site row names: relative to the project's folder, or,
+        /// for a file compiled in from outside it (<c>Compile Include="../Shared/*.cs"</c>), as the project names it,
+        /// climbing out of its folder first.
+        /// </summary>
+        internal static bool SameFile(string documentUrl, string file)
+        {
+            var inside = file;
+            while (inside.StartsWith("../", StringComparison.Ordinal) || inside.StartsWith("./", StringComparison.Ordinal))
+            {
+                inside = inside.Substring(inside.IndexOf('/') + 1);
+            }
+
+            return documentUrl == file || documentUrl.EndsWith("/" + inside, StringComparison.Ordinal);
+        }
 
         private static bool Contains(SequencePoint point, int line, int column)
             => (point.StartLine < line || (point.StartLine == line && point.StartColumn <= column))

@@ -31,6 +31,21 @@ public sealed class LockWeaverTests : IDisposable
         }
     }
 
+    [Theory]
+    [InlineData("/src/Shop/Cache.cs", "Cache.cs", true)]
+    [InlineData("/src/Shop/Orders/Cache.cs", "Orders/Cache.cs", true)]
+    [InlineData("/src/Shop/Orders/Cache.cs", "Cache.cs", true)]
+    [InlineData("/src/Shared/Iommu/Iommu.cs", "../Shared/Iommu/Iommu.cs", true)]
+    [InlineData("/src/Iommu/Iommu.cs", "../Iommu/Iommu.cs", true)]
+    [InlineData("/src/Iommu/Iommu.cs", "../../src/Iommu/Iommu.cs", true)]
+    [InlineData("/src/Iommu/Iommu.cs", "../Intel/Iommu.cs", false)]
+    [InlineData("/src/Shop/MyCache.cs", "Cache.cs", false)]
+    public void A_site_row_names_its_pdb_document_relative_to_the_project_also_from_outside_its_folder(string documentUrl, string file, bool same)
+    {
+        // IommuCore's module projects compile sibling folders (../Iommu/*.cs): their rows were left unwoven.
+        Assert.Equal(same, LockWeaver.SameFile(documentUrl, file));
+    }
+
     [Fact]
     public void Every_site_is_woven_and_every_compiler_emitted_release_is_paired()
     {
