@@ -137,6 +137,24 @@ public class StaticGraphCrossCheckTests : LockdepTestBase
         Assert.Single(Lockdep.UnpredictedDependencies);
     }
 
+    [Fact]
+    public void Environment_variable_turns_it_on_from_the_start()
+    {
+        Environment.SetEnvironmentVariable(Engine.StaticGraphVariable, "1");
+        try
+        {
+            Lockdep.Reset();
+            Assert.True(Lockdep.CheckAgainstStaticGraph);
+        }
+        finally
+        {
+            Environment.SetEnvironmentVariable(Engine.StaticGraphVariable, null);
+        }
+
+        Lockdep.Reset();
+        Assert.False(Lockdep.CheckAgainstStaticGraph);
+    }
+
     /// <summary>Takes the gate, as Registry.Publish does; the tests call it where the analysis sees no call.</summary>
     private static void TakeGate()
     {
