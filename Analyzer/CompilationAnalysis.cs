@@ -142,6 +142,17 @@ namespace LockDiscipline.Analyzer
         /// <summary>Summarises one body without checking it: the summary generator's way in.</summary>
         public void SummarizeBody(ControlFlowGraph graph, IMethodSymbol? owner) => AnalyzeGraph(graph, owner, enclosing: null, static _ => { });
 
+        /// <summary>
+        /// The whole-program graph of the bodies summarised so far with the referenced assemblies' summaries,
+        /// as the analyzer builds it at compilation end; an unreadable summary is left out silently (the analyzer reports it, LD0015).
+        /// </summary>
+        public ProgramGraph BuildProgramGraph()
+        {
+            var summaries = SortedSummaries();
+            summaries.AddRange(_resolvers.Imports.Read(static (_, _) => { }));
+            return new ProgramGraph(summaries, _initializerBindings, _privateMethodsUsedUnseen.Keys, _resolvers.Links);
+        }
+
         /// <summary>The call graph of the bodies summarised so far, this compilation's alone.</summary>
         public CallGraph BuildCallGraph() => new CallGraph(SortedSummaries(), _initializerBindings, _privateMethodsUsedUnseen.Keys);
 

@@ -163,6 +163,11 @@ namespace LockDiscipline.Validation
             from.After.Add(dependency);
             to.Before.Add(dependency);
             state.DependencyCount++;
+            if (s_checkStaticGraph)
+            {
+                reports.Add(CheckPredicted(state, dependency, in prev, in next));
+            }
+
             return true;
         }
 

@@ -477,7 +477,7 @@ namespace LockDiscipline.Validation
             LockdepReport? toThrow = null;
             foreach (LockdepReport report in reports.ToList())
             {
-                if (mode == LockdepMode.Throw && report.Kind != LockdepReportKind.ValidatorTurnedOff)
+                if (mode == LockdepMode.Throw && report.Kind != LockdepReportKind.ValidatorTurnedOff && report.Kind != LockdepReportKind.DependencyNotPredicted)
                 {
                     toThrow ??= report;
                 }

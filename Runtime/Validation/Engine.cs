@@ -65,8 +65,11 @@ namespace LockDiscipline.Validation
             set => s_captureStackTraces = value;
         }
 
-        /// <summary>Registers a class, or returns the id of the class already registered under the key.</summary>
-        internal static int RegisterClass(string key, string name, LockClassKind kind)
+        /// <summary>
+        /// Registers a class, or returns the id of the class already registered under the key. <paramref name="registeredBy"/>
+        /// is the assembly whose registry registers it, whose static edges the cross-check consults; null when unknown.
+        /// </summary>
+        internal static int RegisterClass(string key, string name, LockClassKind kind, System.Reflection.Assembly? registeredBy = null)
         {
             if (key is null)
             {
@@ -85,6 +88,7 @@ namespace LockDiscipline.Validation
                 EngineState state = s_state ??= new EngineState(s_limits);
                 if (state.ClassesByKey.TryGetValue(key, out LockClass? known))
                 {
+                    NoteRegisteredBy(state, known, registeredBy);
                     return known.Index;
                 }
 
@@ -111,6 +115,9 @@ namespace LockDiscipline.Validation
                 if (cls is not null)
                 {
                     state.NameVersions[name] = version;
+                    cls.Key = key;
+                    cls.RegisteredBy = new List<System.Reflection.Assembly>(1);
+                    NoteRegisteredBy(state, cls, registeredBy);
                     state.ClassesByKey.Add(key, cls);
                     state.ClassesByName.Add(cls.DisplayName, cls);
                     Active = true;
@@ -172,6 +179,7 @@ namespace LockDiscipline.Validation
                 s_mode = LockdepMode.Log;
                 s_callback = null;
                 s_captureStackTraces = true;
+                s_checkStaticGraph = StaticGraphCheckFromEnvironment();
                 s_flow.Value = null;
             }
         }

@@ -37,6 +37,9 @@ namespace LockDiscipline.Validation
         /// <summary>How many classes were registered under each name given (lockdep's <c>name_version</c>).</summary>
         public readonly Dictionary<string, int> NameVersions = new Dictionary<string, int>(System.StringComparer.Ordinal);
 
+        /// <summary>The loaded assemblies' static edges, for the cross-check with the analysis.</summary>
+        public readonly StaticGraph StaticGraph = new StaticGraph();
+
         /// <summary>The declared orders, each pair once, in the order declared.</summary>
         public readonly List<DeclaredOrder> DeclaredOrders = new List<DeclaredOrder>();
 

@@ -83,6 +83,12 @@ namespace LockDiscipline.Validation
         /// <summary>Dependencies of this class on classes held when it was acquired (<c>locks_before</c>).</summary>
         public readonly List<Dependency> Before = new List<Dependency>();
 
+        /// <summary>On a registered class, the key it was registered with (the lock model's class key); null on a subclass.</summary>
+        public string? Key;
+
+        /// <summary>On a registered class, the assemblies whose generated registry registered it, in order; null on a subclass.</summary>
+        public List<System.Reflection.Assembly>? RegisteredBy;
+
         /// <summary>On a registered class, the declared orders that put it before another class; null when none.</summary>
         public List<DeclaredOrder>? DeclaredBefore;
 

@@ -1,4 +1,5 @@
 using System;
+using System.Collections.Generic;
 using System.Runtime.CompilerServices;
 using LockDiscipline.Validation;
 
@@ -50,6 +51,35 @@ namespace LockDiscipline
         {
             get => Engine.CaptureStackTraces;
             set => Engine.CaptureStackTraces = value;
+        }
+
+        /// <summary>
+        /// Whether each dependency the run takes for the first time is checked against the static edges of the
+        /// loaded assemblies that registered lock classes (those built with <c>LockDisciplineStaticEdges=true</c>):
+        /// one absent from all of them is reported once, as <see cref="LockdepReportKind.DependencyNotPredicted"/>
+        /// (never thrown), and listed by <see cref="UnpredictedDependencies"/>. Off by default; the environment
+        /// variable <c>LOCKDISCIPLINE_STATIC_EDGES=1</c> turns it on from the start. Only new dependencies pay for it.
+        /// </summary>
+        public static bool CheckAgainstStaticGraph
+        {
+            get => Engine.CheckStaticGraph;
+            set => Engine.CheckStaticGraph = value;
+        }
+
+        /// <summary>The dependencies the run took that the static edges did not predict, in the order found (see <see cref="CheckAgainstStaticGraph"/>).</summary>
+        public static IReadOnlyList<UnpredictedDependency> UnpredictedDependencies => Engine.UnpredictedDependencies();
+
+        /// <summary>The <see cref="UnpredictedDependencies"/> one a line, as the reports print them; empty when there is none.</summary>
+        /// <returns>The text.</returns>
+        public static string UnpredictedDependenciesReport()
+        {
+            var text = new System.Text.StringBuilder();
+            foreach (UnpredictedDependency dependency in UnpredictedDependencies)
+            {
+                text.Append(dependency).Append('\n');
+            }
+
+            return text.ToString();
         }
 
         /// <summary>Whether the validator is checking (it has started and has not turned itself off at a limit).</summary>

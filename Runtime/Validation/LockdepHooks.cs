@@ -1,4 +1,5 @@
 using System.ComponentModel;
+using System.Reflection;
 using System.Runtime.CompilerServices;
 
 namespace LockDiscipline.Validation
@@ -31,7 +32,8 @@ namespace LockDiscipline.Validation
         /// <param name="kind">The kind of lock.</param>
         /// <returns>The id, or -1 when the validator has turned itself off.</returns>
         /// <exception cref="System.ArgumentNullException"><paramref name="key"/> or <paramref name="name"/> is null.</exception>
-        public static int RegisterClass(string key, string name, LockClassKind kind) => Engine.RegisterClass(key, name, kind);
+        [MethodImpl(MethodImplOptions.NoInlining)] // so that the calling assembly is the generated registry's
+        public static int RegisterClass(string key, string name, LockClassKind kind) => Engine.RegisterClass(key, name, kind, Assembly.GetCallingAssembly());
 
         /// <summary>
         /// Declares that a lock of class <paramref name="firstClassId"/> is acquired before one of class

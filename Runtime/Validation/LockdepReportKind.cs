@@ -39,5 +39,12 @@ namespace LockDiscipline
         /// puts after it, directly or through other declarations.
         /// </summary>
         DeclaredOrderViolation,
+
+        /// <summary>
+        /// <c>WARNING: dependency not predicted by the static analysis</c>: a run took a dependency between two
+        /// classes that the static edges of the loaded assemblies do not have (<see cref="Lockdep.CheckAgainstStaticGraph"/>).
+        /// Informational: it is never thrown.
+        /// </summary>
+        DependencyNotPredicted,
     }
 }

@@ -147,7 +147,7 @@ public sealed class PackageLayoutTests
         Assert.Contains(checks, e => e.Value == "false");
         Assert.DoesNotContain(targets.Descendants(), e => e.Name.LocalName is "InterceptorsNamespaces" or "InterceptorsPreviewNamespaces");
         string[] visible = targets.Descendants().Where(e => e.Name.LocalName == "CompilerVisibleProperty").Select(e => (string?)e.Attribute("Include") ?? "").ToArray();
-        Assert.Equal(new[] { "LockDisciplineRuntimeChecks" }, visible);
+        Assert.Equal(new[] { "LockDisciplineRuntimeChecks", "LockDisciplineStaticEdges" }, visible);
     }
 
     [Theory]
