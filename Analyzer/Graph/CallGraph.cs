@@ -21,6 +21,7 @@ namespace LockDiscipline.Analyzer.Graph
         private readonly Dictionary<ISymbol, List<ISymbol>> _aliases = new Dictionary<ISymbol, List<ISymbol>>(SymbolEqualityComparer.Default);
         private readonly Dictionary<ISymbol, List<ISymbol>> _aliasSources = new Dictionary<ISymbol, List<ISymbol>>(SymbolEqualityComparer.Default);
         private readonly Dictionary<string, List<ISymbol>> _importedSlotStores = new Dictionary<string, List<ISymbol>>(System.StringComparer.Ordinal);
+        private readonly Dictionary<string, List<int>> _importedSlotTargets = new Dictionary<string, List<int>>(System.StringComparer.Ordinal);
         private readonly List<int>[] _callees;
         private readonly List<int>[][] _callTargets;
         private readonly bool[] _live;
@@ -457,19 +458,13 @@ namespace LockDiscipline.Analyzer.Graph
                     targets.AddRange(bound);
                 }
 
-                if (call.ImportedSlot is not null && _importedSlotStores.TryGetValue(call.ImportedSlot, out var storing))
+                if (call.ImportedSlot is not null)
                 {
-                    foreach (var parameter in storing)
+                    foreach (var target in ImportedSlotTargets(call.ImportedSlot))
                     {
-                        if (_delegateTargets.TryGetValue(parameter, out var passed))
+                        if (!targets.Contains(target))
                         {
-                            foreach (var target in passed)
-                            {
-                                if (!targets.Contains(target))
-                                {
-                                    targets.Add(target);
-                                }
-                            }
+                            targets.Add(target);
                         }
                     }
                 }
@@ -505,6 +500,36 @@ namespace LockDiscipline.Analyzer.Graph
                         targets.Add(implementation);
                     }
                 }
+            }
+
+            return targets;
+        }
+
+        /// <summary>What is passed to any parameter stored into the slot, gathered once per slot however many runs of it the summaries record.</summary>
+        private List<int> ImportedSlotTargets(string slot)
+        {
+            if (!_importedSlotTargets.TryGetValue(slot, out var targets))
+            {
+                targets = new List<int>();
+                var seen = new HashSet<int>();
+                if (_importedSlotStores.TryGetValue(slot, out var storing))
+                {
+                    foreach (var parameter in storing)
+                    {
+                        if (_delegateTargets.TryGetValue(parameter, out var passed))
+                        {
+                            foreach (var target in passed)
+                            {
+                                if (seen.Add(target))
+                                {
+                                    targets.Add(target);
+                                }
+                            }
+                        }
+                    }
+                }
+
+                _importedSlotTargets.Add(slot, targets);
             }
 
             return targets;

@@ -90,7 +90,7 @@ public class DelegateSlotTests
         }
         """;
 
-    internal static readonly Lazy<TwoAssemblies.Library> Built = new(() => TwoAssemblies.BuildLibrary(Library, "Hubs"));
+    internal static readonly Lazy<TwoAssemblies.Library> Built = TwoAssemblies.Shared(() => TwoAssemblies.BuildLibrary(Library, "Hubs"));
 
     [Fact]
     public void Library_alone_is_clean()

@@ -11,9 +11,9 @@ namespace LockDiscipline.Analyzer.Tests.CrossAssembly;
 /// </summary>
 public class Seed003Tests
 {
-    private static readonly Lazy<TwoAssemblies.Library> Cpu = new(() => TwoAssemblies.BuildLibrary(Seed("Cpu"), "Cpu"));
+    private static readonly Lazy<TwoAssemblies.Library> Cpu = TwoAssemblies.Shared(() => TwoAssemblies.BuildLibrary(Seed("Cpu"), "Cpu"));
 
-    private static readonly Lazy<TwoAssemblies.Library> Base = new(() => TwoAssemblies.BuildLibrary(Seed("Base"), "Base", new[] { Cpu.Value.Reference }));
+    private static readonly Lazy<TwoAssemblies.Library> Base = TwoAssemblies.Shared(() => TwoAssemblies.BuildLibrary(Seed("Base"), "Base", new[] { Cpu.Value.Reference }));
 
     /// <summary>
     /// Two elementary cycles, each reported once as within one compilation: the seed's three classes, and
