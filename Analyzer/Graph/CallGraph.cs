@@ -8,7 +8,8 @@ namespace LockDiscipline.Analyzer.Graph
     /// <summary>
     /// Who calls whom, over the bodies of this compilation: static targets, overrides and interface
     /// implementations of virtual targets declared here, and every method or lambda bound to an
-    /// invoked delegate slot (events, fields, properties, parameters, locals).
+    /// invoked delegate slot (events, fields, properties, parameters, locals); a referenced assembly's
+    /// slot, known by key only, runs what is bound to the parameters its summaries store into it.
     /// </summary>
     internal sealed class CallGraph
     {
@@ -17,6 +18,10 @@ namespace LockDiscipline.Analyzer.Graph
         private readonly Dictionary<ISymbol, List<int>> _delegateTargets = new Dictionary<ISymbol, List<int>>(SymbolEqualityComparer.Default);
         private readonly Dictionary<ISymbol, List<int>> _workTargets = new Dictionary<ISymbol, List<int>>(SymbolEqualityComparer.Default);
         private readonly HashSet<ISymbol> _boundByInitializers = new HashSet<ISymbol>(SymbolEqualityComparer.Default);
+        private readonly Dictionary<ISymbol, List<ISymbol>> _aliases = new Dictionary<ISymbol, List<ISymbol>>(SymbolEqualityComparer.Default);
+        private readonly Dictionary<ISymbol, List<ISymbol>> _aliasSources = new Dictionary<ISymbol, List<ISymbol>>(SymbolEqualityComparer.Default);
+        private readonly Dictionary<string, List<ISymbol>> _importedSlotStores = new Dictionary<string, List<ISymbol>>(System.StringComparer.Ordinal);
+        private readonly Dictionary<string, List<int>> _importedSlotTargets = new Dictionary<string, List<int>>(System.StringComparer.Ordinal);
         private readonly List<int>[] _callees;
         private readonly List<int>[][] _callTargets;
         private readonly bool[] _live;
@@ -70,6 +75,37 @@ namespace LockDiscipline.Analyzer.Graph
 
         /// <summary>The bodies running as the work a task or thread slot holds (<c>var t = Task.Run(M)</c>).</summary>
         public IReadOnlyList<int> WorkTargets(ISymbol slot) => _workTargets.TryGetValue(slot, out var targets) ? targets : (IReadOnlyList<int>)System.Array.Empty<int>();
+
+        /// <summary>
+        /// The slots a delegate in <paramref name="slot"/> may be copied into (<paramref name="downstream"/>),
+        /// or the slots whose delegates may be copied into it, through any number of copies; not the slot itself.
+        /// </summary>
+        public List<ISymbol> AliasClosure(ISymbol slot, bool downstream)
+        {
+            var edges = downstream ? _aliases : _aliasSources;
+            var reached = new List<ISymbol>();
+            var seen = new HashSet<ISymbol>(SymbolEqualityComparer.Default) { slot };
+            var pending = new Stack<ISymbol>();
+            pending.Push(slot);
+            while (pending.Count > 0)
+            {
+                if (!edges.TryGetValue(pending.Pop(), out var next))
+                {
+                    continue;
+                }
+
+                foreach (var neighbour in next)
+                {
+                    if (seen.Add(neighbour))
+                    {
+                        reached.Add(neighbour);
+                        pending.Push(neighbour);
+                    }
+                }
+            }
+
+            return reached;
+        }
 
         /// <summary>Every body that a method may call, by summary index.</summary>
         public IReadOnlyList<int> Callees(int method) => _callees[method];
@@ -422,6 +458,17 @@ namespace LockDiscipline.Analyzer.Graph
                     targets.AddRange(bound);
                 }
 
+                if (call.ImportedSlot is not null)
+                {
+                    foreach (var target in ImportedSlotTargets(call.ImportedSlot))
+                    {
+                        if (!targets.Contains(target))
+                        {
+                            targets.Add(target);
+                        }
+                    }
+                }
+
                 return targets;
             }
 
@@ -453,6 +500,36 @@ namespace LockDiscipline.Analyzer.Graph
                         targets.Add(implementation);
                     }
                 }
+            }
+
+            return targets;
+        }
+
+        /// <summary>What is passed to any parameter stored into the slot, gathered once per slot however many runs of it the summaries record.</summary>
+        private List<int> ImportedSlotTargets(string slot)
+        {
+            if (!_importedSlotTargets.TryGetValue(slot, out var targets))
+            {
+                targets = new List<int>();
+                var seen = new HashSet<int>();
+                if (_importedSlotStores.TryGetValue(slot, out var storing))
+                {
+                    foreach (var parameter in storing)
+                    {
+                        if (_delegateTargets.TryGetValue(parameter, out var passed))
+                        {
+                            foreach (var target in passed)
+                            {
+                                if (seen.Add(target))
+                                {
+                                    targets.Add(target);
+                                }
+                            }
+                        }
+                    }
+                }
+
+                _importedSlotTargets.Add(slot, targets);
             }
 
             return targets;
@@ -507,7 +584,6 @@ namespace LockDiscipline.Analyzer.Graph
         /// <summary>Targets of a slot: methods bound to it, plus the targets of slots copied into it (to a fixed point).</summary>
         private void IndexDelegateTargets(IEnumerable<Resolve.DelegateBinding> extraBindings)
         {
-            var aliases = new Dictionary<ISymbol, List<ISymbol>>(SymbolEqualityComparer.Default);
             void Bind(Resolve.DelegateBinding binding)
             {
                 if (binding.IsWork)
@@ -532,13 +608,8 @@ namespace LockDiscipline.Analyzer.Graph
                 }
                 else if (binding.SourceSlot is not null)
                 {
-                    if (!aliases.TryGetValue(binding.SourceSlot, out var dependents))
-                    {
-                        dependents = new List<ISymbol>();
-                        aliases.Add(binding.SourceSlot, dependents);
-                    }
-
-                    dependents.Add(binding.Slot);
+                    AddEdge(_aliases, binding.SourceSlot, binding.Slot);
+                    AddEdge(_aliasSources, binding.Slot, binding.SourceSlot);
                 }
             }
 
@@ -547,6 +618,11 @@ namespace LockDiscipline.Analyzer.Graph
                 foreach (var binding in summary.Bindings)
                 {
                     Bind(binding);
+                }
+
+                foreach (var store in summary.SlotStores)
+                {
+                    AddEdge(_importedSlotStores, store.Slot, store.Parameter);
                 }
             }
 
@@ -560,7 +636,7 @@ namespace LockDiscipline.Analyzer.Graph
             while (pending.Count > 0)
             {
                 var source = pending.Dequeue();
-                if (!aliases.TryGetValue(source, out var dependents) || !_delegateTargets.TryGetValue(source, out var sourceTargets))
+                if (!_aliases.TryGetValue(source, out var dependents) || !_delegateTargets.TryGetValue(source, out var sourceTargets))
                 {
                     continue;
                 }
@@ -581,7 +657,19 @@ namespace LockDiscipline.Analyzer.Graph
             }
         }
 
-        private bool AddTarget(ISymbol slot, int target)
+        private static void AddEdge<TKey>(Dictionary<TKey, List<ISymbol>> edges, TKey from, ISymbol to)
+            where TKey : notnull
+        {
+            if (!edges.TryGetValue(from, out var list))
+            {
+                list = new List<ISymbol>();
+                edges.Add(from, list);
+            }
+
+            list.Add(to);
+        }
+
+                private bool AddTarget(ISymbol slot, int target)
         {
             if (!_delegateTargets.TryGetValue(slot, out var targets))
             {

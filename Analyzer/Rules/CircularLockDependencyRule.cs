@@ -20,8 +20,9 @@ namespace LockDiscipline.Analyzer.Rules
             foreach (var cycle in graph.Cycles)
             {
                 // A cycle is reported in the compilation that closes it: at an acquisition of its own, or,
-                // when every acquisition is in referenced assemblies, at its own call into them. A cycle with
-                // no site here lies wholly in references, whose own builds report it.
+                // when every acquisition is in referenced assemblies, at its own call into them (made by a
+                // holder of its own, or on a witness's way, by its callback a library runs). A cycle with no
+                // site here lies wholly in references, whose own builds report it.
                 var closing = -1;
                 for (var i = 0; i < cycle.Count; i++)
                 {
@@ -38,6 +39,18 @@ namespace LockDiscipline.Analyzer.Rules
                     {
                         closing = i;
                         site = cycle[i].Link;
+                    }
+                }
+
+                for (var i = 0; site is null && i < cycle.Count; i++)
+                {
+                    foreach (var hop in WitnessChain(graph, cycle[i]))
+                    {
+                        if (hop.Location.IsInSource && (site is null || ReportText.Compare(hop.Location, site) > 0))
+                        {
+                            closing = i;
+                            site = hop.Location;
+                        }
                     }
                 }
 
@@ -125,24 +138,36 @@ namespace LockDiscipline.Analyzer.Rules
             }
 
             text.Append(" at ").Append(ReportText.Place(edge.Link));
-            foreach (var target in graph.Calls.Targets(edge.Holder, edge.CallIndex))
+            var chain = WitnessChain(graph, edge);
+            foreach (var hop in chain)
             {
-                var chain = graph.Reach.Chain(target, edge.To);
-                if (chain.Count == 0 || !chain[chain.Count - 1].Location.Equals(edge.Inner))
-                {
-                    continue;
-                }
+                text.Append(" -> ").Append(ReportText.Method(hop.Method));
+            }
 
-                foreach (var hop in chain)
-                {
-                    text.Append(" -> ").Append(ReportText.Method(hop.Method));
-                }
-
+            if (chain.Count > 0)
+            {
                 text.Append(" at ").Append(ReportText.Place(edge.Inner));
-                break;
             }
 
             return text.ToString();
+        }
+
+        /// <summary>The calls from the holder's call to the edge's inner acquisition, which ends it; empty when the holder acquires itself.</summary>
+        private static List<ChainHop> WitnessChain(ProgramGraph graph, DependencyEdge edge)
+        {
+            if (edge.CallIndex >= 0)
+            {
+                foreach (var target in graph.Calls.Targets(edge.Holder, edge.CallIndex))
+                {
+                    var chain = graph.Reach.Chain(target, edge.To);
+                    if (chain.Count > 0 && chain[chain.Count - 1].Location.Equals(edge.Inner))
+                    {
+                        return chain;
+                    }
+                }
+            }
+
+            return new List<ChainHop>();
         }
 
         private static LockClass[] ClassesOf(List<DependencyEdge> cycle)

@@ -126,6 +126,20 @@ namespace LockDiscipline.Analyzer.Summaries
         public ImmutableArray<HeldLockSite> Held { get; }
     }
 
+    /// <summary>A referenced assembly's method keeps the delegate passed as <see cref="Parameter"/> in the slot keyed <see cref="Slot"/>.</summary>
+    internal sealed class SlotStore
+    {
+        public SlotStore(IParameterSymbol parameter, string slot)
+        {
+            Parameter = parameter;
+            Slot = slot;
+        }
+
+        public IParameterSymbol Parameter { get; }
+
+        public string Slot { get; }
+    }
+
     /// <summary>
     /// Whether a call's receiver is an object no other thread can have seen: a constructor's new object,
     /// or a fresh local that has not escaped. Ordered: a lesser value promises less.
@@ -145,8 +159,9 @@ namespace LockDiscipline.Analyzer.Summaries
     /// <summary>A call and the locks held across it.</summary>
     internal sealed class CallSite
     {
-        public CallSite(Location location, IMethodSymbol target, ISymbol? delegateSlot, bool isVirtual, InstancePath receiver, ImmutableArray<HeldLockSite> held, bool hardIrqsOff, bool softIrqsOff, bool atomic, bool calleeMightSleep, Freshness receiverFreshness, bool afterYield, ulong nullArguments, int receiverParameter, ImmutableArray<int> forwardedParameters, ImmutableArray<IMethodSymbol> receiverImplementations, ImmutableArray<FlagValue> knownFlags, ImmutableArray<string> certainlyHeldOnThis, ImmutableArray<FlagValue> entryConditions)
+        public CallSite(Location location, IMethodSymbol target, ISymbol? delegateSlot, bool isVirtual, InstancePath receiver, ImmutableArray<HeldLockSite> held, bool hardIrqsOff, bool softIrqsOff, bool atomic, bool calleeMightSleep, Freshness receiverFreshness, bool afterYield, ulong nullArguments, int receiverParameter, ImmutableArray<int> forwardedParameters, ImmutableArray<IMethodSymbol> receiverImplementations, ImmutableArray<FlagValue> knownFlags, ImmutableArray<string> certainlyHeldOnThis, ImmutableArray<FlagValue> entryConditions, string? importedSlot = null)
         {
+            ImportedSlot = importedSlot;
             KnownFlags = knownFlags;
             CertainlyHeldOnThis = certainlyHeldOnThis;
             EntryConditions = entryConditions;
@@ -173,6 +188,13 @@ namespace LockDiscipline.Analyzer.Summaries
         public IMethodSymbol Target { get; }
 
         public ISymbol? DelegateSlot { get; }
+
+        /// <summary>
+        /// For an invocation a referenced assembly's summary records, the key of the slot it reads the delegate
+        /// from: it runs whatever is passed to the parameters the summaries record as stored in that slot
+        /// (<see cref="MethodSummary.SlotStores"/>). <see cref="DelegateSlot"/> is then one of those parameters.
+        /// </summary>
+        public string? ImportedSlot { get; }
 
         public bool IsVirtual { get; }
 
@@ -246,8 +268,10 @@ namespace LockDiscipline.Analyzer.Summaries
             ImmutableArray<ContractLock> heldOnEntry,
             ImmutableArray<ContractLock> leftHeld,
             ImmutableArray<FlagWrite> flagWrites,
-            ImmutableArray<AcquisitionSite> irqsEnabledWhileHeld)
+            ImmutableArray<AcquisitionSite> irqsEnabledWhileHeld,
+            ImmutableArray<SlotStore> slotStores = default)
         {
+            SlotStores = slotStores.IsDefault ? ImmutableArray<SlotStore>.Empty : slotStores;
             FlagWrites = flagWrites;
             IrqsEnabledWhileHeld = irqsEnabledWhileHeld;
             HeldOnEntry = heldOnEntry;
@@ -302,9 +326,12 @@ namespace LockDiscipline.Analyzer.Summaries
         /// <summary>The flags the body writes, with the locks held on the object there.</summary>
         public ImmutableArray<FlagWrite> FlagWrites { get; }
 
+        /// <summary>For a method a referenced assembly summarises: the delegate parameters it keeps in slots of that assembly, by slot key.</summary>
+        public ImmutableArray<SlotStore> SlotStores { get; }
+
         /// <summary>The same summary without the acquisitions a caller's flags make unreachable (<see cref="Graph.FlagGuards"/>).</summary>
         public MethodSummary WithAcquisitions(ImmutableArray<AcquisitionSite> acquisitions)
-            => new MethodSummary(Method, Context, acquisitions, TryAcquisitions, Calls, Sleeps, Waits, Bindings, HeldOnEntry, LeftHeld, FlagWrites, IrqsEnabledWhileHeld);
+            => new MethodSummary(Method, Context, acquisitions, TryAcquisitions, Calls, Sleeps, Waits, Bindings, HeldOnEntry, LeftHeld, FlagWrites, IrqsEnabledWhileHeld, SlotStores);
 
         /// <summary>Orders summaries by source position so that whole-program reports do not depend on analysis order.</summary>
         public Location? Location => Method.Locations.IsDefaultOrEmpty ? null : Method.Locations[0];

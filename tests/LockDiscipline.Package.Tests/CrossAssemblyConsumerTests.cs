@@ -8,9 +8,9 @@ namespace LockDiscipline.Package.Tests;
 /// <summary>
 /// Consumers/CrossAssembly, built from the packed packages as real projects: a class library that added
 /// LockDiscipline, and apps that added it too and reference the library with a ProjectReference. The
-/// library holds its lock while it calls a listener and a callback parameter; an app whose callback takes
-/// its lock while it also calls the library holding that lock fails its build with LD0001 naming the
-/// library's sites (marked <c>// expect</c> in the app's sources), in Debug and in Release; the app with one
+/// library holds its lock while it calls a listener, a callback parameter, and the callbacks its event bus
+/// kept when they were subscribed; an app whose callback takes its lock while it also calls the library
+/// holding that lock fails its build with LD0001 naming the library's sites (marked <c>// expect</c> in the app's sources), in Debug and in Release; the app with one
 /// order builds clean, and so does the library alone, which carries its summary.
 /// </summary>
 [Collection(PackageCollection.Name)]
@@ -39,6 +39,7 @@ public sealed class CrossAssemblyConsumerTests
     [Theory]
     [InlineData("InterfaceCycle", "Debug", "Registry.Publish at Registry.cs:23 -> Cache.OnChanged at Cache.cs:13", "Registry.Publish at Registry.cs:21")]
     [InlineData("DelegateCycle", "Release", "Registry.Run at Registry.cs:31 -> lambda in Worker.Update at Worker.cs:11", "Registry.Publish at Registry.cs:21")]
+    [InlineData("StoredCallbackCycle", "Debug", "EventBus.Publish at EventBus.cs:23 -> Dashboard.Redraw at Dashboard.cs:13", "EventBus.Publish at EventBus.cs:19")]
     public void App_closing_a_cycle_through_the_library_fails_with_LD0001_naming_the_library_sites(string app, string configuration, string callback, string libraryAcquisition)
     {
         ConsumerBuild build = Build(app, configuration);

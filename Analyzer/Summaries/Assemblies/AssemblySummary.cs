@@ -138,6 +138,31 @@ namespace LockDiscipline.Analyzer.Summaries.Assemblies
 
         /// <summary>An invocation of what a field, property or event (<see cref="SummaryCall.Target"/>) holds.</summary>
         MemberDelegate,
+
+        /// <summary>
+        /// An invocation of a delegate kept in a slot other assemblies cannot name (a private field, an element
+        /// of a collection field), <see cref="SummaryCall.Target"/> being the slot's key: what reaches it is
+        /// what the surface methods recorded as storing into that key (<see cref="SummaryStore"/>) were passed.
+        /// </summary>
+        SlotDelegate,
+    }
+
+    /// <summary>
+    /// A surface method keeps the delegate passed as its parameter <see cref="Parameter"/> for later, in the
+    /// slot <see cref="Slot"/>: the documentation id of the field, property or event holding it or the
+    /// collection it is added to (an element shares its collection's slot, as within one compilation).
+    /// </summary>
+    internal sealed class SummaryStore
+    {
+        public SummaryStore(int parameter, string slot)
+        {
+            Parameter = parameter;
+            Slot = slot;
+        }
+
+        public int Parameter { get; }
+
+        public string Slot { get; }
     }
 
     internal sealed class SummaryCall
@@ -155,7 +180,7 @@ namespace LockDiscipline.Analyzer.Summaries.Assemblies
 
         public SummaryCallKind Kind { get; }
 
-        /// <summary>A method's documentation id, or a member's for <see cref="SummaryCallKind.MemberDelegate"/>; empty for a parameter.</summary>
+        /// <summary>A method's documentation id, a member's for <see cref="SummaryCallKind.MemberDelegate"/>, a slot's key for <see cref="SummaryCallKind.SlotDelegate"/>; empty for a parameter.</summary>
         public string Target { get; }
 
         public int Parameter { get; }
@@ -177,14 +202,18 @@ namespace LockDiscipline.Analyzer.Summaries.Assemblies
     /// <summary>One method of the surface; <see cref="HeldOnEntry"/> and <see cref="LeftHeld"/> are its contract's classes.</summary>
     internal sealed class SummaryMethod
     {
-        public SummaryMethod(string documentationId, ImmutableArray<SummaryAcquisition> acquisitions, ImmutableArray<SummaryCall> calls, ImmutableArray<int> heldOnEntry, ImmutableArray<int> leftHeld)
+        public SummaryMethod(string documentationId, ImmutableArray<SummaryAcquisition> acquisitions, ImmutableArray<SummaryCall> calls, ImmutableArray<int> heldOnEntry, ImmutableArray<int> leftHeld, ImmutableArray<SummaryStore> stores)
         {
             DocumentationId = documentationId;
             Acquisitions = acquisitions;
             Calls = calls;
             HeldOnEntry = heldOnEntry;
             LeftHeld = leftHeld;
+            Stores = stores;
         }
+
+        /// <summary>Whether a reader learns nothing from the method: it is left out of the summary.</summary>
+        public bool IsSilent => Acquisitions.IsEmpty && Calls.IsEmpty && HeldOnEntry.IsEmpty && LeftHeld.IsEmpty && Stores.IsEmpty;
 
         public string DocumentationId { get; }
 
@@ -195,5 +224,8 @@ namespace LockDiscipline.Analyzer.Summaries.Assemblies
         public ImmutableArray<int> HeldOnEntry { get; }
 
         public ImmutableArray<int> LeftHeld { get; }
+
+        /// <summary>The delegate parameters it keeps for later and where, sorted by parameter, then slot.</summary>
+        public ImmutableArray<SummaryStore> Stores { get; }
     }
 }

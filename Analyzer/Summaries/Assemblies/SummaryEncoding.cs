@@ -9,15 +9,16 @@ namespace LockDiscipline.Analyzer.Summaries.Assemblies
 {
     /// <summary>
     /// The bytes of an <see cref="AssemblySummary"/>: "LDS", a version byte, a table of strings, then the
-    /// classes, the files and the methods, every number a variable-length integer and every string an index
+    /// classes, the files and the methods (each with its acquisitions, calls, contract classes and the
+    /// delegate parameters it stores), every number a variable-length integer and every string an index
     /// into the table. The same summary always gives the same bytes. Reading treats the bytes as hostile:
     /// every count is bounded by the bytes left, every index by its table, and anything out of place stops
     /// the read with a reason instead of an exception.
     /// </summary>
     internal static class SummaryEncoding
     {
-        /// <summary>The version this analyzer writes and the only one it reads.</summary>
-        public const byte Version = 1;
+        /// <summary>The version this analyzer writes and the only one it reads; 2 added the delegate slots.</summary>
+        public const byte Version = 2;
 
         /// <summary>Larger inputs are refused before they are decoded: no library needs this much.</summary>
         public const int MaxBytes = 16 * 1024 * 1024;
@@ -76,6 +77,12 @@ namespace LockDiscipline.Analyzer.Summaries.Assemblies
 
                 WriteClasses(body, method.HeldOnEntry);
                 WriteClasses(body, method.LeftHeld);
+                WriteCount(body, method.Stores.Length);
+                foreach (var store in method.Stores)
+                {
+                    WriteNumber(body, store.Parameter);
+                    WriteNumber(body, strings.IndexOf(store.Slot));
+                }
             }
 
             var output = new MemoryStream();
@@ -282,14 +289,15 @@ namespace LockDiscipline.Analyzer.Summaries.Assemblies
                     var calls = ImmutableArray.CreateBuilder<SummaryCall>(callCount);
                     for (var c = 0; c < callCount && Problem is null; c++)
                     {
-                        calls.Add(new SummaryCall((SummaryCallKind)ReadEnum((int)SummaryCallKind.MemberDelegate, "call kind"), ReadString(), ReadNumber() - 1, ReadOptionalString(), ReadSite(), ReadHeld(), ReadNumbers()));
+                        calls.Add(new SummaryCall((SummaryCallKind)ReadEnum((int)SummaryCallKind.SlotDelegate, "call kind"), ReadString(), ReadNumber() - 1, ReadOptionalString(), ReadSite(), ReadHeld(), ReadNumbers()));
                     }
 
                     var heldOnEntry = ReadClassList();
                     var leftHeld = ReadClassList();
+                    var stores = ReadStores();
                     if (Problem is null)
                     {
-                        methods.Add(new SummaryMethod(id, acquisitions.MoveToImmutable(), calls.MoveToImmutable(), heldOnEntry, leftHeld));
+                        methods.Add(new SummaryMethod(id, acquisitions.MoveToImmutable(), calls.MoveToImmutable(), heldOnEntry, leftHeld, stores));
                     }
                 }
 
@@ -312,6 +320,18 @@ namespace LockDiscipline.Analyzer.Summaries.Assemblies
                 }
 
                 return Problem is null ? held.MoveToImmutable() : ImmutableArray<SummaryHeld>.Empty;
+            }
+
+            private ImmutableArray<SummaryStore> ReadStores()
+            {
+                var count = ReadCount();
+                var stores = ImmutableArray.CreateBuilder<SummaryStore>(count);
+                for (var i = 0; i < count && Problem is null; i++)
+                {
+                    stores.Add(new SummaryStore(ReadNumber(), ReadString()));
+                }
+
+                return Problem is null ? stores.MoveToImmutable() : ImmutableArray<SummaryStore>.Empty;
             }
 
             private ImmutableArray<int> ReadClassList()

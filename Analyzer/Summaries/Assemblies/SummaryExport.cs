@@ -14,6 +14,9 @@ namespace LockDiscipline.Analyzer.Summaries.Assemblies
     /// assembly's internals is folded into them, each site keeping its own file and line and adding the locks
     /// its callers hold. Calls that another assembly can bind stay calls: methods of other assemblies,
     /// virtual and interface members, other methods of the surface, invoked delegate parameters and members.
+    /// A delegate parameter a surface method keeps for later is recorded with the slot it lands in (a field,
+    /// property or event, or the collection it is added to), and an invocation of what such a slot holds is
+    /// recorded with the slot's key, so a reader can connect what it passes to what the library runs later.
     /// </summary>
     internal sealed class SummaryExport
     {
@@ -30,6 +33,9 @@ namespace LockDiscipline.Analyzer.Summaries.Assemblies
         private readonly List<SummaryClass> _classes = new List<SummaryClass>();
         private readonly Dictionary<string, int> _fileIndices = new Dictionary<string, int>(StringComparer.Ordinal);
         private readonly List<string> _files = new List<string>();
+        private readonly Dictionary<ISymbol, List<ISymbol>> _slotSources = new Dictionary<ISymbol, List<ISymbol>>(SymbolEqualityComparer.Default);
+        private readonly HashSet<string> _storedSlots = new HashSet<string>(StringComparer.Ordinal);
+        private readonly HashSet<string> _visibleSlots = new HashSet<string>(StringComparer.Ordinal);
 
         private SummaryExport(CallGraph calls, IAssemblySymbol assembly)
         {
@@ -41,6 +47,15 @@ namespace LockDiscipline.Analyzer.Summaries.Assemblies
         public static AssemblySummary? Build(CallGraph calls, IAssemblySymbol assembly)
         {
             var export = new SummaryExport(calls, assembly);
+            var stores = new Dictionary<int, ImmutableArray<SummaryStore>>();
+            for (var index = 0; index < calls.Summaries.Count; index++)
+            {
+                if (IsSurface(calls.Summaries[index].Method))
+                {
+                    stores.Add(index, export.Stores(calls.Summaries[index].Method));
+                }
+            }
+
             var methods = new List<SummaryMethod>();
             var surface = new HashSet<string>(StringComparer.Ordinal);
             for (var index = 0; index < calls.Summaries.Count; index++)
@@ -49,13 +64,14 @@ namespace LockDiscipline.Analyzer.Summaries.Assemblies
                 if (IsSurface(method) && method.GetDocumentationCommentId() is { } id)
                 {
                     surface.Add(id);
-                    if (export.Fold(index, id) is { } summary)
+                    if (export.Fold(index, id, stores[index]) is { } summary)
                     {
                         methods.Add(summary);
                     }
                 }
             }
 
+            export.WithoutStoresNothingReads(methods);
             WithoutCallsOfSilentMethods(methods, surface);
             if (methods.Count == 0)
             {
@@ -100,17 +116,140 @@ namespace LockDiscipline.Analyzer.Summaries.Assemblies
                     }
 
                     changed = true;
-                    if (kept.Count == 0 && method.Acquisitions.IsEmpty && method.HeldOnEntry.IsEmpty && method.LeftHeld.IsEmpty)
+                    var without = new SummaryMethod(method.DocumentationId, method.Acquisitions, kept.ToImmutable(), method.HeldOnEntry, method.LeftHeld, method.Stores);
+                    if (without.IsSilent)
                     {
                         methods.RemoveAt(i);
                     }
                     else
                     {
-                        methods[i] = new SummaryMethod(method.DocumentationId, method.Acquisitions, kept.ToImmutable(), method.HeldOnEntry, method.LeftHeld);
+                        methods[i] = without;
                     }
                 }
             }
             while (changed);
+        }
+
+        /// <summary>
+        /// The slots <paramref name="method"/>'s delegate parameters may be kept in when it returns, through
+        /// any copies and helpers: every field, property or event a binding of this compilation lets the
+        /// parameter's value reach. Within one compilation the graph binds slots the same way.
+        /// </summary>
+        private ImmutableArray<SummaryStore> Stores(IMethodSymbol method)
+        {
+            var stores = new List<SummaryStore>();
+            foreach (var parameter in method.OriginalDefinition.Parameters)
+            {
+                if (parameter.Type.TypeKind != TypeKind.Delegate)
+                {
+                    continue;
+                }
+
+                foreach (var slot in _calls.AliasClosure(parameter, downstream: true))
+                {
+                    if (IsStorage(slot) && slot.GetDocumentationCommentId() is { } key && stores.Count < MaxSitesPerMethod)
+                    {
+                        stores.Add(new SummaryStore(parameter.Ordinal, key));
+                        _storedSlots.Add(key);
+                        if (IsVisibleMember(slot))
+                        {
+                            _visibleSlots.Add(key);
+                        }
+                    }
+                }
+            }
+
+            stores.Sort((a, b) => a.Parameter != b.Parameter ? a.Parameter.CompareTo(b.Parameter) : string.CompareOrdinal(a.Slot, b.Slot));
+            return stores.ToImmutableArray();
+        }
+
+        /// <summary>
+        /// Leaves out stores into slots the summary never reads and no other assembly can name: a reader could
+        /// bind nothing to them.
+        /// </summary>
+        private void WithoutStoresNothingReads(List<SummaryMethod> methods)
+        {
+            var read = new HashSet<string>(StringComparer.Ordinal);
+            foreach (var method in methods)
+            {
+                foreach (var call in method.Calls)
+                {
+                    if (call.Kind is SummaryCallKind.SlotDelegate or SummaryCallKind.MemberDelegate)
+                    {
+                        read.Add(call.Target);
+                    }
+                }
+            }
+
+            for (var i = methods.Count - 1; i >= 0; i--)
+            {
+                var method = methods[i];
+                var kept = ImmutableArray.CreateBuilder<SummaryStore>(method.Stores.Length);
+                foreach (var store in method.Stores)
+                {
+                    if (read.Contains(store.Slot) || _visibleSlots.Contains(store.Slot))
+                    {
+                        kept.Add(store);
+                    }
+                }
+
+                if (kept.Count == method.Stores.Length)
+                {
+                    continue;
+                }
+
+                var without = new SummaryMethod(method.DocumentationId, method.Acquisitions, method.Calls, method.HeldOnEntry, method.LeftHeld, kept.ToImmutable());
+                if (without.IsSilent)
+                {
+                    methods.RemoveAt(i);
+                }
+                else
+                {
+                    methods[i] = without;
+                }
+            }
+        }
+
+        /// <summary>The slots, themselves included, whose delegates an invocation of <paramref name="invoked"/> may run: fields, properties and events only.</summary>
+        private List<ISymbol> SlotSources(ISymbol invoked)
+        {
+            if (!_slotSources.TryGetValue(invoked, out var sources))
+            {
+                sources = new List<ISymbol>();
+                if (IsStorage(invoked))
+                {
+                    sources.Add(invoked);
+                }
+
+                foreach (var source in _calls.AliasClosure(invoked, downstream: false))
+                {
+                    if (IsStorage(source))
+                    {
+                        sources.Add(source);
+                    }
+                }
+
+                _slotSources.Add(invoked, sources);
+            }
+
+            return sources;
+        }
+
+        /// <summary>Where a delegate can be kept beyond a call: not a parameter or a local.</summary>
+        private static bool IsStorage(ISymbol slot) => slot is IFieldSymbol or IPropertySymbol or IEventSymbol;
+
+        /// <summary>A member another assembly can name: a reader binds it by its symbol, as well as by its key.</summary>
+        private static bool IsVisibleMember(ISymbol member)
+        {
+            for (ISymbol? symbol = member; symbol is not null and not INamespaceSymbol; symbol = symbol.ContainingSymbol)
+            {
+                if (!IsVisible(symbol))
+                {
+                    return false;
+                }
+            }
+
+            return true;
         }
 
         /// <summary>Whether another assembly can name the method: it and every type around it are public or protected.</summary>
@@ -135,17 +274,13 @@ namespace LockDiscipline.Analyzer.Summaries.Assemblies
         private static bool IsVisible(ISymbol symbol)
             => symbol.DeclaredAccessibility is Accessibility.Public or Accessibility.Protected or Accessibility.ProtectedOrInternal;
 
-        private SummaryMethod? Fold(int root, string id)
+        private SummaryMethod? Fold(int root, string id, ImmutableArray<SummaryStore> stores)
         {
             var fold = new Folding(this, root);
             fold.Visit(root, ImmutableArray<SummaryHeld>.Empty, Identity(_calls.Summaries[root].Method), path => path, 0);
             var summary = _calls.Summaries[root];
-            if (fold.Acquisitions.Count == 0 && fold.Calls.Count == 0 && summary.HeldOnEntry.IsEmpty && summary.LeftHeld.IsEmpty)
-            {
-                return null;
-            }
-
-            return new SummaryMethod(id, fold.Acquisitions.ToImmutableArray(), fold.Calls.ToImmutableArray(), ContractClasses(summary.HeldOnEntry), ContractClasses(summary.LeftHeld));
+            var method = new SummaryMethod(id, fold.Acquisitions.ToImmutableArray(), fold.Calls.ToImmutableArray(), ContractClasses(summary.HeldOnEntry), ContractClasses(summary.LeftHeld), stores);
+            return method.IsSilent ? null : method;
         }
 
         private static int[] Identity(IMethodSymbol method)
@@ -278,19 +413,14 @@ namespace LockDiscipline.Analyzer.Summaries.Assemblies
                     var held = Concat(prefix, call.Held, translate);
                     var site = _export.Site(call.Location);
                     var target = call.Target.OriginalDefinition;
-                    if (call.DelegateSlot is IParameterSymbol parameter)
+                    if (call.DelegateSlot is { } invoked)
                     {
-                        if (parameter.Ordinal < parameters.Length && parameters[parameter.Ordinal] >= 0)
+                        if (invoked is IParameterSymbol parameter && parameter.Ordinal < parameters.Length && parameters[parameter.Ordinal] >= 0)
                         {
                             Add(new SummaryCall(SummaryCallKind.ParameterDelegate, string.Empty, parameters[parameter.Ordinal], null, site, held, ImmutableArray<int>.Empty));
                         }
-                    }
-                    else if (call.DelegateSlot is { } slot)
-                    {
-                        if (slot is not ILocalSymbol && IsVisible(slot) && slot.GetDocumentationCommentId() is { } slotId)
-                        {
-                            Add(new SummaryCall(SummaryCallKind.MemberDelegate, slotId, -1, null, site, held, ImmutableArray<int>.Empty));
-                        }
+
+                        AddSlotInvocations(invoked, site, held);
                     }
                     else if (!SymbolEqualityComparer.Default.Equals(target.ContainingAssembly, _export._assembly))
                     {
@@ -316,6 +446,31 @@ namespace LockDiscipline.Analyzer.Summaries.Assemblies
 
                         var receiver = call.DelegateSlot is null ? translate(call.Receiver) : InstancePath.Unknown;
                         Visit(callee, held, Forwarded(call, calleeMethod, parameters), path => translate(path.ThroughCall(receiver)), depth + 1);
+                    }
+                }
+            }
+
+            /// <summary>
+            /// An invocation of what fields, properties or events hold, directly or copied into the invoked local
+            /// or parameter: by member for those another assembly can name (it may assign them itself), by slot
+            /// key for those a surface method stores its delegate parameters in.
+            /// </summary>
+            private void AddSlotInvocations(ISymbol invoked, SummarySite site, ImmutableArray<SummaryHeld> held)
+            {
+                foreach (var slot in _export.SlotSources(invoked))
+                {
+                    if (slot.GetDocumentationCommentId() is not { } key)
+                    {
+                        continue;
+                    }
+
+                    if (IsVisibleMember(slot))
+                    {
+                        Add(new SummaryCall(SummaryCallKind.MemberDelegate, key, -1, null, site, held, ImmutableArray<int>.Empty));
+                    }
+                    else if (_export._storedSlots.Contains(key))
+                    {
+                        Add(new SummaryCall(SummaryCallKind.SlotDelegate, key, -1, null, site, held, ImmutableArray<int>.Empty));
                     }
                 }
             }

@@ -44,7 +44,7 @@ namespace LockDiscipline.Analyzer.Summaries.Assemblies
         /// <summary>The method summaries of every readable reference; each unreadable one is reported once (LD0015) and skipped.</summary>
         public List<MethodSummary> Read(Action<IAssemblySymbol, string> reportUnreadable)
         {
-            var summaries = new List<MethodSummary>();
+            var binders = new List<Binder>();
             foreach (var (assembly, encoded) in _carriers)
             {
                 var decoded = DecodedByAssembly.GetValue(assembly, _ => Decode(encoded));
@@ -54,7 +54,20 @@ namespace LockDiscipline.Analyzer.Summaries.Assemblies
                     continue;
                 }
 
-                new Binder(_compilation, assembly, decoded.Summary!).BindInto(summaries);
+                binders.Add(new Binder(_compilation, assembly, decoded.Summary!));
+            }
+
+            // Stores first, from every summary: an invocation of a slot runs what any of them stores there.
+            var slots = new Dictionary<string, IParameterSymbol>(StringComparer.Ordinal);
+            foreach (var binder in binders)
+            {
+                binder.BindStores(slots);
+            }
+
+            var summaries = new List<MethodSummary>();
+            foreach (var binder in binders)
+            {
+                binder.BindInto(summaries, slots);
             }
 
             return summaries;
@@ -103,6 +116,7 @@ namespace LockDiscipline.Analyzer.Summaries.Assemblies
             private readonly AssemblySummary _summary;
             private readonly LockClass[] _classes;
             private readonly Dictionary<string, ISymbol?> _symbols = new Dictionary<string, ISymbol?>(StringComparer.Ordinal);
+            private readonly Dictionary<SummaryMethod, ImmutableArray<SlotStore>> _stores = new Dictionary<SummaryMethod, ImmutableArray<SlotStore>>();
 
             public Binder(Compilation compilation, IAssemblySymbol assembly, AssemblySummary summary)
             {
@@ -120,7 +134,39 @@ namespace LockDiscipline.Analyzer.Summaries.Assemblies
                 }
             }
 
-            public void BindInto(List<MethodSummary> summaries)
+            /// <summary>
+            /// Binds the delegate parameters the methods store to their parameter symbols, and notes in
+            /// <paramref name="slots"/> one storing parameter per slot key (the first found): an invocation of
+            /// the slot is a call of that delegate type.
+            /// </summary>
+            public void BindStores(Dictionary<string, IParameterSymbol> slots)
+            {
+                foreach (var method in _summary.Methods)
+                {
+                    if (method.Stores.IsEmpty || Symbol(method.DocumentationId, inAssembly: true) is not IMethodSymbol symbol)
+                    {
+                        continue;
+                    }
+
+                    var stores = ImmutableArray.CreateBuilder<SlotStore>(method.Stores.Length);
+                    foreach (var store in method.Stores)
+                    {
+                        if (store.Parameter < symbol.Parameters.Length && symbol.Parameters[store.Parameter].Type.TypeKind == TypeKind.Delegate)
+                        {
+                            var parameter = symbol.Parameters[store.Parameter].OriginalDefinition;
+                            stores.Add(new SlotStore(parameter, store.Slot));
+                            if (!slots.ContainsKey(store.Slot))
+                            {
+                                slots.Add(store.Slot, parameter);
+                            }
+                        }
+                    }
+
+                    _stores[method] = stores.ToImmutable();
+                }
+            }
+
+            public void BindInto(List<MethodSummary> summaries, Dictionary<string, IParameterSymbol> slots)
             {
                 var bound = new HashSet<IMethodSymbol>(SymbolEqualityComparer.Default);
                 foreach (var method in _summary.Methods)
@@ -128,12 +174,12 @@ namespace LockDiscipline.Analyzer.Summaries.Assemblies
                     // Only the assembly's own methods: a summary cannot speak for this compilation or for another reference.
                     if (Symbol(method.DocumentationId, inAssembly: true) is IMethodSymbol symbol && bound.Add(symbol))
                     {
-                        summaries.Add(Bind(symbol, method));
+                        summaries.Add(Bind(symbol, method, slots));
                     }
                 }
             }
 
-            private MethodSummary Bind(IMethodSymbol symbol, SummaryMethod method)
+            private MethodSummary Bind(IMethodSymbol symbol, SummaryMethod method, Dictionary<string, IParameterSymbol> slots)
             {
                 var acquisitions = ImmutableArray.CreateBuilder<AcquisitionSite>(method.Acquisitions.Length);
                 foreach (var acquisition in method.Acquisitions)
@@ -148,18 +194,25 @@ namespace LockDiscipline.Analyzer.Summaries.Assemblies
                 var bindings = ImmutableArray.CreateBuilder<DelegateBinding>();
                 foreach (var call in method.Calls)
                 {
-                    if (Location(call.Site) is { } location && Target(symbol, call) is { } target)
+                    if (Location(call.Site) is { } location && Target(symbol, call, slots) is { } target)
                     {
                         Forward(symbol, target.Method, call.Forwarded, bindings);
                         var held = Held(call.Held);
-                        calls.Add(new CallSite(location, target.Method, target.Slot, call.Kind == SummaryCallKind.Virtual, InstancePath.FromText(call.Receiver), held, hardIrqsOff: false, softIrqsOff: false, Atomic(held), calleeMightSleep: false, Freshness.None, afterYield: false, nullArguments: 0, receiverParameter: -1, ImmutableArray<int>.Empty, default, ImmutableArray<FlagValue>.Empty, ImmutableArray<string>.Empty, ImmutableArray<FlagValue>.Empty));
+                        var importedSlot = call.Kind is SummaryCallKind.MemberDelegate or SummaryCallKind.SlotDelegate && slots.ContainsKey(call.Target) ? call.Target : null;
+                        calls.Add(new CallSite(location, target.Method, target.Slot, call.Kind == SummaryCallKind.Virtual, InstancePath.FromText(call.Receiver), held, hardIrqsOff: false, softIrqsOff: false, Atomic(held), calleeMightSleep: false, Freshness.None, afterYield: false, nullArguments: 0, receiverParameter: -1, ImmutableArray<int>.Empty, default, ImmutableArray<FlagValue>.Empty, ImmutableArray<string>.Empty, ImmutableArray<FlagValue>.Empty, importedSlot));
                     }
                 }
 
-                return new MethodSummary(symbol, IrqContextKind.None, acquisitions.ToImmutable(), ImmutableArray<AcquisitionSite>.Empty, calls.ToImmutable(), ImmutableArray<SleepSite>.Empty, ImmutableArray<WaitSite>.Empty, bindings.ToImmutable(), Contract(method.HeldOnEntry), Contract(method.LeftHeld), ImmutableArray<FlagWrite>.Empty, ImmutableArray<AcquisitionSite>.Empty);
+                var stores = _stores.TryGetValue(method, out var bound) ? bound : ImmutableArray<SlotStore>.Empty;
+                return new MethodSummary(symbol, IrqContextKind.None, acquisitions.ToImmutable(), ImmutableArray<AcquisitionSite>.Empty, calls.ToImmutable(), ImmutableArray<SleepSite>.Empty, ImmutableArray<WaitSite>.Empty, bindings.ToImmutable(), Contract(method.HeldOnEntry), Contract(method.LeftHeld), ImmutableArray<FlagWrite>.Empty, ImmutableArray<AcquisitionSite>.Empty, stores);
             }
 
-            private (IMethodSymbol Method, ISymbol? Slot)? Target(IMethodSymbol caller, SummaryCall call)
+            /// <summary>
+            /// The method a call runs and, for a delegate invocation, the slot it reads: a parameter, a member
+            /// bound by its symbol, or for a slot known by key only, a parameter that stores into it (the graph
+            /// follows the key to every one of them).
+            /// </summary>
+            private (IMethodSymbol Method, ISymbol? Slot)? Target(IMethodSymbol caller, SummaryCall call, Dictionary<string, IParameterSymbol> slots)
             {
                 switch (call.Kind)
                 {
@@ -179,11 +232,21 @@ namespace LockDiscipline.Analyzer.Summaries.Assemblies
                             IPropertySymbol p => p.Type,
                             _ => null,
                         };
-                        return type is not null && Invoke(type) is { } memberInvoke ? (memberInvoke, member!.OriginalDefinition) : ((IMethodSymbol, ISymbol?)?)null;
+                        if (type is not null && Invoke(type) is { } memberInvoke)
+                        {
+                            return (memberInvoke, member!.OriginalDefinition);
+                        }
+
+                        return StoredSlot(call.Target, slots);
+                    case SummaryCallKind.SlotDelegate:
+                        return StoredSlot(call.Target, slots);
                     default:
                         return Symbol(call.Target, inAssembly: false) is IMethodSymbol method ? (method.OriginalDefinition, null) : ((IMethodSymbol, ISymbol?)?)null;
                 }
             }
+
+            private static (IMethodSymbol Method, ISymbol? Slot)? StoredSlot(string key, Dictionary<string, IParameterSymbol> slots)
+                => slots.TryGetValue(key, out var parameter) && Invoke(parameter.Type) is { } invoke ? (invoke, parameter) : ((IMethodSymbol, ISymbol?)?)null;
 
             /// <summary>What is passed to the summarised method's parameter is what the target's parameter holds: an alias, as a binding within one compilation makes it.</summary>
             private static void Forward(IMethodSymbol caller, IMethodSymbol target, ImmutableArray<int> pairs, ImmutableArray<DelegateBinding>.Builder bindings)

@@ -23,7 +23,7 @@ public sealed class Coretemp
         if (_pkgDevices[pkg] is null)
         {
             var pdev = new Device($"coretemp.{pkg}");
-            _kernel.PlatformDeviceAdd(pdev); // expect LD0001 'cpuhp_state-up' 'cpu_hotplug_lock' '&(&priv->bus_notifier)->rwsem'
+            _kernel.PlatformDeviceAdd(pdev); // expect LD0001 'cpuhp_state-up' 'cpu_hotplug_lock' '&(&priv->bus_notifier)->rwsem'; expect LD0001 'cpuhp_state-up' 'cpu_hotplug_lock'
             _pkgDevices[pkg] = pdev;
         }
 

@@ -52,7 +52,7 @@ public class CrossAssemblyCycleTests
         }
         """;
 
-    internal static readonly Lazy<TwoAssemblies.Library> Built = new(() => TwoAssemblies.BuildLibrary(Library));
+    internal static readonly Lazy<TwoAssemblies.Library> Built = TwoAssemblies.Shared(() => TwoAssemblies.BuildLibrary(Library));
 
     [Fact]
     public void Library_alone_is_clean()

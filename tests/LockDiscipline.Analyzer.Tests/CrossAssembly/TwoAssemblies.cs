@@ -37,6 +37,12 @@ public static class TwoAssemblies
         return new Library(compilation, image.ToArray(), generated);
     }
 
+    /// <summary>
+    /// A library built on first use and shared by a class's tests. A failed build is not kept: the source
+    /// catalogue runs every test in capture mode, where compiling throws, and that must not poison the real run.
+    /// </summary>
+    public static Lazy<Library> Shared(Func<Library> build) => new(build, LazyThreadSafetyMode.PublicationOnly);
+
     /// <summary>The encoded summary a built library carries, as the attribute holds it.</summary>
     public static string? EncodedSummary(Library library)
         => library.GeneratedSource is { } source ? source.Split('"')[3] : null;

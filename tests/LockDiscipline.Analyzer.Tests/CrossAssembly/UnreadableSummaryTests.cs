@@ -25,23 +25,46 @@ public class UnreadableSummaryTests
         }
         """;
 
-    private static byte[] Valid => Convert.FromBase64String(TwoAssemblies.EncodedSummary(CrossAssemblyCycleTests.Built.Value)!);
+    /// <summary>The same cycle, in an app that also registers a callback with the hub library, whose summary stores and runs it.</summary>
+    private const string HubApp = """
+        namespace App
+        {
+            public sealed class Store
+            {
+                private readonly object _a = new object(), _b = new object();
+                public void Forward(Lib.Hub hub) { lock (_a) { lock (_b) { hub.Publish(); } } }
+                public void Backward() { lock (_b) { lock (_a) { } } }
+                public void Listen(Lib.Hub hub) => hub.Subscribe(() => { lock (_b) { } });
+            }
+        }
+        """;
+
+    private static byte[] Valid => ValidOf("registry");
+
+    /// <summary>The two libraries whose summaries are damaged: one with an interface and a delegate parameter, one with delegate slots.</summary>
+    public static TheoryData<string> Libraries() => new() { "registry", "hub" };
+
+    private static byte[] ValidOf(string library)
+        => Convert.FromBase64String(TwoAssemblies.EncodedSummary(library == "hub" ? DelegateSlotTests.Built.Value : CrossAssemblyCycleTests.Built.Value)!);
 
     public static TheoryData<string, string, string> Corruptions()
     {
         var valid = Valid;
         var newer = (byte[])valid.Clone();
-        newer[3] = 2;
+        newer[3] = 3;
+        var older = (byte[])valid.Clone();
+        older[3] = 1;
         return new TheoryData<string, string, string>
         {
             { "not base64", "%%% not base64 %%%", "not base64 text" },
             { "empty", "", "does not start as a LockDiscipline summary does" },
             { "another format", Convert.ToBase64String("MZ\u0090\u0000 not a summary"u8.ToArray()), "does not start as a LockDiscipline summary does" },
-            { "newer version", Convert.ToBase64String(newer), "version 2, and this analyzer reads version 1" },
+            { "newer version", Convert.ToBase64String(newer), "version 3, and this analyzer reads version 2" },
+            { "version before delegate slots", Convert.ToBase64String(older), "version 1, and this analyzer reads version 2" },
             { "cut short", Convert.ToBase64String(valid[..^5]), "cut short" },
             { "bytes after its end", Convert.ToBase64String(valid.Append((byte)0).ToArray()), "1 bytes after its end" },
-            { "huge count", Convert.ToBase64String(new byte[] { (byte)'L', (byte)'D', (byte)'S', 1, 0xFF, 0xFF, 0xFF, 0xFF, 0x07 }), "counts 2147483647 items with 0 bytes left" },
-            { "number out of range", Convert.ToBase64String(new byte[] { (byte)'L', (byte)'D', (byte)'S', 1, 0xFF, 0xFF, 0xFF, 0xFF, 0xFF, 0x01 }), "number out of range" },
+            { "huge count", Convert.ToBase64String(new byte[] { (byte)'L', (byte)'D', (byte)'S', 2, 0xFF, 0xFF, 0xFF, 0xFF, 0x07 }), "counts 2147483647 items with 0 bytes left" },
+            { "number out of range", Convert.ToBase64String(new byte[] { (byte)'L', (byte)'D', (byte)'S', 2, 0xFF, 0xFF, 0xFF, 0xFF, 0xFF, 0x01 }), "number out of range" },
             { "class refining itself", Encode(Summary(classBase: 0)), "class 0 refines class 0, which does not come before it" },
             { "unknown call kind", Encode(Summary(callKind: (SummaryCallKind)9)), "unknown call kind (9)" },
             { "class out of range", Encode(Summary(acquiredClass: 5)), "names class 5 of 1" },
@@ -65,10 +88,11 @@ public class UnreadableSummaryTests
         Assert.Equal(new[] { "LD0001", "LD0015" }, diagnostics.Select(d => d.Id).OrderBy(id => id, StringComparer.Ordinal));
     }
 
-    [Fact]
-    public void Every_cut_of_a_summary_is_refused_with_a_reason()
+    [Theory]
+    [MemberData(nameof(Libraries))]
+    public void Every_cut_of_a_summary_is_refused_with_a_reason(string library)
     {
-        var valid = Valid;
+        var valid = ValidOf(library);
         for (var length = 0; length < valid.Length; length++)
         {
             Assert.Null(SummaryEncoding.Decode(valid[..length], out var problem));
@@ -80,10 +104,11 @@ public class UnreadableSummaryTests
     }
 
     /// <summary>Random damage (seeded, so a failure repeats): the decoder never throws, and what it accepts is a summary it can write and read again.</summary>
-    [Fact]
-    public void Damaged_bytes_never_make_the_decoder_throw()
+    [Theory]
+    [MemberData(nameof(Libraries))]
+    public void Damaged_bytes_never_make_the_decoder_throw(string library)
     {
-        var valid = Valid;
+        var valid = ValidOf(library);
         var random = new Random(20261203);
         var accepted = 0;
         for (var trial = 0; trial < 5000; trial++)
@@ -109,15 +134,18 @@ public class UnreadableSummaryTests
     }
 
     /// <summary>Damaged summaries through the whole analyzer, readable or not: no exception (AD0001), no hang.</summary>
-    [Fact]
-    public void Damaged_summaries_never_make_the_analyzer_throw()
+    [Theory]
+    [MemberData(nameof(Libraries))]
+    public void Damaged_summaries_never_make_the_analyzer_throw(string library)
     {
-        var valid = Valid;
+        var valid = ValidOf(library);
         var random = new Random(7);
         for (var trial = 0; trial < 24; trial++)
         {
-            var library = Corrupt(Convert.ToBase64String(Damage(valid, random)));
-            var diagnostics = TwoAssemblies.AnalyzeApp(App, library.Reference);
+            var damaged = Convert.ToBase64String(Damage(valid, random));
+            var diagnostics = library == "hub"
+                ? TwoAssemblies.AnalyzeApp(HubApp, Corrupt(damaged, DelegateSlotTests.Library).Reference)
+                : TwoAssemblies.AnalyzeApp(App, Corrupt(damaged).Reference);
             Assert.Contains(diagnostics, d => d.Id == "LD0001");
             Assert.True(diagnostics.Count(d => d.Id == "LD0015") <= 1);
         }
@@ -149,7 +177,8 @@ public class UnreadableSummaryTests
                 ImmutableArray.Create(new SummaryAcquisition(0, LockMode.Exclusive, null, site, ImmutableArray.Create(new SummaryHeld(1, LockMode.Exclusive, null, site)))),
                 ImmutableArray<SummaryCall>.Empty,
                 ImmutableArray<int>.Empty,
-                ImmutableArray<int>.Empty)));
+                ImmutableArray<int>.Empty,
+                ImmutableArray<SummaryStore>.Empty)));
         var library = Corrupt(Encode(forged));
         var diagnostics = TwoAssemblies.AnalyzeApp("""
             namespace App
@@ -165,6 +194,40 @@ public class UnreadableSummaryTests
         Assert.Empty(diagnostics);
     }
 
+    /// <summary>
+    /// Well-formed stores and slot runs that do not fit the library's methods: a parameter it does not have, one
+    /// that is not a delegate, a slot nothing stores into. They bind nothing; the app's own cycle is all there is.
+    /// </summary>
+    [Fact]
+    public void Stores_and_slot_runs_that_do_not_fit_bind_nothing()
+    {
+        var site = new SummarySite(0, 3);
+        var gate = ImmutableArray.Create(new SummaryHeld(0, LockMode.Exclusive, "this._gate", site));
+        SummaryCall RunSlot(string slot) => new(SummaryCallKind.SlotDelegate, slot, -1, null, site, gate, ImmutableArray<int>.Empty);
+        var forged = new AssemblySummary(
+            ImmutableArray.Create(new SummaryClass("member:F:Lib.Registry._gate", "Registry._gate", LockPrimitive.Monitor, reentrant: true, declaredKind: default, nestingBase: -1)),
+            ImmutableArray.Create("Library.cs"),
+            ImmutableArray.Create(
+                new SummaryMethod("M:Lib.Registry.Publish", ImmutableArray<SummaryAcquisition>.Empty, ImmutableArray.Create(RunSlot("F:Lib.Registry._listener"), RunSlot("F:Lib.Nowhere._slot"), RunSlot("F:Lib.Registry._far")), ImmutableArray<int>.Empty, ImmutableArray<int>.Empty, ImmutableArray<SummaryStore>.Empty),
+                new SummaryMethod("M:Lib.Registry.Run(System.Action)", ImmutableArray<SummaryAcquisition>.Empty, ImmutableArray<SummaryCall>.Empty, ImmutableArray<int>.Empty, ImmutableArray<int>.Empty, ImmutableArray.Create(new SummaryStore(5, "F:Lib.Registry._far"))),
+                new SummaryMethod("M:Lib.Registry.Subscribe(Lib.IListener)", ImmutableArray<SummaryAcquisition>.Empty, ImmutableArray<SummaryCall>.Empty, ImmutableArray<int>.Empty, ImmutableArray<int>.Empty, ImmutableArray.Create(new SummaryStore(0, "F:Lib.Registry._listener")))));
+        var diagnostics = TwoAssemblies.AnalyzeApp("""
+            namespace App
+            {
+                public sealed class Store
+                {
+                    private readonly object _a = new object(), _b = new object();
+                    public void Forward(Lib.Registry registry) { lock (_a) { lock (_b) { registry.Publish(); } } }
+                    public void Backward() { lock (_b) { lock (_a) { } } }
+                    public void Listen(Lib.Registry registry) => registry.Run(() => { lock (_b) { } });
+                }
+            }
+            """, Corrupt(Encode(forged)).Reference);
+        var cycle = Assert.Single(diagnostics);
+        Assert.Equal("LD0001", cycle.Id);
+        Assert.DoesNotContain("Registry", cycle.GetMessage(), StringComparison.Ordinal);
+    }
+
     private static byte[] Damage(byte[] valid, Random random)
     {
         var damaged = (byte[])valid.Clone();
@@ -177,11 +240,17 @@ public class UnreadableSummaryTests
     }
 
     /// <summary>A library named Corrupt whose assembly carries <paramref name="encoded"/> as its summary, written by hand, not by the generator.</summary>
-    private static TwoAssemblies.Library Corrupt(string encoded)
-        => TwoAssemblies.BuildLibrary(
-            $"[assembly: System.Reflection.AssemblyMetadata(\"{SummaryAttribute.Key}\", \"{encoded}\")]\n" + CrossAssemblyCycleTests.Library,
+    private static TwoAssemblies.Library Corrupt(string encoded, string source = CrossAssemblyCycleTests.Library)
+    {
+        // An assembly attribute goes after the using directives and before any namespace.
+        var lines = source.Split('\n');
+        var usings = lines.TakeWhile(line => line.StartsWith("using ", StringComparison.Ordinal)).Count();
+        var attribute = $"[assembly: System.Reflection.AssemblyMetadata(\"{SummaryAttribute.Key}\", \"{encoded}\")]";
+        return TwoAssemblies.BuildLibrary(
+            string.Join('\n', lines.Take(usings).Append(attribute).Concat(lines.Skip(usings))),
             "Corrupt",
             disabledOutputs: Microsoft.CodeAnalysis.IncrementalGeneratorOutputKind.Implementation);
+    }
 
     private static string Encode(AssemblySummary summary) => Convert.ToBase64String(SummaryEncoding.Encode(summary));
 
@@ -198,6 +267,7 @@ public class UnreadableSummaryTests
                 ImmutableArray.Create(new SummaryAcquisition(acquiredClass, LockMode.Exclusive, "this._gate", site, holds)),
                 ImmutableArray.Create(new SummaryCall(callKind, "M:Lib.IListener.OnChanged", -1, null, site, ImmutableArray<SummaryHeld>.Empty, ImmutableArray<int>.Empty)),
                 ImmutableArray<int>.Empty,
-                ImmutableArray<int>.Empty)));
+                ImmutableArray<int>.Empty,
+                ImmutableArray<SummaryStore>.Empty)));
     }
 }

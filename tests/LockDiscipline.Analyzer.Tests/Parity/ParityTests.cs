@@ -76,7 +76,8 @@ public sealed class ParityTests
         var compared = 0;
         foreach (var files in SourceCatalogue.All)
         {
-            var compilation = Compile(files.Select(f => (f.Path.StartsWith(ProjectDirectory, StringComparison.Ordinal) ? f.Path.Substring(ProjectDirectory.Length) : f.Path, f.Source)));
+            // Under the project directory, whatever folder a test put the file in (/lib/, /app/ for the cross-assembly tests).
+            var compilation = Compile(files.Select(f => (f.Path.StartsWith(ProjectDirectory, StringComparison.Ordinal) ? f.Path.Substring(ProjectDirectory.Length) : f.Path.TrimStart('/'), f.Source)));
             var analyzerSites = AnalyzerSites(compilation);
             var generatorSites = GeneratorSites(compilation);
             compared += generatorSites.Count;
