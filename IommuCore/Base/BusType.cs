@@ -22,7 +22,7 @@ public sealed class SubsysPrivate
 /// <summary><c>struct bus_type</c>: a bus's callbacks and private state.</summary>
 public abstract class BusType
 {
-    private IIommuOps? _iommuOps;
+    private object? _iommuOps;
 
     /// <summary>Creates a bus type of <paramref name="kernel"/>.</summary>
     /// <param name="kernel">The kernel the bus belongs to.</param>
@@ -44,12 +44,13 @@ public abstract class BusType
 
     /// <summary>
     /// <c>bus-&gt;iommu_ops</c>: set by <c>iommu_device_register()</c> and read without a lock, as the kernel
-    /// does (every IOMMU instance of one driver writes the same ops).
+    /// does (every IOMMU instance of one driver writes the same ops). Opaque to the driver core, as the
+    /// kernel's <c>struct iommu_ops</c> is only forward-declared there; the IOMMU core owns the type.
     /// </summary>
-    public IIommuOps? IommuOps
+    public object? IommuOps
     {
         get => Volatile.Read(ref _iommuOps);
-        internal set => Volatile.Write(ref _iommuOps, value);
+        set => Volatile.Write(ref _iommuOps, value);
     }
 
     /// <summary><c>bus-&gt;match()</c>: whether <paramref name="drv"/> drives <paramref name="dev"/>.</summary>
@@ -86,10 +87,10 @@ public abstract class BusType
             return firmwareResult;
         }
 
-        int ret = Kernel.Iommu.IommuDeviceUseDefaultDomain(dev);
+        int ret = Kernel.IommuHooks.IommuDeviceUseDefaultDomain(dev);
         if (ret != 0)
         {
-            Kernel.Firmware.ArchTeardownDmaOps(dev);
+            Kernel.IommuHooks.ArchTeardownDmaOps(dev);
         }
 
         return ret;
@@ -166,7 +167,7 @@ public sealed class PciBusType : BusType
     [TryAcquiresLock(0, "dev.DmaOwner")]
     public override int DmaConfigure(Device dev)
     {
-        return UseDefaultDomainAfterFirmware(dev, Kernel.Firmware.AcpiDmaConfigure(dev));
+        return UseDefaultDomainAfterFirmware(dev, Kernel.IommuHooks.AcpiDmaConfigure(dev));
     }
 
     private static bool MatchPciDevBySourceId(Device dev, int sourceId) => dev is PciDev pdev && pdev.SourceId == sourceId;
@@ -180,7 +181,7 @@ public sealed class PciBusType : BusType
     [ReleasesLock("dev.DmaOwner")]
     public override void DmaCleanup(Device dev)
     {
-        Kernel.Iommu.IommuDeviceUnuseDefaultDomain(dev);
+        Kernel.IommuHooks.IommuDeviceUnuseDefaultDomain(dev);
     }
 }
 
@@ -213,8 +214,8 @@ public sealed class PlatformBusType : BusType
     public override int DmaConfigure(Device dev)
     {
         int ret = dev.Fwnode is { IsOf: true }
-            ? Kernel.Firmware.OfDmaConfigure(dev)
-            : Kernel.Firmware.AcpiDmaConfigure(dev);
+            ? Kernel.IommuHooks.OfDmaConfigure(dev)
+            : Kernel.IommuHooks.AcpiDmaConfigure(dev);
         return UseDefaultDomainAfterFirmware(dev, ret);
     }
 
@@ -223,6 +224,6 @@ public sealed class PlatformBusType : BusType
     [ReleasesLock("dev.DmaOwner")]
     public override void DmaCleanup(Device dev)
     {
-        Kernel.Iommu.IommuDeviceUnuseDefaultDomain(dev);
+        Kernel.IommuHooks.IommuDeviceUnuseDefaultDomain(dev);
     }
 }

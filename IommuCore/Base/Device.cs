@@ -31,11 +31,10 @@ public sealed class FwNode
     public IReadOnlyList<FwNode> Iommus { get; }
 }
 
-/// <summary><c>struct device</c> (<c>include/linux/device.h</c>), with the parts the IOMMU core uses.</summary>
+/// <summary><c>struct device</c> (<c>include/linux/device.h</c>), with an opaque slot for the IOMMU core's data.</summary>
 public class Device
 {
-    private IommuGroup? _iommuGroup;
-    private IommuDmaOps? _dmaOps;
+    private object? _iommuData;
     private object? _driverData;
 
     /// <summary>Creates a device, not yet added (<c>device_initialize</c>).</summary>
@@ -86,29 +85,16 @@ public class Device
     internal KlistNode<Device> KnodeClass { get; }
 
     /// <summary>
-    /// <c>dev-&gt;iommu</c> (<c>struct dev_iommu</c>): the IOMMU core's per-device state, allocated and freed
-    /// while probing. Async probe of several IOMMUs freed it twice until probing was serialised by
-    /// <c>iommu_probe_device_lock</c>, which now guards it.
+    /// <c>dev-&gt;iommu</c>, <c>dev-&gt;iommu_group</c> and <c>dev-&gt;dma_ops</c>: the IOMMU core's per-device
+    /// data, which the driver core carries without knowing its type, as <c>struct device</c> points at
+    /// types it only forward-declares. The IOMMU core owns the type and the locks that guard it.
     /// </summary>
-    [GuardedBy("iommu_probe_device_lock")]
-    internal DevIommu? Iommu;
+    public object? IommuData => Volatile.Read(ref _iommuData);
 
-    /// <summary>
-    /// <c>dev-&gt;iommu_group</c>: set once the device is in a group and read without a lock, as
-    /// <c>iommu_group_get()</c> does; published with release/acquire semantics.
-    /// </summary>
-    public IommuGroup? IommuGroup
-    {
-        get => Volatile.Read(ref _iommuGroup);
-        internal set => Volatile.Write(ref _iommuGroup, value);
-    }
-
-    /// <summary><c>dev-&gt;dma_ops</c>: the IOMMU DMA ops once set up, or <see langword="null"/> for direct mapping.</summary>
-    public IommuDmaOps? DmaOps
-    {
-        get => Volatile.Read(ref _dmaOps);
-        internal set => Volatile.Write(ref _dmaOps, value);
-    }
+    /// <summary>Sets <see cref="IommuData"/> unless it is already set; the first caller wins.</summary>
+    /// <param name="data">The IOMMU core's per-device data.</param>
+    /// <returns>The data the device now carries: <paramref name="data"/>, or what another caller set first.</returns>
+    public object AttachIommuData(object data) => Interlocked.CompareExchange(ref _iommuData, data, null) ?? data;
 
     /// <summary><c>dev_get_drvdata()</c>/<c>dev_set_drvdata()</c>: the bound driver's data.</summary>
     public object? DriverData
@@ -126,16 +112,10 @@ public class Device
     /// (a lockdep map) so that the analyzer checks the pairing: use is a try-acquire that must hold the
     /// claim whenever it reports success, unuse releases it. No code acquires the map at run time, because
     /// the claim outlives the thread that took it (a driver bound by an async probe worker is unbound from
-    /// another thread); <see cref="DmaOwnerClaims"/> keeps the run-time count.
+    /// another thread); the IOMMU core keeps the run-time count.
     /// </remarks>
     [LockClass("&dev->dma_owner", Kind = LockKind.LockMap)]
     public readonly KLockMap DmaOwner = new();
-
-    /// <summary>Claims taken and not yet released; 0 or 1 in a correct kernel.</summary>
-    internal int DmaOwnerClaims;
-
-    /// <summary>The run-time count of DMA ownership claims (see <see cref="DmaOwner"/>).</summary>
-    public int DmaOwnerClaimCount => Volatile.Read(ref DmaOwnerClaims);
 
     /// <summary><c>dev-&gt;devres_lock</c>: guards the device's managed resources.</summary>
     [LockClass("&dev->devres_lock")]

@@ -21,7 +21,14 @@ public enum Arch
 /// </summary>
 public sealed class Kernel : IDisposable
 {
+    /// <summary><c>PAGE_SHIFT</c>.</summary>
+    public const int PageShift = 12;
+
+    /// <summary><c>PAGE_SIZE</c>.</summary>
+    public const ulong PageSize = 1UL << PageShift;
+
     private ulong _nextPhysPage = 0x100000;
+    private IDeviceIommuHooks? _iommuHooks;
 
     /// <summary>Creates a kernel for <paramref name="arch"/> with <paramref name="nrCpuIds"/> CPUs.</summary>
     /// <param name="arch">The architecture.</param>
@@ -32,12 +39,8 @@ public sealed class Kernel : IDisposable
         Arch = arch;
         Cpu = new CpuHotplug(Log, nrCpuIds);
         Base = new DriverCore(this, driverAsyncProbe);
-        Iommu = new Iommu(this);
-        IommuDma = new IommuDma(this);
-        Firmware = new FirmwareDma(this);
         Pci = new PciBusType(this);
         Platform = new PlatformBusType(this);
-        IommuBuses = arch == Arch.X86_64 ? [Pci, Platform] : [Platform];
     }
 
     /// <summary>The architecture.</summary>
@@ -58,14 +61,12 @@ public sealed class Kernel : IDisposable
     /// <summary>The driver core.</summary>
     public DriverCore Base { get; }
 
-    /// <summary>The IOMMU core.</summary>
-    public Iommu Iommu { get; }
-
-    /// <summary>The DMA API over IOMMUs.</summary>
-    public IommuDma IommuDma { get; }
-
-    /// <summary>ACPI and device-tree DMA configuration.</summary>
-    public FirmwareDma Firmware { get; }
+    /// <summary>
+    /// The IOMMU core's hooks, registered by the IOMMU core (<see cref="RegisterIommuHooks"/>) before the
+    /// kernel starts: the driver core is built below the IOMMU core and calls it only through them.
+    /// </summary>
+    public IDeviceIommuHooks IommuHooks
+        => Volatile.Read(ref _iommuHooks) ?? throw new InvalidOperationException("no IOMMU core is registered with this kernel");
 
     /// <summary><c>pci_bus_type</c>.</summary>
     public PciBusType Pci { get; }
@@ -73,11 +74,15 @@ public sealed class Kernel : IDisposable
     /// <summary><c>platform_bus_type</c>.</summary>
     public PlatformBusType Platform { get; }
 
-    /// <summary><c>iommu_class</c>: the IOMMU units' class devices (<c>/sys/class/iommu</c>).</summary>
-    public DeviceClass IommuClass { get; } = new("iommu");
-
-    /// <summary><c>iommu_buses[]</c>: the buses IOMMU registration probes.</summary>
-    public IReadOnlyList<BusType> IommuBuses { get; }
+    /// <summary>Registers the IOMMU core's hooks; a kernel has one IOMMU core.</summary>
+    /// <param name="hooks">The IOMMU core's hooks.</param>
+    public void RegisterIommuHooks(IDeviceIommuHooks hooks)
+    {
+        if (Interlocked.CompareExchange(ref _iommuHooks, hooks, null) is not null)
+        {
+            throw new InvalidOperationException("an IOMMU core is already registered with this kernel");
+        }
+    }
 
     /// <summary>
     /// The early boot steps every machine shares: the CPU hotplug threads, the IOMMU core's bus
@@ -86,8 +91,7 @@ public sealed class Kernel : IDisposable
     public void StartKernel()
     {
         Cpu.CpuhpThreadsInit();
-        Iommu.IommuSubsysInit();
-        IommuDma.IovaCacheGet();
+        IommuHooks.SubsysInit();
     }
 
     /// <summary><c>alloc_pages()</c>: physical memory for a buffer, page aligned.</summary>
@@ -95,8 +99,8 @@ public sealed class Kernel : IDisposable
     /// <returns>The physical address.</returns>
     public ulong AllocPages(ulong size)
     {
-        ulong pages = Math.Max(1UL, (size + IommuCore.Iommu.PageSize - 1) >> IommuCore.Iommu.PageShift);
-        return (Interlocked.Add(ref _nextPhysPage, pages) - pages) << IommuCore.Iommu.PageShift;
+        ulong pages = Math.Max(1UL, (size + PageSize - 1) >> PageShift);
+        return (Interlocked.Add(ref _nextPhysPage, pages) - pages) << PageShift;
     }
 
     /// <summary>Waits for async probes and stops the CPU hotplug threads.</summary>

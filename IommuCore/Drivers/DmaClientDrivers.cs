@@ -20,12 +20,12 @@ public static class DmaMapping
     public static DmaBuffer? DmaMapSingle(Kernel kernel, Device dev, ulong size)
     {
         ulong paddr = kernel.AllocPages(size);
-        if (dev.DmaOps is null)
+        if (dev.DmaOps() is null)
         {
             return new DmaBuffer(paddr, paddr, size);
         }
 
-        ulong dmaAddr = kernel.IommuDma.IommuDmaMapPage(dev, paddr, size);
+        ulong dmaAddr = kernel.IommuDma().IommuDmaMapPage(dev, paddr, size);
         return dmaAddr == 0 ? null : new DmaBuffer(paddr, dmaAddr, size);
     }
 
@@ -37,7 +37,7 @@ public static class DmaMapping
     {
         if (buffer.DmaAddr != buffer.Paddr)
         {
-            kernel.IommuDma.IommuDmaUnmapPage(dev, buffer.DmaAddr, buffer.Size);
+            kernel.IommuDma().IommuDmaUnmapPage(dev, buffer.DmaAddr, buffer.Size);
         }
     }
 }

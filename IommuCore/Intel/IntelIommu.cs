@@ -86,8 +86,8 @@ public sealed class IntelIommu
         _dmarGlobalLock.DownRead();
         foreach (DmarDrhdUnit drhd in Volatile.Read(ref _drhdUnits))
         {
-            _kernel.IommuClass.ClassDeviceAdd(new Device(drhd.Iommu.Name, null, null));
-            ret = _kernel.Iommu.IommuDeviceRegister(drhd.Iommu.Iommu, Ops);
+            _kernel.IommuClass().ClassDeviceAdd(new Device(drhd.Iommu.Name, null, null));
+            ret = _kernel.Iommu().IommuDeviceRegister(drhd.Iommu.Iommu, Ops);
             if (ret != 0)
             {
                 break;
@@ -447,14 +447,14 @@ public sealed class IntelIommuOps : IIommuOps
                 }
 
                 Device? sibling = _kernel.Pci.PciGetDomainBusAndSlot(0, pdev.BusNr, (pdev.Slot << 3) | function);
-                if (sibling?.IommuGroup is { } shared)
+                if (sibling?.IommuGroup() is { } shared)
                 {
                     return shared;
                 }
             }
         }
 
-        return _kernel.Iommu.IommuGroupAlloc();
+        return _kernel.Iommu().IommuGroupAlloc();
     }
 
     /// <summary><c>intel_iommu_ops</c> has no <c>of_xlate</c>: VT-d units are described by ACPI, never by a device-tree <c>iommus</c> property.</summary>
@@ -470,7 +470,7 @@ public sealed class IntelIommuOps : IIommuOps
     /// <param name="dev">A device in its group.</param>
     public void ProbeFinalize(Device dev)
     {
-        _kernel.IommuDma.IommuSetupDmaOps(dev);
+        _kernel.IommuDma().IommuSetupDmaOps(dev);
     }
 
     /// <summary><c>intel_iommu_domain_alloc()</c>: DMA and unmanaged domains; no blocking domain in this version.</summary>

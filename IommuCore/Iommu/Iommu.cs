@@ -11,11 +11,11 @@ namespace IommuCore;
 /// </summary>
 public sealed class Iommu
 {
-    /// <summary><c>PAGE_SHIFT</c>.</summary>
-    public const int PageShift = 12;
+    /// <summary><c>PAGE_SHIFT</c>, the IOMMU page being the CPU's.</summary>
+    public const int PageShift = Kernel.PageShift;
 
     /// <summary><c>PAGE_SIZE</c>.</summary>
-    public const ulong PageSize = 1UL << PageShift;
+    public const ulong PageSize = Kernel.PageSize;
 
     private readonly Kernel _kernel;
 
@@ -56,7 +56,7 @@ public sealed class Iommu
     /// </summary>
     public void IommuSubsysInit()
     {
-        foreach (BusType bus in _kernel.IommuBuses)
+        foreach (BusType bus in _kernel.IommuBuses())
         {
             bus.P.BusNotifier.BlockingNotifierChainRegister(IommuBusNotifier, 0);
         }
@@ -77,7 +77,7 @@ public sealed class Iommu
         _iommuDeviceLock.Unlock();
 
         int err = 0;
-        foreach (BusType bus in _kernel.IommuBuses)
+        foreach (BusType bus in _kernel.IommuBuses())
         {
             bus.IommuOps = ops;
             err = BusIommuProbe(bus);
@@ -189,7 +189,7 @@ public sealed class Iommu
             return ret;
         }
 
-        IommuGroup? group = dev.IommuGroup;
+        IommuGroup? group = dev.IommuGroup();
         if (group is null)
         {
             return -Errno.ENODEV;
@@ -228,7 +228,7 @@ public sealed class Iommu
     public void IommuReleaseDevice(Device dev)
     {
         _iommuProbeDeviceLock.Lock();
-        IIommuOps? ops = dev.Iommu?.IommuDev?.Ops;
+        IIommuOps? ops = DeviceIommuData.Of(dev).Iommu?.IommuDev?.Ops;
         if (ops is not null)
         {
             ops.ReleaseDevice(dev);
@@ -256,7 +256,7 @@ public sealed class Iommu
 
         int err = 0;
         _iommuProbeDeviceLock.Lock();
-        if (dev.Iommu?.Fwspec is null)
+        if (DeviceIommuData.Of(dev).Iommu?.Fwspec is null)
         {
             foreach (FwNode iommuNode in node.Iommus)
             {
@@ -269,7 +269,7 @@ public sealed class Iommu
         }
 
         _iommuProbeDeviceLock.Unlock();
-        if (err == 0 && dev.IommuGroup is null)
+        if (err == 0 && dev.IommuGroup() is null)
         {
             err = IommuProbeDevice(dev);
         }
@@ -295,7 +295,7 @@ public sealed class Iommu
     [TryAcquiresLock(0, "dev.DmaOwner")]
     public int IommuDeviceUseDefaultDomain(Device dev)
     {
-        IommuGroup? group = dev.IommuGroup;
+        IommuGroup? group = dev.IommuGroup();
         if (group is null)
         {
             DevDmaOwnerClaim(dev);
@@ -321,7 +321,7 @@ public sealed class Iommu
     public void IommuDeviceUnuseDefaultDomain(Device dev)
     {
         DevDmaOwnerRelease(dev);
-        IommuGroup? group = dev.IommuGroup;
+        IommuGroup? group = dev.IommuGroup();
         if (group is not null)
         {
             group.Mutex.Lock();
@@ -416,7 +416,7 @@ public sealed class Iommu
     /// <returns>The domain, or <see langword="null"/>.</returns>
     public IommuDomain? IommuDomainAlloc(BusType bus)
     {
-        return bus.IommuOps?.DomainAlloc(IommuDomainType.Unmanaged);
+        return bus.IommuOps()?.DomainAlloc(IommuDomainType.Unmanaged);
     }
 
     /// <summary><c>iommu_attach_group()</c>: attaches every device of the group to <paramref name="domain"/>.</summary>
@@ -492,7 +492,7 @@ public sealed class Iommu
     /// <returns>The domain, or <see langword="null"/> when the device has no group.</returns>
     public IommuDomain? IommuGetDomainForDev(Device dev)
     {
-        IommuGroup? group = dev.IommuGroup;
+        IommuGroup? group = dev.IommuGroup();
         if (group is null)
         {
             return null;
@@ -583,7 +583,7 @@ public sealed class Iommu
     public bool HasDevIommu(Device dev)
     {
         _iommuProbeDeviceLock.Lock();
-        bool has = dev.Iommu is not null;
+        bool has = DeviceIommuData.Of(dev).Iommu is not null;
         _iommuProbeDeviceLock.Unlock();
         return has;
     }
@@ -605,7 +605,7 @@ public sealed class Iommu
     [RequiresLock("iommu_probe_device_lock")]
     public static object? DevIommuPrivGet(Device dev)
     {
-        return dev.Iommu?.Priv;
+        return DeviceIommuData.Of(dev).Iommu?.Priv;
     }
 
     /// <summary><c>dev_iommu_priv_set()</c>.</summary>
@@ -614,7 +614,7 @@ public sealed class Iommu
     [RequiresLock("iommu_probe_device_lock")]
     public static void DevIommuPrivSet(Device dev, object? priv)
     {
-        if (dev.Iommu is { } param)
+        if (DeviceIommuData.Of(dev).Iommu is { } param)
         {
             param.Priv = priv;
         }
@@ -660,14 +660,14 @@ public sealed class Iommu
     [RequiresLock("iommu_probe_device_lock")]
     private int IommuProbeDeviceLocked(Device dev, List<IommuGroup>? groupList)
     {
-        IIommuOps? ops = dev.Bus?.IommuOps;
+        IIommuOps? ops = dev.Bus?.IommuOps();
         if (ops is null)
         {
             return -Errno.ENODEV;
         }
 
         // Probed already if in a group (a replay, or another IOMMU instance's bus probe).
-        if (dev.IommuGroup is not null)
+        if (dev.IommuGroup() is not null)
         {
             return 0;
         }
@@ -697,11 +697,12 @@ public sealed class Iommu
     [RequiresLock("iommu_probe_device_lock")]
     private static DevIommu DevIommuGet(Device dev)
     {
-        DevIommu? param = dev.Iommu;
+        DeviceIommuData data = DeviceIommuData.Of(dev);
+        DevIommu? param = data.Iommu;
         if (param is null)
         {
             param = new DevIommu();
-            dev.Iommu = param;
+            data.Iommu = param;
         }
 
         return param;
@@ -715,8 +716,9 @@ public sealed class Iommu
     [RequiresLock("iommu_probe_device_lock")]
     private static void DevIommuFree(Device dev)
     {
-        DevIommu? param = dev.Iommu;
-        dev.Iommu = null;
+        DeviceIommuData data = DeviceIommuData.Of(dev);
+        DevIommu? param = data.Iommu;
+        data.Iommu = null;
         if (param is not null)
         {
             param.Fwspec = null;
@@ -743,7 +745,7 @@ public sealed class Iommu
     [RequiresLock("iommu_probe_device_lock")]
     private IommuGroup IommuGroupGetForDev(Device dev, IIommuOps ops)
     {
-        IommuGroup? group = dev.IommuGroup;
+        IommuGroup? group = dev.IommuGroup();
         if (group is not null)
         {
             return group;
@@ -764,7 +766,7 @@ public sealed class Iommu
     /// <returns>0, or a negative error.</returns>
     public int IommuGroupAddDevice(IommuGroup group, Device dev)
     {
-        dev.IommuGroup = group;
+        DeviceIommuData.Of(dev).IommuGroup = group;
         group.Mutex.Lock();
         group.Devices.Add(dev);
         int ret = group.Domain is { } domain ? IommuAttachDeviceLocked(domain, dev) : 0;
@@ -777,7 +779,7 @@ public sealed class Iommu
     [RequiresLock("iommu_probe_device_lock")]
     private void IommuGroupRemoveDevice(Device dev)
     {
-        IommuGroup? group = dev.IommuGroup;
+        IommuGroup? group = dev.IommuGroup();
         if (group is null)
         {
             return;
@@ -787,14 +789,14 @@ public sealed class Iommu
         group.Mutex.Lock();
         group.Devices.Remove(dev);
         group.Mutex.Unlock();
-        dev.IommuGroup = null;
+        DeviceIommuData.Of(dev).IommuGroup = null;
     }
 
     /// <summary><c>probe_alloc_default_domain()</c> → <c>iommu_group_alloc_default_domain()</c>.</summary>
     [RequiresLock("group.Mutex")]
     private void ProbeAllocDefaultDomain(BusType bus, IommuGroup group)
     {
-        if (group.DefaultDomain is not null || bus.IommuOps is not { } ops)
+        if (group.DefaultDomain is not null || bus.IommuOps() is not { } ops)
         {
             return;
         }
@@ -806,7 +808,7 @@ public sealed class Iommu
     [RequiresLock("group.Mutex")]
     private void IommuAllocDefaultDomain(IommuGroup group, Device dev)
     {
-        if (group.DefaultDomain is not null || dev.Bus?.IommuOps is not { } ops)
+        if (group.DefaultDomain is not null || dev.Bus?.IommuOps() is not { } ops)
         {
             return;
         }
@@ -959,14 +961,14 @@ public sealed class Iommu
     [AcquiresLock("dev.DmaOwner")]
     private void DevDmaOwnerClaim(Device dev)
     {
-        _kernel.Log.WarnOn(Interlocked.Increment(ref dev.DmaOwnerClaims) != 1, $"{dev}: DMA ownership claimed twice");
+        _kernel.Log.WarnOn(Interlocked.Increment(ref DeviceIommuData.Of(dev).DmaOwnerClaims) != 1, $"{dev}: DMA ownership claimed twice");
     }
 
     /// <summary>Drops the device's DMA ownership claim (see <see cref="Device.DmaOwner"/>).</summary>
     [ReleasesLock("dev.DmaOwner")]
     private void DevDmaOwnerRelease(Device dev)
     {
-        _kernel.Log.WarnOn(Interlocked.Decrement(ref dev.DmaOwnerClaims) != 0, $"{dev}: DMA ownership released without a claim");
+        _kernel.Log.WarnOn(Interlocked.Decrement(ref DeviceIommuData.Of(dev).DmaOwnerClaims) != 0, $"{dev}: DMA ownership released without a claim");
     }
 }
 

@@ -82,7 +82,7 @@ public sealed class IommuDma
     /// <param name="dev">A device in an IOMMU group.</param>
     public void IommuSetupDmaOps(Device dev)
     {
-        IommuDomain? domain = _kernel.Iommu.IommuGetDomainForDev(dev);
+        IommuDomain? domain = _kernel.Iommu().IommuGetDomainForDev(dev);
         if (domain is null)
         {
             _kernel.Log.Printk($"{dev}: Failed to set up IOMMU for device; retaining platform DMA ops");
@@ -100,7 +100,7 @@ public sealed class IommuDma
             return;
         }
 
-        dev.DmaOps = Ops;
+        DeviceIommuData.Of(dev).DmaOps = Ops;
     }
 
     /// <summary>
@@ -113,7 +113,7 @@ public sealed class IommuDma
     /// <returns>The DMA address, or 0 (<c>DMA_MAPPING_ERROR</c>).</returns>
     public ulong IommuDmaMapPage(Device dev, ulong paddr, ulong size)
     {
-        IommuDomain? domain = _kernel.Iommu.IommuGetDomainForDev(dev);
+        IommuDomain? domain = _kernel.Iommu().IommuGetDomainForDev(dev);
         IommuDmaCookie? cookie = domain?.IovaCookie;
         if (domain is null || cookie is null)
         {
@@ -143,7 +143,7 @@ public sealed class IommuDma
     /// <param name="size">The buffer's size in bytes.</param>
     public void IommuDmaUnmapPage(Device dev, ulong dmaAddr, ulong size)
     {
-        IommuDomain? domain = _kernel.Iommu.IommuGetDomainForDev(dev);
+        IommuDomain? domain = _kernel.Iommu().IommuGetDomainForDev(dev);
         IommuDmaCookie? cookie = domain?.IovaCookie;
         if (domain is null || cookie is null)
         {

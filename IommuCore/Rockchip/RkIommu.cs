@@ -94,15 +94,15 @@ public sealed class RkIommuDriver : PlatformDriver
     public override int Probe(Device dev)
     {
         var pdev = (PlatformDevice)dev;
-        var iommu = new RkIommu(pdev, _kernel.Iommu.IommuGroupAlloc());
+        var iommu = new RkIommu(pdev, _kernel.Iommu().IommuGroupAlloc());
         pdev.DriverData = iommu;
 
         // Use the first registered IOMMU device for domain to use with DMA API, since a domain might
         // not physically correspond to a single IOMMU device. Set before registration: of_xlate needs it.
         Interlocked.CompareExchange(ref _dmaDev, pdev, null);
 
-        _kernel.IommuClass.ClassDeviceAdd(new Device(pdev.Name + "-iommu", null, null));
-        return _kernel.Iommu.IommuDeviceRegister(iommu.Iommu, Ops);
+        _kernel.IommuClass().ClassDeviceAdd(new Device(pdev.Name + "-iommu", null, null));
+        return _kernel.Iommu().IommuDeviceRegister(iommu.Iommu, Ops);
     }
 
     /// <summary>
@@ -164,7 +164,7 @@ public sealed class RkIommuOps : IIommuOps
     /// <returns>The group.</returns>
     public IommuGroup DeviceGroup(Device dev)
     {
-        return Iommu.DevIommuPrivGet(dev) is RkIommuData data ? data.Iommu.Group : _kernel.Iommu.IommuGroupAlloc();
+        return Iommu.DevIommuPrivGet(dev) is RkIommuData data ? data.Iommu.Group : _kernel.Iommu().IommuGroupAlloc();
     }
 
     /// <summary>

@@ -34,7 +34,7 @@ public sealed record KernelSnapshot(
     public static KernelSnapshot Take(Kernel kernel)
     {
         var devices = new List<DeviceSnapshot>();
-        foreach (BusType bus in kernel.IommuBuses)
+        foreach (BusType bus in kernel.IommuBuses())
         {
             foreach (Device dev in BusDevices(kernel, bus))
             {
@@ -42,10 +42,10 @@ public sealed record KernelSnapshot(
                     dev.Name,
                     bus.Name,
                     DriverCore.BoundDriverName(dev),
-                    dev.IommuGroup?.Id,
-                    kernel.Iommu.HasDevIommu(dev),
-                    dev.DmaOps is not null,
-                    dev.DmaOwnerClaimCount));
+                    dev.IommuGroup()?.Id,
+                    kernel.Iommu().HasDevIommu(dev),
+                    dev.DmaOps() is not null,
+                    dev.DmaOwnerClaimCount()));
             }
         }
 
@@ -56,9 +56,9 @@ public sealed record KernelSnapshot(
         }
 
         return new KernelSnapshot(
-            kernel.Iommu.RegisteredIommus(),
+            kernel.Iommu().RegisteredIommus(),
             devices,
-            kernel.Iommu.SnapshotGroups(),
+            kernel.Iommu().SnapshotGroups(),
             cpus,
             kernel.Cpu.CpuhpInstanceCount(CpuhpState.IommuIovaDead),
             kernel.Log.Warnings);

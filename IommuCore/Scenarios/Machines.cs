@@ -30,6 +30,7 @@ public sealed class X86Machine : IDisposable
     public X86Machine()
     {
         Kernel = new Kernel(Arch.X86_64, NrCpus, []);
+        IommuSubsystem.Load(Kernel);
         var table = new DmarTable(
             [
                 new DmarDrhdEntry("dmar0", IncludeAll: false, [new DmarScopeEntry(0, 2 << 3)], Dmar0Irq),
@@ -140,6 +141,7 @@ public sealed class Rk3399Machine : IDisposable
     public Rk3399Machine()
     {
         Kernel = new Kernel(Arch.Arm64, NrCpus, ["rk_iommu"]);
+        IommuSubsystem.Load(Kernel);
         RkIommu = new RkIommuDriver(Kernel);
         Vop = new RockchipVopDriver(Kernel);
         string[] iommuNodes = ["iommu@ff8f3f00", "iommu@ff903f00", "iommu@ff650800", "iommu@ff660480"];

@@ -79,8 +79,8 @@ public static class IommuScenarios
         using var machine = new X86Machine();
         machine.Boot();
         KernelSnapshot snapshot = KernelSnapshot.Take(machine.Kernel);
-        IommuGroup usbGroup = machine.Usb.IommuGroup ?? throw new InvalidOperationException("the USB controller has no IOMMU group");
-        List<IommuResvRegion> regions = machine.Kernel.Iommu.IommuGetGroupResvRegions(usbGroup);
+        IommuGroup usbGroup = machine.Usb.IommuGroup() ?? throw new InvalidOperationException("the USB controller has no IOMMU group");
+        List<IommuResvRegion> regions = machine.Kernel.Iommu().IommuGetGroupResvRegions(usbGroup);
         return new BootResult(snapshot, regions, machine.Kernel.Log.Lines);
     }
 
@@ -95,7 +95,7 @@ public static class IommuScenarios
         using var machine = new X86Machine();
         machine.Boot();
         Kernel kernel = machine.Kernel;
-        IommuGroup nicGroup = machine.Nic0.IommuGroup ?? throw new InvalidOperationException("the NIC has no IOMMU group");
+        IommuGroup nicGroup = machine.Nic0.IommuGroup() ?? throw new InvalidOperationException("the NIC has no IOMMU group");
         int setContainerWhileBound = 0, setContainer = 0, setIommu = 0, mapDma = 0, bindWhileOwned = 0, usbRebinds = 0;
         ulong? mapped = null;
         KernelSnapshot? whileAttached = null;
@@ -114,7 +114,7 @@ public static class IommuScenarios
                 setContainer = machine.Vfio.VfioGroupSetContainer(group, container);
                 setIommu = machine.Vfio.VfioIoctlSetIommu(container);
                 mapDma = Vfio.VfioIommuMapDma(container, iova, guestRam, 16 * Iommu.PageSize);
-                mapped = kernel.Iommu.IommuGetDomainForDev(machine.Nic0)?.IovaToPhys(iova + 0x123);
+                mapped = kernel.Iommu().IommuGetDomainForDev(machine.Nic0)?.IovaToPhys(iova + 0x123);
                 bindWhileOwned = kernel.Base.DeviceDriverAttach(machine.E1000e, machine.Nic0);
                 whileAttached = KernelSnapshot.Take(kernel);
                 machine.Vfio.VfioGroupUnsetContainer(group);
@@ -260,7 +260,7 @@ public static class IommuScenarios
         PciDev? dev = null;
         while ((dev = kernel.Pci.PciGetDevice(PciBusType.PciAnyId, PciBusType.PciAnyId, dev)) is not null)
         {
-            if (kernel.Iommu.IommuGetDomainForDev(dev)?.IovaCookie is { } cookie)
+            if (kernel.Iommu().IommuGetDomainForDev(dev)?.IovaCookie is { } cookie)
             {
                 inUse[cookie] = inUse.GetValueOrDefault(cookie) + (dev.DriverData is DmaBuffer ? 1 : 0);
             }

@@ -142,13 +142,13 @@ public sealed class Vfio
         }
 
         container.GroupLock.DownWrite();
-        int ret = _kernel.Iommu.IommuGroupClaimDmaOwner(group.IommuGroup, group);
+        int ret = _kernel.Iommu().IommuGroupClaimDmaOwner(group.IommuGroup, group);
         if (ret == 0 && container.IommuDriver is { } driver && container.IommuData is { } data)
         {
             ret = driver.AttachGroup(data, group.IommuGroup);
             if (ret != 0)
             {
-                _kernel.Iommu.IommuGroupReleaseDmaOwner(group.IommuGroup);
+                _kernel.Iommu().IommuGroupReleaseDmaOwner(group.IommuGroup);
             }
         }
 
@@ -186,7 +186,7 @@ public sealed class Vfio
                 }
             }
 
-            _kernel.Iommu.IommuGroupReleaseDmaOwner(group.IommuGroup);
+            _kernel.Iommu().IommuGroupReleaseDmaOwner(group.IommuGroup);
             container.GroupList.Remove(group);
             group.Container = null;
             container.GroupLock.UpWrite();

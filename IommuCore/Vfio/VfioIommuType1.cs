@@ -99,7 +99,7 @@ public sealed class VfioIommuType1 : IVfioIommuDriverOps
                 continue;
             }
 
-            _kernel.Iommu.IommuDetachGroup(domain.Domain, iommuGroup);
+            _kernel.Iommu().IommuDetachGroup(domain.Domain, iommuGroup);
             if (domain.Groups.Count == 0)
             {
                 iommu.DomainList.Remove(domain);
@@ -165,27 +165,27 @@ public sealed class VfioIommuType1 : IVfioIommuDriverOps
             }
         }
 
-        BusType? bus = _kernel.Iommu.IommuGroupForEachDev(iommuGroup, (BusType?)null, VfioBusType);
-        IommuDomain? domain = bus is null ? null : _kernel.Iommu.IommuDomainAlloc(bus);
+        BusType? bus = _kernel.Iommu().IommuGroupForEachDev(iommuGroup, (BusType?)null, VfioBusType);
+        IommuDomain? domain = bus is null ? null : _kernel.Iommu().IommuDomainAlloc(bus);
         if (domain is null)
         {
             iommu.Lock.Unlock();
             return -Errno.ENODEV;
         }
 
-        int ret = _kernel.Iommu.IommuAttachGroup(domain, iommuGroup);
+        int ret = _kernel.Iommu().IommuAttachGroup(domain, iommuGroup);
         if (ret != 0)
         {
             iommu.Lock.Unlock();
             return ret;
         }
 
-        List<IommuResvRegion> groupResvRegions = _kernel.Iommu.IommuGetGroupResvRegions(iommuGroup);
+        List<IommuResvRegion> groupResvRegions = _kernel.Iommu().IommuGetGroupResvRegions(iommuGroup);
         foreach (VfioDma dma in iommu.DmaList)
         {
             if (Overlaps(groupResvRegions, dma.Iova, dma.Size))
             {
-                _kernel.Iommu.IommuDetachGroup(domain, iommuGroup);
+                _kernel.Iommu().IommuDetachGroup(domain, iommuGroup);
                 iommu.Lock.Unlock();
                 return -Errno.EINVAL;
             }

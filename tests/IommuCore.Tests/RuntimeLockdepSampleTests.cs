@@ -124,7 +124,7 @@ public class RuntimeLockdepSampleTests : IClassFixture<RuntimeLockdepSampleRun>
         Assert.True(run.ExitCode == 0, run.Describe());
         // Every module that takes locks carries checks of its own, all reporting to the process's one engine.
         foreach (string module in new[] { "RuntimeLockdep.Cpu", "RuntimeLockdep.Base", "RuntimeLockdep.Intel", "RuntimeLockdep.Vfio", "RuntimeLockdep.Rockchip", "RuntimeLockdep.Drivers",
-                     "IommuCore.Kernel", "IommuCore.Cpu", "IommuCore.Base", "IommuCore.Intel", "IommuCore.Vfio", "IommuCore.Rockchip" })
+                     "IommuCore.Kernel", "IommuCore.Cpu", "IommuCore.Base", "IommuCore.Iommu", "IommuCore.Intel", "IommuCore.Vfio", "IommuCore.Rockchip" })
         {
             Assert.Contains($"\n  {module}: generated checks: present", run.Output.ReplaceLineEndings("\n"), StringComparison.Ordinal);
         }

@@ -29,7 +29,7 @@ public sealed class RuntimeLockdepTests
     /// <summary>The module assemblies whose code takes locks, each built with the generator of its own.</summary>
     private static readonly Assembly[] LockingModules =
     [
-        typeof(IrqChip).Assembly, typeof(CpuHotplug).Assembly, typeof(DriverCore).Assembly,
+        typeof(IrqChip).Assembly, typeof(CpuHotplug).Assembly, typeof(DriverCore).Assembly, typeof(Iommu).Assembly,
         typeof(IntelIommu).Assembly, typeof(Vfio).Assembly, typeof(RkIommu).Assembly,
     ];
 

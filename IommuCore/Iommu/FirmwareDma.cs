@@ -24,7 +24,7 @@ public sealed class FirmwareDma
     /// <returns>0, or <c>-EPROBE_DEFER</c>.</returns>
     public int AcpiDmaConfigure(Device dev)
     {
-        if (dev.IommuGroup is null && _kernel.Iommu.IommuProbeDevice(dev) == -Errno.EPROBE_DEFER)
+        if (dev.IommuGroup() is null && _kernel.Iommu().IommuProbeDevice(dev) == -Errno.EPROBE_DEFER)
         {
             return -Errno.EPROBE_DEFER;
         }
@@ -40,15 +40,15 @@ public sealed class FirmwareDma
     /// <returns>0, or <c>-EPROBE_DEFER</c> while its IOMMU has not registered.</returns>
     public int OfDmaConfigure(Device dev)
     {
-        int ret = _kernel.Iommu.OfIommuConfigure(dev);
+        int ret = _kernel.Iommu().OfIommuConfigure(dev);
         if (ret == -Errno.EPROBE_DEFER)
         {
             return ret;
         }
 
-        if (ret == 0 && dev.IommuGroup is not null && _kernel.Arch == Arch.Arm64)
+        if (ret == 0 && dev.IommuGroup() is not null && _kernel.Arch == Arch.Arm64)
         {
-            _kernel.IommuDma.IommuSetupDmaOps(dev);
+            _kernel.IommuDma().IommuSetupDmaOps(dev);
         }
 
         return 0;
@@ -58,6 +58,6 @@ public sealed class FirmwareDma
     /// <param name="dev">The device.</param>
     public void ArchTeardownDmaOps(Device dev)
     {
-        dev.DmaOps = null;
+        DeviceIommuData.Of(dev).DmaOps = null;
     }
 }
