@@ -15,8 +15,8 @@ namespace LockDiscipline.Validation
     /// (a .NET 9 type this library, built for older frameworks, cannot name) stays where it is, and the
     /// weaver calls <see cref="Acquiring"/> or <see cref="Releasing"/> just before it. Behaviour is the
     /// BCL's apart from the reports: a release of a lock the thread does not hold is reported, then the real
-    /// release throws <see cref="SynchronizationLockException"/> as it would without checks (a replaced
-    /// <c>Monitor.Exit</c> skips it instead when <see cref="Lockdep.SkipBadUnlocks"/> is set).
+    /// release throws <see cref="SynchronizationLockException"/> as it would without checks (or is skipped
+    /// when <see cref="Lockdep.SkipBadUnlocks"/> is set).
     /// </remarks>
     [EditorBrowsable(EditorBrowsableState.Never)]
     public static class WovenLocks
@@ -105,11 +105,11 @@ namespace LockDiscipline.Validation
         }
 
         /// <summary>
-        /// Before a release the weaver leaves in place (<c>Lock.Exit</c>, a <c>Lock.Scope</c>'s <c>Dispose</c>):
-        /// forgets the hold, or reports bad unlock balance when the thread does not hold the lock. A lock the
-        /// thread holds but the validator never saw taken (in an assembly built without checks) is released
-        /// without a word.
+        /// Before a <c>Lock.Exit</c> the weaver leaves in place: forgets the hold, or reports bad unlock balance
+        /// when the thread does not hold the lock. A lock the thread holds but the validator never saw taken
+        /// (in an assembly built without checks) is released without a word.
         /// </summary>
+        /// <returns>Whether the woven code goes on with the exit: false only for a reported release when <see cref="Lockdep.SkipBadUnlocks"/> is set.</returns>
         /// <param name="lockObject">The lock object.</param>
         /// <param name="heldByThisThread">What the lock itself says.</param>
         /// <param name="sites">The assembly's site table.</param>
@@ -119,11 +119,8 @@ namespace LockDiscipline.Validation
         [System.Diagnostics.StackTraceHidden]
 #endif
         [System.Runtime.CompilerServices.MethodImpl(System.Runtime.CompilerServices.MethodImplOptions.AggressiveInlining)]
-        public static void Releasing(object lockObject, bool heldByThisThread, LockSiteTable sites, int site)
-        {
-            // The release stays in place after this hook, so it runs whatever the answer (see docs: Lockdep.SkipBadUnlocks).
+        public static bool Releasing(object lockObject, bool heldByThisThread, LockSiteTable sites, int site) =>
             ShouldRelease(lockObject, heldByThisThread, sites, site);
-        }
 
         /// <summary>
         /// In place of the <see cref="Monitor.Exit(object)"/> a <c>lock</c> statement compiles to, which runs only

@@ -103,11 +103,21 @@ public class WovenLockTests : LockdepTestBase
     }
 
     [Fact]
+    public void With_SkipBadUnlocks_a_lock_exit_without_the_lock_is_reported_and_the_hook_says_to_skip_it()
+    {
+        Lockdep.SkipBadUnlocks = true;
+
+        RunAs("release", () => Assert.False(WovenLocks.Releasing(_audit, _audit.IsHeldByCurrentThread, _sites, 2)));
+
+        Assert.Equal(LockdepReportKind.BadUnlockBalance, Assert.Single(Reports).Kind);
+    }
+
+    [Fact]
     public void A_lock_exit_without_the_lock_is_reported_then_the_real_exit_throws()
     {
         RunAs("release", () =>
         {
-            WovenLocks.Releasing(_audit, _audit.IsHeldByCurrentThread, _sites, 2);
+            Assert.True(WovenLocks.Releasing(_audit, _audit.IsHeldByCurrentThread, _sites, 2));
             Assert.Throws<SynchronizationLockException>(() => _audit.Exit());
         });
 
