@@ -78,7 +78,10 @@ public sealed class BadUnlockTests : IDisposable
         };
     }
 
-    /// <summary>Each release, and the lock class its report names (null for a semaphore: it has no owner, so nothing is reported).</summary>
+    /// <summary>
+    /// Each release, and the member whose class its report names: null for <c>Monitor.Exit(this)</c>, classed by
+    /// its type, and for the semaphore, which has no owner and so is never reported.
+    /// </summary>
     public static TheoryData<string, string?> Releases => new()
     {
         { "ExitGate", "Gate" },
