@@ -417,7 +417,10 @@ namespace LockDiscipline.Weaving
                     return true;
 
                 case LockExit:
-                    InsertBefore(
+                {
+                    // lock; lock; IsHeld; sites; site -> Releasing: a bool says whether to exit (false only for a
+                    // reported release with Lockdep.SkipBadUnlocks), so the skip drops the lock left for Exit.
+                    var exit = InsertBefore(
                         il,
                         call,
                         Instruction.Create(OpCodes.Dup),
@@ -426,7 +429,13 @@ namespace LockDiscipline.Weaving
                         hooks.LoadSites(),
                         Instruction.Create(OpCodes.Ldc_I4, row.Index),
                         Instruction.Create(OpCodes.Call, hooks.Releasing));
+                    var after = Instruction.Create(OpCodes.Nop);
+                    il.InsertAfter(exit, after);
+                    il.InsertBefore(exit, Instruction.Create(OpCodes.Brtrue, exit));
+                    il.InsertBefore(exit, Instruction.Create(OpCodes.Pop));
+                    il.InsertBefore(exit, Instruction.Create(OpCodes.Br, after));
                     return true;
+                }
 
                 case LockEnterScope:
                 {
@@ -655,6 +664,7 @@ namespace LockDiscipline.Weaving
                 MonitorExit = Method(hooks, "MonitorExit", system.Object, table, system.Int32);
                 Acquiring = Method(hooks, "Acquiring", system.Object, table, system.Int32);
                 Releasing = Method(hooks, "Releasing", system.Object, system.Boolean, table, system.Int32);
+                Releasing.ReturnType = system.Boolean;
                 LockStatementExit = Method(hooks, "LockStatementExit", system.Object);
                 ScopeDisposing = Method(hooks, "ScopeDisposing", system.Object);
             }

@@ -3,8 +3,10 @@
 # would (PackageReference, nothing else), and run it twice.
 #   Debug:   the package's generated checks print three lockdep reports (circular locking dependency,
 #            inconsistent lock state, bad unlock balance) naming the [LockClass] classes and the
-#            Device.cs lines, and the program keeps running to "done".
-#   Release: no generated checks in the assembly, no report, and the program still runs to "done".
+#            Device.cs lines, and the program keeps running to "done"; the bad unlock, after its
+#            report, throws what it throws in Release, and the demo prints the exception.
+#   Release: no generated checks in the assembly, no report, the same exception, and the program still
+#            runs to "done".
 # Whether both behave so is for the demo's tests to say (tests/LockDiscipline.Package.Tests,
 # RuntimeDemoTests), which this script runs. Exits 0 when they pass, 1 when they fail, 2 when packing
 # or a build fails.
@@ -57,4 +59,5 @@ fi
 echo
 echo "runtime-demo: OK - in Debug the generated checks reported the circular locking dependency, the inconsistent"
 echo "lock state and the bad unlock balance at their Device.cs lines, and the program kept running to 'done';"
-echo "in Release the assembly has no generated checks and printed no report (outputs: artifacts/runtime-demo-*.log)."
+echo "in Release the assembly has no generated checks and printed no report; both printed the same exception for"
+echo "the bad unlock (outputs: artifacts/runtime-demo-*.log)."

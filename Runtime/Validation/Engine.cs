@@ -45,6 +45,7 @@ namespace LockDiscipline.Validation
         private static volatile LockdepMode s_mode = LockdepMode.Log;
         private static volatile Action<LockdepReport>? s_callback;
         private static volatile bool s_captureStackTraces = true;
+        private static volatile bool s_skipBadUnlocks;
         private static LockdepLimits s_limits = LockdepLimits.Default;
 
         internal static LockdepMode Mode
@@ -63,6 +64,12 @@ namespace LockDiscipline.Validation
         {
             get => s_captureStackTraces;
             set => s_captureStackTraces = value;
+        }
+
+        internal static bool SkipBadUnlocks
+        {
+            get => s_skipBadUnlocks;
+            set => s_skipBadUnlocks = value;
         }
 
         /// <summary>
@@ -180,6 +187,7 @@ namespace LockDiscipline.Validation
                 s_callback = null;
                 s_captureStackTraces = true;
                 s_checkStaticGraph = StaticGraphCheckFromEnvironment();
+                s_skipBadUnlocks = false;
                 s_flow.Value = null;
             }
         }

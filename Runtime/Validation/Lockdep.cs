@@ -82,6 +82,21 @@ namespace LockDiscipline
             return text.ToString();
         }
 
+        /// <summary>
+        /// What a checked release of a lock this thread does not hold does after its "bad unlock balance"
+        /// report. False (the default): it performs the real release, which throws what it throws without
+        /// checks (<see cref="System.Threading.SynchronizationLockException"/> for a monitor, a
+        /// <c>System.Threading.Lock</c>, a <see cref="System.Threading.ReaderWriterLockSlim"/> and the
+        /// <c>K*</c> locks, <see cref="System.Threading.SemaphoreFullException"/> for a semaphore past its
+        /// maximum count), so a Debug run behaves as the Release build. True: it skips the real release, so the
+        /// program neither throws nor changes the lock, and keeps running after the report.
+        /// </summary>
+        public static bool SkipBadUnlocks
+        {
+            get => Engine.SkipBadUnlocks;
+            set => Engine.SkipBadUnlocks = value;
+        }
+
         /// <summary>Whether the validator is checking (it has started and has not turned itself off at a limit).</summary>
         public static bool IsValidating => Engine.Active;
 

@@ -106,8 +106,9 @@ namespace LockDiscipline.Validation
         }
 
         /// <summary>
-        /// Called before a release. Returns false when this thread does not hold the lock: the validator has
-        /// reported "bad unlock balance", and the caller skips the real release so the program keeps running.
+        /// Called before a release. When this thread does not hold the lock, the validator reports "bad unlock
+        /// balance" and the answer is <see cref="Lockdep.SkipBadUnlocks"/>'s: by default go on, so the real
+        /// release throws as it does without checks; false in the mode that skips it.
         /// </summary>
         /// <param name="classId">The class id.</param>
         /// <param name="instance">The lock object.</param>
@@ -116,7 +117,7 @@ namespace LockDiscipline.Validation
         /// <exception cref="LockdepException">The lock is not held and <see cref="Lockdep.Mode"/> is <see cref="LockdepMode.Throw"/>.</exception>
         [MethodImpl(MethodImplOptions.AggressiveInlining)]
         public static bool Release(int classId, object instance, in LockSite site) =>
-            !Engine.Active || Engine.TryReleaseTop(instance) || Engine.Release(classId, instance, in site);
+            !Engine.Active || Engine.TryReleaseTop(instance) || Engine.Release(classId, instance, in site) || !Engine.SkipBadUnlocks;
 
         /// <summary>Called before <see cref="KRwSem.DowngradeWrite"/>: the write hold becomes a read hold.</summary>
         /// <param name="classId">The class id.</param>

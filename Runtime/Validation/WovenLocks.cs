@@ -15,7 +15,8 @@ namespace LockDiscipline.Validation
     /// (a .NET 9 type this library, built for older frameworks, cannot name) stays where it is, and the
     /// weaver calls <see cref="Acquiring"/> or <see cref="Releasing"/> just before it. Behaviour is the
     /// BCL's apart from the reports: a release of a lock the thread does not hold is reported, then the real
-    /// release throws <see cref="SynchronizationLockException"/> as it would without checks.
+    /// release throws <see cref="SynchronizationLockException"/> as it would without checks (or is skipped
+    /// when <see cref="Lockdep.SkipBadUnlocks"/> is set).
     /// </remarks>
     [EditorBrowsable(EditorBrowsableState.Never)]
     public static class WovenLocks
@@ -73,14 +74,16 @@ namespace LockDiscipline.Validation
         /// <param name="obj">The lock object.</param>
         /// <param name="sites">The assembly's site table.</param>
         /// <param name="site">The index of the call's site in it.</param>
-        /// <exception cref="SynchronizationLockException">The thread does not hold the monitor (after the report).</exception>
+        /// <exception cref="SynchronizationLockException">The thread does not hold the monitor (after the report), unless <see cref="Lockdep.SkipBadUnlocks"/> is set.</exception>
 #if NET
         [System.Diagnostics.StackTraceHidden]
 #endif
         public static void MonitorExit(object obj, LockSiteTable sites, int site)
         {
-            Releasing(obj, obj is not null && Monitor.IsEntered(obj), sites, site);
-            Monitor.Exit(obj!);
+            if (ShouldRelease(obj, obj is not null && Monitor.IsEntered(obj), sites, site))
+            {
+                Monitor.Exit(obj!);
+            }
         }
 
         /// <summary>Before a blocking acquisition the weaver leaves in place (<c>Lock.Enter</c>, <c>Lock.EnterScope</c>): validates it and records the hold.</summary>
@@ -102,11 +105,11 @@ namespace LockDiscipline.Validation
         }
 
         /// <summary>
-        /// Before a release the weaver leaves in place (<c>Lock.Exit</c>, a <c>Lock.Scope</c>'s <c>Dispose</c>):
-        /// forgets the hold, or reports bad unlock balance when the thread does not hold the lock. A lock the
-        /// thread holds but the validator never saw taken (in an assembly built without checks) is released
-        /// without a word.
+        /// Before a <c>Lock.Exit</c> the weaver leaves in place: forgets the hold, or reports bad unlock balance
+        /// when the thread does not hold the lock. A lock the thread holds but the validator never saw taken
+        /// (in an assembly built without checks) is released without a word.
         /// </summary>
+        /// <returns>Whether the woven code goes on with the exit: false only for a reported release when <see cref="Lockdep.SkipBadUnlocks"/> is set.</returns>
         /// <param name="lockObject">The lock object.</param>
         /// <param name="heldByThisThread">What the lock itself says.</param>
         /// <param name="sites">The assembly's site table.</param>
@@ -116,17 +119,8 @@ namespace LockDiscipline.Validation
         [System.Diagnostics.StackTraceHidden]
 #endif
         [System.Runtime.CompilerServices.MethodImpl(System.Runtime.CompilerServices.MethodImplOptions.AggressiveInlining)]
-        public static void Releasing(object lockObject, bool heldByThisThread, LockSiteTable sites, int site)
-        {
-            // The innermost hold first, as the interceptors' release hook does: it keeps the slot for the next
-            // acquisition's fast path.
-            if (!Engine.Active || sites is null || lockObject is null || (heldByThisThread && (Engine.TryReleaseTop(lockObject) || !Engine.HoldsOnCurrentThread(lockObject))))
-            {
-                return;
-            }
-
-            Engine.Release(sites.ClassId(site), lockObject, in sites.Site(site));
-        }
+        public static bool Releasing(object lockObject, bool heldByThisThread, LockSiteTable sites, int site) =>
+            ShouldRelease(lockObject, heldByThisThread, sites, site);
 
         /// <summary>
         /// In place of the <see cref="Monitor.Exit(object)"/> a <c>lock</c> statement compiles to, which runs only
@@ -162,6 +156,20 @@ namespace LockDiscipline.Validation
             {
                 Engine.Forget(lockObject);
             }
+        }
+
+        // Forgets the hold, or reports bad unlock balance; false only when the lock is not held and the
+        // user asked for such releases to be skipped (Lockdep.SkipBadUnlocks).
+        private static bool ShouldRelease(object lockObject, bool heldByThisThread, LockSiteTable sites, int site)
+        {
+            // The innermost hold first, as the checked calls' release hook does: it keeps the slot for the next
+            // acquisition's fast path.
+            if (!Engine.Active || sites is null || lockObject is null || (heldByThisThread && (Engine.TryReleaseTop(lockObject) || !Engine.HoldsOnCurrentThread(lockObject))))
+            {
+                return true;
+            }
+
+            return Engine.Release(sites.ClassId(site), lockObject, in sites.Site(site)) || !Engine.SkipBadUnlocks;
         }
 
         private static void Failed(object obj, LockSiteTable sites, int site)

@@ -6,7 +6,8 @@ namespace RuntimeDemo
     /// <summary>
     /// Runs the three mistakes of <see cref="Device"/> on one thread, each between a "before" and an
     /// "after" line. In a Debug build the package's generated checks print a lockdep report for each to
-    /// standard error and the program keeps running; a Release build has no checks and prints none.
+    /// standard error and the program keeps running; a Release build has no checks and prints none. The bad
+    /// unlock throws in both, as the same exception.
     /// </summary>
     public static class Program
     {
@@ -32,8 +33,8 @@ namespace RuntimeDemo
             }
             catch (SynchronizationLockException e)
             {
-                // Without generated checks nothing reports the mistake: the KMutex itself refuses the unlock.
-                // With them, the check reports it and skips the release, so this is not reached.
+                // The KMutex refuses the unlock, with checks or without: the checks report the mistake first,
+                // then perform the unlock as a Release build does, so both builds get here with the same exception.
                 Console.WriteLine("[3/3] KMutex.Unlock threw " + e.GetType().Name + ": " + e.Message);
             }
 

@@ -7,8 +7,9 @@ namespace LockDiscipline.Generator.Tests;
 /// <summary>
 /// The generated checks compiled against the runtime library's engine (ld-engine), and run: intercepted
 /// lock operations and annotated calls reach the real validator, which reports in lockdep's words with
-/// the call sites the generator passed. These are the only tests that drive the process-wide engine.
+/// the call sites the generator passed. These and BadUnlockTests are the tests that drive the process-wide engine.
 /// </summary>
+[Collection(EngineCollection.Name)]
 public sealed class EndToEndTests : IDisposable
 {
     private const string Source = """
@@ -197,9 +198,11 @@ public sealed class EndToEndTests : IDisposable
     }
 
     [Fact]
-    public void A_second_unlock_is_reported_and_skipped_instead_of_throwing()
+    public void A_second_unlock_is_reported_then_throws_as_without_checks()
     {
-        Run("UnlockTwice");
+        var thrown = Assert.Throws<SynchronizationLockException>(() => Run("UnlockTwice"));
+
+        Assert.Equal("KMutex unlocked by a thread that does not hold it.", thrown.Message);
 
         var report = Assert.Single(_reports);
         Assert.Equal(LockdepReportKind.BadUnlockBalance, report.Kind);

@@ -12,7 +12,8 @@ namespace LockDiscipline.Package.Tests;
 /// and unlocks a mutex it does not hold. In Debug the package's generated checks print the three
 /// lockdep reports, naming the classes and the Device.cs lines (found by their <c>// runtime: ...</c>
 /// markers, <see cref="SourceMarkers"/>), and the program keeps running to "done"; in Release the
-/// assembly has no generated checks and nothing is reported.
+/// assembly has no generated checks and nothing is reported. Apart from the reports both print the same,
+/// the bad unlock's exception included.
 /// </summary>
 [Collection(PackageCollection.Name)]
 public sealed class RuntimeDemoTests
@@ -20,6 +21,9 @@ public sealed class RuntimeDemoTests
     private const string CircularTitle = "WARNING: possible circular locking dependency detected";
     private const string InconsistentTitle = "WARNING: inconsistent lock state";
     private const string BadUnlockTitle = "WARNING: bad unlock balance detected!";
+    /// <summary>What the bad unlock throws, with checks (after the report) and without: the KMutex's own refusal.</summary>
+    private const string UnlockThrew = "[3/3] KMutex.Unlock threw SynchronizationLockException: KMutex unlocked by a thread that does not hold it.";
+
     private const string GeneratedNamespace = Infrastructure.GeneratedChecks.GeneratedNamespace;
 
     /// <summary>What each report must name: its lock classes, and its call sites as (member, marker comment of the line).</summary>
@@ -103,7 +107,7 @@ public sealed class RuntimeDemoTests
         Assert.True(run.ExitCode == 0, "The Debug run failed.\n" + run.Describe());
         AssertKeptRunning(run);
         Assert.Equal(new[] { CircularTitle, InconsistentTitle, BadUnlockTitle }, Reports(run).Select(r => r.Title));
-        Assert.DoesNotContain("KMutex.Unlock threw", run.StandardOutput, StringComparison.Ordinal);
+        Assert.Contains(UnlockThrew, run.StandardOutput, StringComparison.Ordinal);
         Assert.Contains("generated checks: present", run.StandardOutput, StringComparison.Ordinal);
     }
 
@@ -162,6 +166,16 @@ public sealed class RuntimeDemoTests
     }
 
     [Fact]
+    public void Debug_and_Release_runs_print_the_same_output_apart_from_the_reports()
+    {
+        ProgramRun debug = Run("Debug");
+        ProgramRun release = Run("Release");
+
+        Assert.Contains(UnlockThrew, release.StandardOutput, StringComparison.Ordinal);
+        Assert.Equal(WithoutChecksLine(release), WithoutChecksLine(debug));
+    }
+
+    [Fact]
     public void Release_assembly_contains_no_generated_checks()
     {
         (int generatedTypes, string[] engineTypes) = GeneratedChecks("Release");
@@ -204,6 +218,10 @@ public sealed class RuntimeDemoTests
 
         Assert.Equal("done", lines[^1]);
     }
+
+    // Standard output but its first line, which says whether the assembly has generated checks.
+    private static string WithoutChecksLine(ProgramRun run) =>
+        string.Join("\n", run.StandardOutput.Replace("\r\n", "\n").Split('\n').Skip(1));
 
     private static IReadOnlyList<(string Title, string Text)> Reports(ProgramRun run) => RuntimeReports.Of(run);
 }

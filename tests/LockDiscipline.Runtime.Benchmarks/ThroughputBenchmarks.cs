@@ -6,7 +6,9 @@ namespace LockDiscipline.Runtime.Benchmarks;
 /// <summary>
 /// Scaling with threads: <see cref="Threads"/> threads share <see cref="TotalOperations"/> acquisitions
 /// of a two-lock chain, each thread on its own locks and classes (independent chains), so any slowdown
-/// with more threads comes from shared state in the validator. Time is per chain acquisition.
+/// with more threads comes from shared state in the validator. Time is per chain acquisition. The
+/// validated case runs what the generated checked calls of <c>Lock()</c> and <c>Unlock()</c> run: the
+/// class and site read from the thread's site table by the site's index, the hook, then the real operation.
 /// </summary>
 public class ThroughputBenchmarks
 {
@@ -14,7 +16,7 @@ public class ThroughputBenchmarks
 
     private Lock[][] _locks = [];
     private KMutex[][] _mutexes = [];
-    private int[][] _classes = [];
+    private LockSiteTable[] _sites = [];
 
     [Params(1, 2, 4, 8)]
     public int Threads { get; set; }
@@ -31,12 +33,19 @@ public class ThroughputBenchmarks
     {
         Setup();
         Lockdep.CaptureStackTraces = false;
-        _classes = Enumerable.Range(0, Threads)
-            .Select(t => new[]
-            {
-                LockdepHooks.RegisterClass("bench:Worker" + t + "._outer", "Worker" + t + "._outer", LockClassKind.Mutex),
-                LockdepHooks.RegisterClass("bench:Worker" + t + "._inner", "Worker" + t + "._inner", LockClassKind.Mutex),
-            })
+
+        // Per thread, as the generator writes a table: the outer and inner Lock() sites, then the inner and outer Unlock() sites.
+        _sites = Enumerable.Range(0, Threads)
+            .Select(t => new LockSiteTable(
+                "LockDiscipline.KMutex.Lock\t0\tWorker.cs\t10\t9\tWorker.Run\tLock_0\n" +
+                "LockDiscipline.KMutex.Lock\t1\tWorker.cs\t11\t9\tWorker.Run\tLock_0\n" +
+                "LockDiscipline.KMutex.Unlock\t1\tWorker.cs\t12\t9\tWorker.Run\tUnlock_1\n" +
+                "LockDiscipline.KMutex.Unlock\t0\tWorker.cs\t13\t9\tWorker.Run\tUnlock_1",
+                new[]
+                {
+                    LockdepHooks.RegisterClass("bench:Worker" + t + "._outer", "Worker" + t + "._outer", LockClassKind.Mutex),
+                    LockdepHooks.RegisterClass("bench:Worker" + t + "._inner", "Worker" + t + "._inner", LockClassKind.Mutex),
+                }))
             .ToArray();
     }
 
@@ -59,25 +68,41 @@ public class ThroughputBenchmarks
     {
         KMutex outer = _mutexes[t][0];
         KMutex inner = _mutexes[t][1];
-        int outerClass = _classes[t][0];
-        int innerClass = _classes[t][1];
+        LockSiteTable sites = _sites[t];
         for (int i = TotalOperations / Threads; i > 0; i--)
         {
-            LockdepHooks.Acquire(outerClass, outer, AcquireFlags.None, 0, new LockSite("Worker.cs", 10, "Run"));
-            outer.Lock();
-            LockdepHooks.Acquire(innerClass, inner, AcquireFlags.None, 0, new LockSite("Worker.cs", 11, "Run"));
-            inner.Lock();
-            if (LockdepHooks.Release(innerClass, inner, new LockSite("Worker.cs", 12, "Run")))
-            {
-                inner.Unlock();
-            }
-
-            if (LockdepHooks.Release(outerClass, outer, new LockSite("Worker.cs", 13, "Run")))
-            {
-                outer.Unlock();
-            }
+            CheckedLock(outer, sites, 0);
+            CheckedLock(inner, sites, 1);
+            CheckedUnlock(inner, sites, 2);
+            CheckedUnlock(outer, sites, 3);
         }
     });
+
+    // The generated checked calls of KMutex.Lock() and KMutex.Unlock(), as the generator writes them
+    // (tests/LockDiscipline.Generator.Tests/Golden/KernelPrimitives.g.cs.txt, Lock_0 and Unlock_2).
+    [System.Diagnostics.StackTraceHidden]
+    private static void CheckedLock(KMutex self, LockSiteTable siteTable, int siteIndex)
+    {
+        LockdepHooks.Acquire(siteTable.ClassId(siteIndex), self, AcquireFlags.None, 0, in siteTable.Site(siteIndex));
+        try
+        {
+            self.Lock();
+        }
+        catch
+        {
+            LockdepHooks.AcquireFailed(siteTable.ClassId(siteIndex), self);
+            throw;
+        }
+    }
+
+    [System.Diagnostics.StackTraceHidden]
+    private static void CheckedUnlock(KMutex self, LockSiteTable siteTable, int siteIndex)
+    {
+        if (LockdepHooks.Release(siteTable.ClassId(siteIndex), self, in siteTable.Site(siteIndex)) || self.IsHeldByCurrentThread)
+        {
+            self.Unlock();
+        }
+    }
 
     private void RunThreads(Action<int> body)
     {

@@ -1,10 +1,11 @@
 namespace LockDiscipline.Runtime.Benchmarks;
 
 /// <summary>
-/// <c>InstructionCounts Method Depth Count</c>: sets up one case of <see cref="NestingBenchmarks"/> as
-/// BenchmarkDotNet would, runs it a few times to settle, then <c>Count</c> times. Under an instruction
-/// counter, the run with a count minus the run with none, divided by the count, is the cost of one call;
-/// unlike a time, it does not depend on what else the machine is doing.
+/// <c>InstructionCounts Method Depth Count</c>: sets up one case of <see cref="NestingBenchmarks"/> (explicit
+/// calls through their checked calls) or <see cref="WovenLockBenchmarks"/> (<c>lock</c> statements as the
+/// weaver rewrites them) as BenchmarkDotNet would, runs it a few times to settle, then <c>Count</c> times.
+/// Under an instruction counter, the run with a count minus the run with none, divided by the count, is the
+/// cost of one call; unlike a time, it does not depend on what else the machine is doing.
 /// </summary>
 public static class Program
 {
@@ -12,19 +13,24 @@ public static class Program
     {
         if (args.Length != 3 || !int.TryParse(args[1], out int depth) || !int.TryParse(args[2], out int count))
         {
-            Console.Error.WriteLine("usage: InstructionCounts <NestingBenchmarks method> <depth> <count>");
+            Console.Error.WriteLine("usage: InstructionCounts <NestingBenchmarks or WovenLockBenchmarks method> <depth> <count>");
             return 2;
         }
 
-        var benchmarks = new NestingBenchmarks { Depth = depth };
+        var nesting = new NestingBenchmarks { Depth = depth };
+        var woven = new WovenLockBenchmarks { Depth = depth };
         Action? body = args[0] switch
         {
-            nameof(NestingBenchmarks.BareLock) => benchmarks.BareLock,
-            nameof(NestingBenchmarks.BareMonitor) => benchmarks.BareMonitor,
-            nameof(NestingBenchmarks.KMutexChecksOff) => benchmarks.KMutexChecksOff,
-            nameof(NestingBenchmarks.KMutexChecksOn) => benchmarks.KMutexChecksOn,
-            nameof(NestingBenchmarks.MonitorChecksOn) => benchmarks.MonitorChecksOn,
-            nameof(NestingBenchmarks.LockChecksOn) => benchmarks.LockChecksOn,
+            nameof(NestingBenchmarks.BareLock) => nesting.BareLock,
+            nameof(NestingBenchmarks.BareMonitor) => nesting.BareMonitor,
+            nameof(NestingBenchmarks.KMutexChecksOff) => nesting.KMutexChecksOff,
+            nameof(NestingBenchmarks.KMutexChecksOn) => nesting.KMutexChecksOn,
+            nameof(NestingBenchmarks.MonitorChecksOn) => nesting.MonitorChecksOn,
+            nameof(NestingBenchmarks.LockChecksOn) => nesting.LockChecksOn,
+            nameof(WovenLockBenchmarks.BareLockStatement) => woven.BareLockStatement,
+            nameof(WovenLockBenchmarks.WovenLockStatement) => woven.WovenLockStatement,
+            nameof(WovenLockBenchmarks.BareLockStatementOnLock) => woven.BareLockStatementOnLock,
+            nameof(WovenLockBenchmarks.WovenLockStatementOnLock) => woven.WovenLockStatementOnLock,
             "Empty" => Empty,
             _ => null,
         };
@@ -38,16 +44,20 @@ public static class Program
         switch (args[0])
         {
             case nameof(NestingBenchmarks.KMutexChecksOn):
-                benchmarks.SetupKMutexChecks();
+                nesting.SetupKMutexChecks();
                 break;
             case nameof(NestingBenchmarks.MonitorChecksOn):
-                benchmarks.SetupMonitorChecks();
+                nesting.SetupMonitorChecks();
                 break;
             case nameof(NestingBenchmarks.LockChecksOn):
-                benchmarks.SetupLockChecks();
+                nesting.SetupLockChecks();
+                break;
+            case nameof(WovenLockBenchmarks.BareLockStatement) or nameof(WovenLockBenchmarks.WovenLockStatement)
+                or nameof(WovenLockBenchmarks.BareLockStatementOnLock) or nameof(WovenLockBenchmarks.WovenLockStatementOnLock):
+                woven.Setup();
                 break;
             default:
-                benchmarks.Setup();
+                nesting.Setup();
                 break;
         }
 

@@ -1,5 +1,5 @@
 #!/bin/sh
-# Instructions per call of the nesting benchmarks' cases, counted by callgrind: the run with COUNT calls
+# Instructions per call of the nesting and woven lock statement benchmarks' cases, counted by callgrind: the run with COUNT calls
 # minus the run with none, divided by COUNT, less the harness (the "Empty" case). Counts do not depend on
 # the machine's load, unlike times.
 # Usage: ./count.sh [COUNT] [CASE...]   (publishes first; COUNT defaults to 100000)
@@ -7,7 +7,7 @@ set -eu
 here=$(cd "$(dirname "$0")" && pwd)
 count=${1:-100000}
 [ $# -gt 0 ] && shift
-cases=${*:-"BareLock LockChecksOn KMutexChecksOff KMutexChecksOn BareMonitor MonitorChecksOn"}
+cases=${*:-"BareLock LockChecksOn KMutexChecksOff KMutexChecksOn BareMonitor MonitorChecksOn BareLockStatement WovenLockStatement BareLockStatementOnLock WovenLockStatementOnLock"}
 dotnet publish -c Release -r linux-x64 "$here" >/dev/null
 out=$(mktemp -d)
 trap 'rm -rf "$out"' EXIT

@@ -433,15 +433,15 @@ public class ReportLayoutTests : LockdepTestBase
     }
 
     [Fact]
-    public void Bad_unlock_balance_reports_and_tells_the_caller_to_skip_the_release()
+    public void Bad_unlock_balance_reports_and_tells_the_caller_to_go_on_with_the_release_as_without_checks()
     {
         // The DMA-ownership regression at run time: the unuse path releases what the use path never took.
         int owner = Register("&group->owner_cnt", LockClassKind.Mutex);
         var ownership = new KMutex();
-        bool release = true;
+        bool release = false;
         RunAs("tee", () => release = LockdepHooks.Release(owner, ownership, At("Iommu.DeviceUnuseDefaultDomain", "iommu.cs", 50)));
 
-        Assert.False(release);
+        Assert.True(release);
         Assert.Equal(
             Expected("""
             =====================================
@@ -457,6 +457,19 @@ public class ReportLayoutTests : LockdepTestBase
 
             """),
             SingleReportText());
+    }
+
+    [Fact]
+    public void With_SkipBadUnlocks_bad_unlock_balance_reports_and_tells_the_caller_to_skip_the_release()
+    {
+        int owner = Register("&group->owner_cnt", LockClassKind.Mutex);
+        var ownership = new KMutex();
+        Lockdep.SkipBadUnlocks = true;
+        bool release = true;
+        RunAs("tee", () => release = LockdepHooks.Release(owner, ownership, At("Iommu.DeviceUnuseDefaultDomain", "iommu.cs", 50)));
+
+        Assert.False(release);
+        Assert.Equal(LockdepReportKind.BadUnlockBalance, Assert.Single(Reports).Kind);
     }
 
     [Fact]

@@ -78,11 +78,46 @@ public class WovenLockTests : LockdepTestBase
     }
 
     [Fact]
+    public void With_SkipBadUnlocks_a_monitor_exit_without_the_monitor_is_reported_and_skipped()
+    {
+        Lockdep.SkipBadUnlocks = true;
+
+        RunAs("release", () => WovenLocks.MonitorExit(_accounts, _sites, 4));
+
+        Assert.Equal(LockdepReportKind.BadUnlockBalance, Assert.Single(Reports).Kind);
+    }
+
+    [Fact]
+    public void With_SkipBadUnlocks_a_monitor_held_but_taken_out_of_the_validators_sight_is_still_released()
+    {
+        Lockdep.SkipBadUnlocks = true;
+
+        RunAs("unseen", () =>
+        {
+            Monitor.Enter(_accounts);
+            WovenLocks.MonitorExit(_accounts, _sites, 4);
+            Assert.False(Monitor.IsEntered(_accounts));
+        });
+
+        Assert.Empty(Reports);
+    }
+
+    [Fact]
+    public void With_SkipBadUnlocks_a_lock_exit_without_the_lock_is_reported_and_the_hook_says_to_skip_it()
+    {
+        Lockdep.SkipBadUnlocks = true;
+
+        RunAs("release", () => Assert.False(WovenLocks.Releasing(_audit, _audit.IsHeldByCurrentThread, _sites, 2)));
+
+        Assert.Equal(LockdepReportKind.BadUnlockBalance, Assert.Single(Reports).Kind);
+    }
+
+    [Fact]
     public void A_lock_exit_without_the_lock_is_reported_then_the_real_exit_throws()
     {
         RunAs("release", () =>
         {
-            WovenLocks.Releasing(_audit, _audit.IsHeldByCurrentThread, _sites, 2);
+            Assert.True(WovenLocks.Releasing(_audit, _audit.IsHeldByCurrentThread, _sites, 2));
             Assert.Throws<SynchronizationLockException>(() => _audit.Exit());
         });
 

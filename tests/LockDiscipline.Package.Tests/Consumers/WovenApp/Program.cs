@@ -11,23 +11,23 @@ public static class Program
 {
     public static void Main()
     {
-        Console.WriteLine("[1/4] lock statements");
+        Console.WriteLine("[1/5] lock statements");
         var ledger = new Ledger();
         RunOnThread(ledger.Post);
         RunOnThread(ledger.Audit);
 
-        Console.WriteLine("[2/4] EnterScope");
+        Console.WriteLine("[2/5] EnterScope");
         var registry = new Registry();
         RunOnThread(registry.Rename);
         RunOnThread(registry.Renumber);
 
-        Console.WriteLine("[3/4] this and parameters");
+        Console.WriteLine("[3/5] this and parameters");
         var vault = new Vault();
         var teller = new Teller();
         RunOnThread(() => vault.Deposit(teller));
         RunOnThread(() => teller.Count(vault));
 
-        Console.WriteLine("[4/4] unbalanced Monitor.Exit");
+        Console.WriteLine("[4/5] unbalanced Monitor.Exit");
         try
         {
             vault.Release();
@@ -38,6 +38,9 @@ public static class Program
             Console.WriteLine("Monitor.Exit threw SynchronizationLockException");
             Console.WriteLine(e.StackTrace);
         }
+
+        Console.WriteLine("[5/5] releases of members not held");
+        RunOnThread(new Cashbox().ReleaseAll);
 
         Console.WriteLine("done");
     }
